@@ -1,0 +1,82 @@
+"""Exceptions and the repair report shared by the readers and the build."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+__all__ = ["DataFileError", "RepairReport", "ValidationError"]
+
+
+class DataFileError(ValueError):
+    """A source file cannot be read at all (missing, unreadable, unknown format)."""
+
+
+class ValidationError(ValueError):
+    """A source file was read but breaks one or more rules.
+
+    Every problem of the file is collected first and listed in one message, so a user can
+    fix them all in one pass.
+
+    Parameters
+    ----------
+    source : str
+        The file (or table) the problems were found in.
+    problems : list of str
+        One sentence per problem, naming column and rows and the fix.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        n = len(self.problems)
+        noun = "problem" if n == 1 else "problems"
+        super().__init__(f"{source}: {n} {noun} found; nothing was loaded.\n{lines}")
+
+
+@dataclass
+class RepairReport:
+    """What a reader repaired or excluded, counted, so nothing happens silently.
+
+    Attributes
+    ----------
+    source : str
+        The file the report is about.
+    counts : dict of str to int
+        Number of items per kind of repair, e.g. ``{"invalid geometry made valid": 17}``.
+    details : dict of str to list of str
+        The area codes (or rows) behind each count.
+    """
+
+    source: str
+    counts: dict[str, int] = field(default_factory=dict)
+    details: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, items: list[str], *, warn: bool = True) -> None:
+        """Record ``items`` under ``kind`` and, by default, emit a warning.
+
+        Parameters
+        ----------
+        kind : str
+            What was done, e.g. ``"empty geometry dropped"``.
+        items : list of str
+            The codes or rows concerned; nothing is recorded when empty.
+        warn : bool, default True
+            Emit a :class:`UserWarning` naming the file, the count and a few items.
+        """
+        if not items:
+            return
+        self.counts[kind] = self.counts.get(kind, 0) + len(items)
+        self.details.setdefault(kind, []).extend(items)
+        if warn:
+            shown = ", ".join(items[:5]) + (" ..." if len(items) > 5 else "")
+            warnings.warn(f"{self.source}: {kind}: {len(items)} ({shown})", UserWarning, stacklevel=3)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready summary (counts and sorted details)."""
+        return {
+            "source": self.source,
+            "counts": dict(sorted(self.counts.items())),
+            "details": {k: sorted(v) for k, v in sorted(self.details.items())},
+        }

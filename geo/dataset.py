@@ -1,0 +1,308 @@
+"""The dataset model: areas at three levels and a long score table, with lookups.
+
+A :class:`Dataset` is built by :func:`geo.build.build` and loaded with :func:`load_dataset`.
+Everything is keyed by CBS code; geometry is stored in RD New (see :mod:`geo.crs`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo._errors import DataFileError
+from geo.codes import Level, level_of
+from geo.schema import MEASURES
+
+__all__ = ["DEFAULT_DATA_DIR", "Dataset", "Reference", "load_dataset"]
+
+#: The embedded default dataset, committed with the project.
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+ReferenceMethod = Literal["population-weighted", "unweighted", "published"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference value to compare an area with.
+
+    Attributes
+    ----------
+    value : float or None
+        The value, None when no area of the reference has a score that year.
+    method : {"population-weighted", "unweighted", "published"}
+        How it was obtained. City references are means of the gemeente's wijken (weighted by
+        CBS 2024 population where every wijk has one); they are not official gemeente scores.
+    n_areas : int
+        Number of areas averaged (0 for the published national reference).
+    """
+
+    value: float | None
+    method: ReferenceMethod
+    n_areas: int
+
+
+def _check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        msg = f"`measure` was {measure!r} but is expected to be one of {', '.join(MEASURES)}"
+        raise ValueError(msg)
+
+
+class Dataset:
+    """Areas and scores with the lookups the explorer needs.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        ``code, name, level, parent_code, gemeente_code, gemeente_name, population,
+        geometry`` in EPSG:28992.
+    scores : DataFrame
+        ``code, year, lbm, afw, fys, onv, soc, vrz, won, meting, source``: displayable rows.
+    excluded : DataFrame
+        Score rows that are not displayed, with ``reason``.
+    manifest : dict
+        Sources, licences, vintages and the join report.
+    display : GeoDataFrame, optional
+        Simplified WGS84 geometry for drawing, indexed like ``areas``.
+    """
+
+    def __init__(
+        self,
+        areas: gpd.GeoDataFrame,
+        scores: pd.DataFrame,
+        *,
+        excluded: pd.DataFrame | None = None,
+        manifest: dict[str, Any] | None = None,
+        display: gpd.GeoDataFrame | None = None,
+    ) -> None:
+        self.areas = areas.set_index("code", drop=False) if "code" in areas else areas
+        self.areas.index.name = None
+        self.scores = scores.reset_index(drop=True)
+        self.excluded = excluded if excluded is not None else scores.iloc[0:0].assign(reason="")
+        self.manifest = manifest or {}
+        self._display = display
+
+    # -- areas ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        counts = self.areas["level"].value_counts().to_dict()
+        return f"<Dataset {counts} scores={len(self.scores)} years={self.years()}>"
+
+    def has(self, code: str) -> bool:
+        """Tell whether ``code`` is an area of the dataset."""
+        return code in self.areas.index
+
+    def area(self, code: str) -> pd.Series:
+        """Return the attributes of one area.
+
+        Raises
+        ------
+        KeyError
+            With a message naming the code, when the dataset has no such area.
+        """
+        try:
+            return self.areas.loc[code]
+        except KeyError:
+            msg = f"no area with code {code!r} in the dataset; codes look like GM0363, WK0363AA"
+            raise KeyError(msg) from None
+
+    def name(self, code: str) -> str:
+        """Return the name of an area."""
+        return str(self.area(code)["name"])
+
+    def level(self, code: str) -> Level:
+        """Return the level of an area code."""
+        return level_of(code)
+
+    def codes(self, level: Level, *, gemeente: str | None = None) -> list[str]:
+        """Return the codes of a level, sorted, optionally within one gemeente."""
+        a = self.areas
+        mask = a["level"] == level
+        if gemeente is not None:
+            mask &= a["gemeente_code"] == gemeente
+        return sorted(a.index[mask])
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        grouped = self.areas.dropna(subset=["parent_code"]).groupby("parent_code").groups
+        return {str(k): sorted(map(str, v)) for k, v in grouped.items()}
+
+    def children(self, code: str) -> list[str]:
+        """Return the codes of the areas directly inside ``code`` (wijken of a gemeente, buurten of a wijk)."""
+        self.area(code)
+        return list(self._children.get(code, []))
+
+    def parent(self, code: str) -> str | None:
+        """Return the code of the containing area, or None for a gemeente."""
+        parent = self.area(code)["parent_code"]
+        return None if parent is None or pd.isna(parent) else str(parent)
+
+    def gemeenten(self) -> pd.DataFrame:
+        """Return ``code, name`` of every gemeente with at least one wijk, sorted by name."""
+        gm = self.areas[self.areas["level"] == "gemeente"]
+        gm = gm[gm.index.isin(self._children)]
+        return gm[["code", "name"]].sort_values(["name", "code"]).reset_index(drop=True)
+
+    @property
+    def display(self) -> gpd.GeoDataFrame:
+        """Simplified WGS84 geometry for drawing (falls back to reprojecting ``areas``)."""
+        if self._display is None:
+            self._display = self.areas[["code", "geometry"]].to_crs("EPSG:4326")
+        return self._display
+
+    # -- scores -----------------------------------------------------------------------------
+    @cached_property
+    def _wide(self) -> dict[str, pd.DataFrame]:
+        return {m: self.scores.pivot(index="code", columns="year", values=m) for m in MEASURES}
+
+    def years(self, measure: str = "lbm", *, code: str | None = None) -> list[int]:
+        """Return the measurement years with data for ``measure`` (for one area, if given)."""
+        _check_measure(measure)
+        wide = self._wide[measure]
+        if code is not None:
+            if code not in wide.index:
+                return []
+            row = wide.loc[code]
+            return [int(y) for y in row.index[row.notna()]]
+        return [int(y) for y in wide.columns[wide.notna().any()]]
+
+    def value(self, code: str, year: int, measure: str = "lbm") -> float | None:
+        """Return one score, or None when the area has none that year."""
+        _check_measure(measure)
+        try:
+            v = self._wide[measure].at[code, year]
+        except KeyError:
+            return None
+        return None if pd.isna(v) else float(v)
+
+    def values(self, codes: list[str], year: int, measure: str = "lbm") -> pd.Series:
+        """Return the scores of ``codes`` in ``year`` (NaN where missing), indexed by code."""
+        _check_measure(measure)
+        wide = self._wide[measure]
+        col = wide[year] if year in wide.columns else pd.Series(dtype="float64")
+        return col.reindex(codes).astype("float64")
+
+    def series(self, code: str, measure: str = "lbm") -> pd.Series:
+        """Return the scores of one area over all years with data, indexed by year."""
+        _check_measure(measure)
+        wide = self._wide[measure]
+        if code not in wide.index:
+            return pd.Series(dtype="float64", name=code)
+        return wide.loc[code].dropna().astype("float64").rename(code)
+
+    # -- references -------------------------------------------------------------------------
+    @cached_property
+    def _city_table(self) -> pd.DataFrame:
+        wijken = self.areas.loc[self.areas["level"] == "wijk", ["gemeente_code", "population"]]
+        long = self.scores.merge(wijken, left_on="code", right_index=True)
+        parts = []
+        for m in MEASURES:
+            g = long[["gemeente_code", "year", m, "population"]].dropna(subset=[m])
+            pop = g["population"]
+            g = g.assign(w=pop, wv=pop * g[m], known=pop.notna())
+            agg = g.groupby(["gemeente_code", "year"]).agg(
+                n=(m, "size"), mean=(m, "mean"), known=("known", "sum"), w=("w", "sum"), wv=("wv", "sum")
+            )
+            weighted = (agg["known"] == agg["n"]) & (agg["w"] > 0)
+            agg["value"] = (agg["wv"] / agg["w"]).where(weighted, agg["mean"])
+            agg["method"] = weighted.map({True: "population-weighted", False: "unweighted"})
+            parts.append(agg[["value", "method", "n"]].assign(measure=m))
+        table = pd.concat(parts).reset_index()
+        return table.set_index(["gemeente_code", "year", "measure"]).sort_index()
+
+    def city_reference(self, code: str, year: int, measure: str = "lbm") -> Reference:
+        """Return the city reference of an area: the mean of its gemeente's wijken.
+
+        The mean is weighted by CBS 2024 population when every scored wijk of the gemeente has
+        a population, else it is the plain mean; :attr:`Reference.method` says which. It is
+        not an official gemeente score.
+
+        Parameters
+        ----------
+        code : str
+            Any area code; its gemeente is used.
+        year : int
+            Measurement year.
+        measure : str, default "lbm"
+            One of ``lbm, afw, fys, onv, soc, vrz, won``.
+        """
+        _check_measure(measure)
+        gm = str(self.area(code)["gemeente_code"])
+        try:
+            row = self._city_table.loc[(gm, year, measure)]
+        except KeyError:
+            return Reference(None, "unweighted", 0)
+        return Reference(float(row["value"]), row["method"], int(row["n"]))
+
+    @cached_property
+    def _national_reference_lbm(self) -> float:
+        diff = (self.scores["lbm"] - self.scores["afw"]).dropna()
+        return float(np.median(diff)) if len(diff) else float("nan")
+
+    def national_reference(self, measure: str = "lbm") -> Reference:
+        """Return the published national reference level of Leefbaarometer 3.0.
+
+        ``afw`` and the dimensions are deviations from it, so their reference is 0; for
+        ``lbm`` it is ``lbm - afw``, the same on every published row (4.1023).
+        """
+        _check_measure(measure)
+        value = self._national_reference_lbm if measure == "lbm" else 0.0
+        return Reference(value, "published", 0)
+
+    def national_mean(self, year: int, measure: str = "lbm") -> Reference:
+        """Return the population-weighted mean of all scored wijken with a known population."""
+        _check_measure(measure)
+        wijken = self.areas.loc[self.areas["level"] == "wijk", ["population"]]
+        g = self.scores[self.scores["year"] == year].merge(wijken, left_on="code", right_index=True)
+        g = g.dropna(subset=[measure, "population"])
+        g = g[g["population"] > 0]
+        if g.empty:
+            return Reference(None, "population-weighted", 0)
+        return Reference(float(np.average(g[measure], weights=g["population"])), "population-weighted", len(g))
+
+    def is_excluded(self, code: str) -> str | None:
+        """Return why the scores of ``code`` are not shown, or None."""
+        rows = self.excluded[self.excluded["code"] == code]
+        return None if rows.empty else "; ".join(sorted(set(rows["reason"])))
+
+
+def load_dataset(path: str | Path = DEFAULT_DATA_DIR) -> Dataset:
+    """Load a dataset built by ``python -m geo build``.
+
+    Parameters
+    ----------
+    path : str or Path, default the embedded ``data/`` folder
+        Folder with ``areas.parquet``, ``display.parquet``, ``scores.parquet``,
+        ``excluded.parquet`` and ``manifest.json``.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataFileError
+        When a file is missing; rebuild with ``python -m geo build``.
+    """
+    path = Path(path)
+    files = {n: path / f"{n}.parquet" for n in ("areas", "display", "scores", "excluded")}
+    missing = [str(p) for p in [*files.values(), path / "manifest.json"] if not p.exists()]
+    if missing:
+        msg = f"dataset folder {path} lacks {', '.join(missing)}; run `python -m geo build --out {path}`"
+        raise DataFileError(msg)
+    areas = gpd.read_parquet(files["areas"])
+    display = gpd.read_parquet(files["display"]).set_index("code", drop=False)
+    display.index.name = None
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    return Dataset(
+        areas,
+        pd.read_parquet(files["scores"]),
+        excluded=pd.read_parquet(files["excluded"]),
+        manifest=manifest,
+        display=display,
+    )

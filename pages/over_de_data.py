@@ -1,0 +1,51 @@
+import pandas as pd
+import streamlit as st
+
+import ui
+
+ds = ui.dataset()
+m = ds.manifest
+st.title(ui.t("Over de data", "About the data"))
+
+counts = m["counts"]
+cols = st.columns(4)
+cols[0].metric(ui.t("Gemeenten", "Municipalities"), counts["areas"]["gemeente"])
+cols[1].metric(ui.t("Wijken", "Districts"), counts["areas"]["wijk"], help=ui.t(
+    f"{counts['scored_areas']['wijk']} met scores", f"{counts['scored_areas']['wijk']} with scores"))
+cols[2].metric(ui.t("Buurten", "Neighbourhoods"), counts["areas"]["buurt"], help=ui.t(
+    f"{counts['scored_areas']['buurt']} met scores", f"{counts['scored_areas']['buurt']} with scores"))
+cols[3].metric(ui.t("Meetjaren", "Measurement years"), len(m["years"]),
+               help=", ".join(map(str, m["years"])))
+st.caption(ui.t("Meetjaren: ", "Measurement years: ") + ", ".join(map(str, m["years"])))
+
+st.subheader(ui.t("Bronnen", "Sources"))
+src = pd.DataFrame(m["sources"])
+st.dataframe(
+    src[["file", "kind", "level", "publisher", "licence", "attribution", "sha256"]],
+    hide_index=True,
+    key="sources_table",
+)
+
+st.subheader(ui.t("Koppeling scores en kaart", "Joining scores to polygons"))
+for level, rec in m["reconciliation"].items():
+    t = rec["totals"]
+    st.markdown(
+        ui.t(
+            f"**{level}**: {t['matched']} van {t['scored']} codes met scores gekoppeld "
+            f"({rec['join_rate']:.1%}); {rec['name_mismatches']['substantive']} codes met een "
+            f"andere naam op de kaart (niet getoond), {rec['name_mismatches']['cosmetic']} met "
+            "alleen een andere schrijfwijze.",
+            f"**{level}**: {t['matched']} of {t['scored']} scored codes joined "
+            f"({rec['join_rate']:.1%}); {rec['name_mismatches']['substantive']} codes name a "
+            f"different area on the map (not shown), {rec['name_mismatches']['cosmetic']} differ "
+            "only in spelling.",
+        )
+    )
+st.markdown(
+    ui.t(
+        "Kaartgrenzen: CBS / Kadaster (CC BY 4.0), Gemeente Amsterdam. Scores: Leefbaarometer 3.0, "
+        "Ministerie van BZK (CC0).",
+        "Boundaries: CBS / Kadaster (CC BY 4.0), Gemeente Amsterdam. Scores: Leefbaarometer 3.0, "
+        "Ministry of the Interior (BZK) (CC0).",
+    )
+)
