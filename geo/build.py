@@ -38,6 +38,9 @@ DEFAULT_SOURCE_DIR = DEFAULT_DATA_DIR / "sources"
 #: Coverage simplification tolerance in metres, per level, for the drawn geometry.
 DISPLAY_TOLERANCE: dict[Level, float] = {"gemeente": 150.0, "wijk": 40.0, "buurt": 8.0}
 
+#: Grid size in degrees of the drawn geometry (about 1 m).
+DISPLAY_PRECISION = 1e-5
+
 _SCORE_SUFFIXES = (".csv", ".xlsx")
 _AREA_SUFFIXES = (".gpkg", ".geojson", ".json", ".parquet", ".geoparquet")
 _DEFAULT_PROVENANCE = {
@@ -143,7 +146,7 @@ def _display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         parts.append(gpd.GeoDataFrame({"code": sub["code"].to_numpy()}, geometry=simple, crs=STORAGE_CRS))
     display = pd.concat(parts, ignore_index=True)
     display = gpd.GeoDataFrame(display, geometry="geometry", crs=STORAGE_CRS).to_crs(DISPLAY_CRS)
-    display["geometry"] = shapely.set_precision(display.geometry.array, 1e-6)
+    display["geometry"] = shapely.set_precision(display.geometry.array, DISPLAY_PRECISION)
     return display
 
 
