@@ -1,12 +1,22 @@
-"""Leefbaarheid in de wijk: the Streamlit entry point and router."""
+"""Leefbaarheid in de wijk: the Streamlit entry point and router.
+
+The shared frame around the pages: page config, session and URL state, the shared
+selection controls, then the page itself.
+"""
 
 import streamlit as st
 
 import ui
 
 st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
+ui.init_state()
 
 pages = [
+    st.Page("pages/kaart.py", title=ui.t("Kaart", "Map"), url_path="kaart", icon="🗺️", default=True),
     st.Page("pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon="📚"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
+ui.presentation_css()
+ui.controls()
+page.run()
+ui.write_url()

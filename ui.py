@@ -1,20 +1,32 @@
-"""Streamlit glue shared by the pages: cached loaders, language and session state.
+"""Streamlit glue shared by the pages: cached loaders, language, the shared selection and URL.
 
 Pages stay thin: they read state from here, call ``geo`` and draw. Nothing in ``geo``
 imports streamlit.
+
+State model
+-----------
+The canonical selection is a :class:`geo.view.View` in ``st.session_state["_view"]``; it
+survives page switches. Widgets have their own keys (``gemeente``, ``wijk``, ``buurt``,
+``year``, ``measure``, ``level``, ``basemap``); before they are drawn their values are set
+from the view, and their callbacks write back into it. The URL mirrors the view on every run.
 """
 
 from __future__ import annotations
 
+import html
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 import geo
+from geo.view import BASEMAPS, View, default_view, parse_view, view_params
 
 #: Folder of the dataset the app shows; override with LEEFBAARHEID_DATA for another build.
 DATA_DIR = Path(os.environ.get("LEEFBAARHEID_DATA", geo.DEFAULT_DATA_DIR))
+LANGS = ("nl", "en")
+_VIEW = "_view"
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,3 +42,255 @@ def lang() -> str:
 def t(nl: str, en: str) -> str:
     """Pick the Dutch or English text for the current language."""
     return en if lang() == "en" else nl
+
+
+def measure_label(measure: str) -> str:
+    return geo.MEASURE_LABELS[measure][lang()]
+
+
+# -- state -------------------------------------------------------------------------------------
+def init_state() -> None:
+    """Read and validate the URL once per session; keep widget keys in step with the view."""
+    ds = dataset()
+    ss = st.session_state
+    if _VIEW not in ss:
+        params = st.query_params.to_dict()
+        view, notices = parse_view(ds, params)
+        lang_param = params.get("lang", "nl")
+        if lang_param not in LANGS:
+            notices.append("taal onbekend; Nederlands getoond")
+            lang_param = "nl"
+        ss[_VIEW] = view
+        ss["_notices"] = notices
+        ss["lang"] = lang_param
+        ss["presentation"] = params.get("p") == "1"
+    _sync_widgets()
+
+
+def view() -> View:
+    return st.session_state[_VIEW]
+
+
+def selection() -> View:
+    """The shared selection (gemeente, wijk, area, year, measure) for every page."""
+    return view()
+
+
+def _set_view(new: View) -> None:
+    st.session_state[_VIEW] = new
+
+
+def _sync_widgets() -> None:
+    v, ss = view(), st.session_state
+    ss["gemeente"] = v.gemeente
+    ss["wijk"] = v.wijk
+    ss["buurt"] = v.area if v.area != v.wijk else ""
+    ss["year"] = v.year
+    ss["measure"] = v.measure
+    ss["level"] = v.level
+    ss["basemap"] = v.basemap
+
+
+def _on_gemeente() -> None:
+    ds = dataset()
+    fresh = default_view(ds, st.session_state["gemeente"])
+    v = view()
+    level = v.level if ds.codes("buurt", gemeente=fresh.gemeente) else "wijk"
+    _set_view(replace(v, gemeente=fresh.gemeente, wijk=fresh.wijk, area=fresh.wijk, level=level))
+
+
+def _on_wijk() -> None:
+    w = st.session_state["wijk"]
+    _set_view(replace(view(), wijk=w, area=w))
+
+
+def _on_buurt() -> None:
+    b = st.session_state["buurt"]
+    v = view()
+    _set_view(replace(v, area=b or v.wijk))
+
+
+def _on_simple(field: str) -> None:
+    _set_view(replace(view(), **{field: st.session_state[field]}))
+
+
+def select_area(code: str) -> None:
+    """Select an area (wijk or buurt) of the current dataset, e.g. after a click on the map."""
+    ds = dataset()
+    if not ds.has(code) or ds.level(code) not in ("wijk", "buurt"):
+        return
+    v = view()
+    if ds.level(code) == "wijk":
+        _set_view(replace(v, gemeente=geo.gemeente_of(code), wijk=code, area=code))
+    else:
+        _set_view(replace(v, gemeente=geo.gemeente_of(code), wijk=str(ds.parent(code)), area=code))
+
+
+def on_map_change() -> None:
+    """Callback of the map component: a click on an area selects it."""
+    state = st.session_state.get("map") or {}
+    feature = state.get("last_active_drawing") or {}
+    code = feature.get("id") or (feature.get("properties") or {}).get("c")
+    if isinstance(code, str):
+        select_area(code)
+
+
+def write_url() -> None:
+    """Mirror the view in the URL so the page can be shared."""
+    params = {**view_params(view()), "lang": lang()}
+    if st.session_state.get("presentation"):
+        params["p"] = "1"
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+# -- controls ----------------------------------------------------------------------------------
+def controls() -> None:
+    """Draw the shared selection controls (sidebar, or the top of the page when presenting)."""
+    ds = dataset()
+    v = view()
+    presenting = st.session_state.get("presentation", False)
+    box = st.expander(t("Selectie", "Selection"), expanded=False) if presenting else st.sidebar
+    with box:
+        gm = ds.gemeenten()
+        names = dict(zip(gm["code"], gm["name"], strict=True))
+        st.selectbox(
+            t("Gemeente (typ om te zoeken)", "Municipality (type to search)"),
+            list(names),
+            format_func=lambda c: names.get(c, c),
+            key="gemeente",
+            on_change=_on_gemeente,
+        )
+        wijken = ds.children(v.gemeente)
+        st.selectbox(
+            t("Wijk", "District"),
+            wijken,
+            format_func=lambda c: f"{ds.name(c)} ({c})",
+            key="wijk",
+            on_change=_on_wijk,
+        )
+        buurten = ds.children(v.wijk)
+        if buurten:
+            st.selectbox(
+                t("Buurt", "Neighbourhood"),
+                ["", *buurten],
+                format_func=lambda c: f"{ds.name(c)} ({c})" if c else t("(hele wijk)", "(whole district)"),
+                key="buurt",
+                on_change=_on_buurt,
+            )
+        st.selectbox(
+            t("Maat", "Measure"),
+            list(geo.MEASURES),
+            format_func=measure_label,
+            key="measure",
+            on_change=_on_simple,
+            args=("measure",),
+        )
+        st.select_slider(
+            t("Meetjaar", "Year"), options=ds.years("lbm"), key="year", on_change=_on_simple, args=("year",)
+        )
+        if ds.codes("buurt", gemeente=v.gemeente):
+            st.radio(
+                t("Kaart toont", "Map shows"),
+                ["wijk", "buurt"],
+                format_func=lambda x: t("wijken", "districts") if x == "wijk" else t("buurten", "neighbourhoods"),
+                key="level",
+                horizontal=True,
+                on_change=_on_simple,
+                args=("level",),
+            )
+        st.radio(
+            t("Achtergrondkaart", "Base map"),
+            list(BASEMAPS),
+            format_func=lambda b: {"pdok": "PDOK BRT", "osm": "OpenStreetMap", "none": t("geen", "none")}[b],
+            key="basemap",
+            horizontal=True,
+            on_change=_on_simple,
+            args=("basemap",),
+        )
+        c1, c2 = st.columns(2)
+        c1.selectbox("Taal / language", LANGS, key="lang", format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x])
+        c2.toggle(t("Presentatie", "Presentation"), key="presentation")
+
+
+def show_notices() -> None:
+    """Show, once, what was ignored from the URL."""
+    notices = st.session_state.pop("_notices", [])
+    if notices:
+        st.warning(
+            t("Niet alles uit de link kon worden gebruikt:", "Not everything in the link could be used:")
+            + "\n\n"
+            + "\n".join(f"- {n}" for n in notices),
+            icon="⚠️",
+        )
+
+
+def presentation_css() -> None:
+    """Large type and no sidebar clutter, for a 1280x720 projector."""
+    if st.session_state.get("presentation"):
+        st.markdown(
+            """<style>
+            html, body, [class*="css"] { font-size: 21px; }
+            section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+            header[data-testid="stHeader"] { display: none; }
+            .block-container { padding-top: 0.6rem; padding-bottom: 0.5rem; max-width: 100%; }
+            [data-testid="stMetricValue"] { font-size: 2.1rem; }
+            [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+            h1 { font-size: 2.0rem !important; }
+            </style>""",
+            unsafe_allow_html=True,
+        )
+
+
+def escape(text: object) -> str:
+    return html.escape(str(text))
+
+
+# -- cached computations -----------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
+def summary(code: str, year: int, measure: str) -> dict:
+    from geo.view import summary as _summary
+
+    return _summary(dataset(), code, year, measure)
+
+
+def neighbours(code: str) -> list[str]:
+    """Codes bordering ``code`` (same level), from the cached neighbour graph."""
+    from geo.neighbours import graph_for
+
+    ds = dataset()
+    return graph_for(ds, ds.level(code)).neighbours(code)
+
+
+def choropleth(v: View, lang_code: str):
+    """The folium map of a view (built per rerun: ~30-90 ms; the geometry is pre-simplified)."""
+    from geo.mapping import build_map
+
+    return build_map(dataset(), v, neighbours=neighbours(v.area), lang=lang_code)
+
+
+def legend(measure: str) -> None:
+    """Legend of the fixed scale, as escaped HTML swatches."""
+    from geo.classify import NO_DATA_COLOUR, scale_for
+
+    ds = dataset()
+    scale = scale_for(measure, national_reference=float(ds.national_reference().value or 0.0))
+    rows = [
+        f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{c};'
+        f'border:1px solid #555;vertical-align:middle;margin-right:.4em"></span>{escape(label)}</div>'
+        for c, label in reversed(list(zip(scale.colours, scale.labels(), strict=True)))
+    ]
+    rows.append(
+        f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{NO_DATA_COLOUR};'
+        f'border:1px dashed #555;vertical-align:middle;margin-right:.4em"></span>{escape(t("geen gegevens", "no data"))}</div>'
+    )
+    centre = t("landelijk referentieniveau", "national reference")
+    note = t(
+        f"Vaste schaal voor alle jaren en gebieden, rond het {centre}. Geen officiële Leefbaarometer-klassen.",
+        f"Fixed scale for all years and areas, centred on the {centre}. Not the official Leefbaarometer classes.",
+    )
+    st.markdown(
+        f'<div class="legend" style="line-height:1.5"><b>{escape(measure_label(measure))}</b>{"".join(rows)}'
+        f'<div style="font-size:.85em;color:#444;margin-top:.3em">{escape(note)}</div></div>',
+        unsafe_allow_html=True,
+    )

@@ -36,26 +36,26 @@ _DIM_EDGES: Final[tuple[float, ...]] = (-0.20, -0.12, -0.06, -0.02, 0.02, 0.06, 
 
 _WORDS: Final[dict[str, tuple[str, ...]]] = {
     "nl": (
-        "ver onder het landelijk referentieniveau",
-        "ruim onder het landelijk referentieniveau",
-        "onder het landelijk referentieniveau",
-        "iets onder het landelijk referentieniveau",
-        "rond het landelijk referentieniveau",
-        "iets boven het landelijk referentieniveau",
-        "boven het landelijk referentieniveau",
-        "ruim boven het landelijk referentieniveau",
-        "ver boven het landelijk referentieniveau",
+        "ver onder landelijk niveau",
+        "ruim onder landelijk niveau",
+        "onder landelijk niveau",
+        "iets onder landelijk niveau",
+        "rond landelijk niveau",
+        "iets boven landelijk niveau",
+        "boven landelijk niveau",
+        "ruim boven landelijk niveau",
+        "ver boven landelijk niveau",
     ),
     "en": (
-        "far below the national reference",
-        "well below the national reference",
-        "below the national reference",
-        "slightly below the national reference",
-        "around the national reference",
-        "slightly above the national reference",
-        "above the national reference",
-        "well above the national reference",
-        "far above the national reference",
+        "far below national level",
+        "well below national level",
+        "below national level",
+        "slightly below national level",
+        "around national level",
+        "slightly above national level",
+        "above national level",
+        "well above national level",
+        "far above national level",
     ),
 }
 
@@ -136,7 +136,7 @@ def describe(scale: Scale, value: float | None, *, lang: str = "nl") -> str:
     Examples
     --------
     >>> describe(scale_for("afw", national_reference=4.1), 0.2)
-    'boven het landelijk referentieniveau'
+    'boven landelijk niveau'
     """
     if value is None or pd.isna(value):
         return "geen gegevens" if lang == "nl" else "no data"

@@ -39,3 +39,26 @@ def wijken_2024() -> geo.AreaFile:
 @pytest.fixture(scope="session")
 def amsterdam_buurten() -> geo.AreaFile:
     return geo.read_areas(AMSTERDAM_BUURTEN)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _navigation_not_mpa_v1():
+    """Keep AppTest reruns on the st.navigation path.
+
+    AppTest builds a new PagesManager per run, which sets the class flag
+    ``uses_pages_directory`` to True because the project has a ``pages/`` folder (the layout
+    the product design fixes). Reruns then take Streamlit's legacy multipage path and execute
+    the page file without ``app.py`` around it. ``streamlit run`` is not affected: there
+    ``st.navigation`` clears the flag for the whole process on the first run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    yield
+    PagesManager.__init__ = original

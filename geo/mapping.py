@@ -1,0 +1,278 @@
+"""Build the explorer's folium choropleth.
+
+The map is built from the dataset's simplified WGS84 display geometry (see
+:func:`geo.build.build`), keyed by CBS code: every GeoJSON feature has ``id`` = code. Colours
+come from :mod:`geo.classify` only; this module looks them up. Names and any other text are
+HTML-escaped before they enter the map, because Leaflet tooltips render HTML. Leaflet itself is
+served by the app (``static/leaflet``), never from a CDN, so the map works offline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+import folium
+import numpy as np
+import shapely
+
+from geo.classify import NO_DATA_COLOUR, Scale, describe, scale_for
+from geo.dataset import Dataset
+from geo.view import View
+
+__all__ = [
+    "BASEMAP_TILES",
+    "LEAFLET_CSS",
+    "LEAFLET_JS",
+    "build_map",
+    "feature_collection",
+    "fill_colours",
+    "format_number",
+    "previous_year",
+]
+
+#: Where the app serves Leaflet (Streamlit static serving of ``static/``).
+LEAFLET_JS: Final[str] = "/app/static/leaflet/leaflet.js"
+LEAFLET_CSS: Final[str] = "/app/static/leaflet/leaflet.css"
+
+#: Tile URL and attribution of each base map; "none" has no tiles.
+BASEMAP_TILES: Final[dict[str, tuple[str, str] | None]] = {
+    "pdok": (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+        'Achtergrond: <a href="https://www.pdok.nl">PDOK BRT-Achtergrondkaart</a>, Kadaster',
+    ),
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers',
+    ),
+    "none": None,
+}
+# Embed GeoJSON without spaces: about 15% less map payload. Jinja's ``tojson`` still escapes
+# <, >, & and ' for safe embedding in a script.
+# (folium's templates share one jinja environment; its policy sets the dumps options.)
+folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {
+    "sort_keys": True,
+    "separators": (",", ":"),
+}
+
+_ATTRIBUTION: Final[str] = "Grenzen: CBS / Kadaster, Gemeente Amsterdam; scores: Leefbaarometer 3.0 (BZK)"
+
+_TEXT: Final[dict[str, dict[str, str]]] = {
+    "nl": {"name": "Naam", "code": "Code", "meaning": "Betekenis", "since": "Verandering sinds",
+           "no_data": "geen gegevens", "no_prev": "geen eerdere meting", "value": "Waarde"},
+    "en": {"name": "Name", "code": "Code", "meaning": "Meaning", "since": "Change since",
+           "no_data": "no data", "no_prev": "no earlier measurement", "value": "Value"},
+}
+
+
+def format_number(value: float | None, *, lang: str = "nl", decimals: int = 3, signed: bool = False) -> str:
+    """Format a number for display: decimal comma in Dutch, "–" for a missing value."""
+    if value is None or not np.isfinite(value):
+        return "–"
+    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def previous_year(ds: Dataset, year: int, measure: str) -> int | None:
+    """Return the measurement year before ``year`` that has data for ``measure``."""
+    earlier = [y for y in ds.years(measure) if y < year]
+    return max(earlier) if earlier else None
+
+
+def feature_collection(
+    ds: Dataset, codes: Sequence[str], *, year: int, measure: str, scale: Scale, lang: str = "nl"
+) -> dict[str, Any]:
+    """Return a GeoJSON FeatureCollection of ``codes`` with escaped, display-ready properties.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Source of geometry (``ds.display``), names and scores.
+    codes : sequence of str
+        Areas to include, in this order.
+    year, measure : int, str
+        What to colour by.
+    scale : Scale
+        The fixed colour scale of ``measure``.
+    lang : {"nl", "en"}
+        Language of the text properties.
+
+    Returns
+    -------
+    dict
+        Features with ``id`` = code and properties ``c`` (code), ``n`` (escaped name),
+        ``v`` (formatted value), ``w`` (the value in words) and ``d`` (change since the
+        previous measurement). Fill colours come from :func:`fill_colours`, not from the
+        features, to keep the payload small.
+    """
+    text = _TEXT.get(lang, _TEXT["nl"])
+    values = ds.values(list(codes), year, measure)
+    prev = previous_year(ds, year, measure)
+    before = ds.values(list(codes), prev, measure) if prev is not None else values * np.nan
+    geoms = ds.display.geometry.reindex(list(codes))
+    geojson = shapely.to_geojson(geoms.array)
+    features = []
+    for i, code in enumerate(codes):
+        v, b = values.iloc[i], before.iloc[i]
+        missing = bool(np.isnan(v))
+        change = text["no_prev"] if prev is None or np.isnan(b) or missing else format_number(
+            v - b, lang=lang, signed=True
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {
+                    "c": code,
+                    "n": html.escape(ds.name(code)),
+                    "v": text["no_data"] if missing else format_number(v, lang=lang),
+                    "w": html.escape(describe(scale, None if missing else float(v), lang=lang)),
+                    "d": change,
+                },
+                "geometry": json.loads(geojson[i]),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def fill_colours(ds: Dataset, codes: Sequence[str], *, year: int, measure: str, scale: Scale) -> dict[str, str | None]:
+    """Return the fill colour of each area, None for an area without a value."""
+    values = ds.values(list(codes), year, measure)
+    return {
+        c: (None if np.isnan(v) else colour)
+        for c, v, colour in zip(codes, values.to_numpy(), scale.colour(values.to_numpy()), strict=True)
+    }
+
+
+def _styler(colours: dict[str, str | None]) -> Any:
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        fill = colours.get(feature["id"])
+        if fill is None:  # "geen gegevens": grey and dashed, never a value colour
+            return {"fillColor": NO_DATA_COLOUR, "fillOpacity": 0.35, "color": "#555", "weight": 0.8,
+                    "dashArray": "4 3"}
+        return {"fillColor": fill, "fillOpacity": 0.8, "color": "#333", "weight": 0.6}
+
+    return style
+
+
+def _outline(colour: str, weight: float, dash: str | None = None) -> Any:
+    style = {"fill": False, "color": colour, "weight": weight, "opacity": 1.0}
+    if dash:
+        style["dashArray"] = dash
+    return lambda _feature: style
+
+
+def build_map(
+    ds: Dataset,
+    view: View,
+    *,
+    neighbours: Sequence[str] = (),
+    lang: str = "nl",
+) -> folium.Map:
+    """Build the choropleth of a view.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    view : View
+        Gemeente, selected area, year, measure, level and base map.
+    neighbours : sequence of str, optional
+        Codes of the areas bordering the selected one; they are outlined (dashed), also
+        across the gemeente border.
+    lang : {"nl", "en"}
+        Language of tooltips.
+
+    Returns
+    -------
+    folium.Map
+        Deterministic for the same inputs; Leaflet is loaded from :data:`LEAFLET_JS`.
+    """
+    text = _TEXT.get(lang, _TEXT["nl"])
+    scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0))
+    level = view.level
+    codes = ds.codes(level, gemeente=view.gemeente)  # type: ignore[arg-type]
+    fc = feature_collection(ds, codes, year=view.year, measure=view.measure, scale=scale, lang=lang)
+
+    xmin, ymin, xmax, ymax = ds.display.geometry.reindex(codes).total_bounds
+    m = folium.Map(
+        location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
+        tiles=None,
+        zoom_start=12,
+        zoom_snap=0.25,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    tiles = BASEMAP_TILES.get(view.basemap)
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=view.basemap, max_zoom=19).add_to(m)
+    prev = previous_year(ds, view.year, view.measure)
+    tooltip = folium.GeoJsonTooltip(
+        fields=["n", "c", "v", "w", "d"],
+        aliases=[
+            text["name"],
+            text["code"],
+            f"{text['value']} {view.year}",
+            text["meaning"],
+            f"{text['since']} {prev}" if prev else text["since"],
+        ],
+        sticky=False,
+        style="font-size: 15px;",
+    )
+    folium.GeoJson(
+        fc,
+        name="areas",
+        style_function=_styler(
+            fill_colours(ds, codes, year=view.year, measure=view.measure, scale=scale)
+        ),
+        highlight_function=lambda _f: {"weight": 3, "color": "#000"},
+        tooltip=tooltip,
+        zoom_on_click=False,
+    ).add_to(m)
+    outline_codes = [c for c in neighbours if c != view.area]
+    if outline_codes:
+        folium.GeoJson(
+            _plain(ds, outline_codes),
+            name="neighbours",
+            style_function=_outline("#222", 2.0, "6 4"),
+            interactive=False,
+        ).add_to(m)
+    selected = [view.area] if view.area == view.wijk or level == "buurt" else [view.wijk, view.area]
+    folium.GeoJson(
+        _plain(ds, selected), name="selected", style_function=_outline("#000", 4.0), interactive=False
+    ).add_to(m)
+    m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    m.options["attributionControl"] = True
+    m.add_child(_Attribution(_ATTRIBUTION))
+    return m
+
+
+def _plain(ds: Dataset, codes: Sequence[str]) -> dict[str, Any]:
+    geoms = shapely.to_geojson(ds.display.geometry.reindex(list(codes)).array)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": c, "properties": {}, "geometry": json.loads(g)}
+            for c, g in zip(codes, geoms, strict=True)
+        ],
+    }
+
+
+class _Attribution(folium.MacroElement):  # type: ignore[misc]
+    """Add a fixed, escaped attribution text to the map's attribution control."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = json.dumps(html.escape(text))
+        from jinja2 import Template
+
+        self._template = Template(
+            "{% macro script(this, kwargs) %}"
+            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
+            "{% endmacro %}"
+        )
