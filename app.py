@@ -12,11 +12,11 @@ st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", la
 ui.init_state()
 
 pages = [
-    st.Page("pages/kaart.py", title=ui.t("Kaart", "Map"), url_path="kaart", icon="🗺️", default=True),
-    st.Page("pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon="📚"),
+    st.Page("pages/kaart.py", title=ui.t("Kaart", "Map"), url_path="kaart", icon=":material/map:", default=True),
+    st.Page("pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"),
 ]
 page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
 ui.presentation_css()
 ui.controls()
-page.run()
 ui.write_url()
+page.run()

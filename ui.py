@@ -48,6 +48,22 @@ def measure_label(measure: str) -> str:
     return geo.MEASURE_LABELS[measure][lang()]
 
 
+def page_guard() -> None:
+    """Make sure the page runs inside app.py's frame; call it first in every page.
+
+    Because the project has a ``pages/`` folder, Streamlit starts each server process in its
+    legacy multipage mode: a deep link such as ``/kaart?g=...`` runs ``pages/kaart.py``
+    on its own, without ``app.py`` (no state, no controls). ``st.navigation`` in ``app.py``
+    ends that mode for the process, but only once ``app.py`` runs. So when a page finds the
+    legacy mode on, it ends it and reruns, and the rerun goes through ``app.py``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # -- state -------------------------------------------------------------------------------------
 def init_state() -> None:
     """Read and validate the URL once per session; keep widget keys in step with the view."""

@@ -6,6 +6,8 @@ from streamlit_folium import st_folium
 import ui
 from geo.mapping import format_number
 
+ui.page_guard()
+
 ds = ui.dataset()
 v = ui.view()
 lang = ui.lang()

@@ -3,6 +3,8 @@ import streamlit as st
 
 import ui
 
+ui.page_guard()
+
 ds = ui.dataset()
 m = ds.manifest
 st.title(ui.t("Over de data", "About the data"))

