@@ -1,0 +1,66 @@
+import pytest
+
+from geo.view import View, default_view, parse_view, summary, view_params
+
+
+def test_no_parameters_gives_the_default_view(dataset):
+    view, notices = parse_view(dataset, {})
+    assert notices == []
+    assert view == default_view(dataset)
+    assert view.gemeente == "GM0363" and view.year == 2024 and view.measure == "lbm"
+
+
+def test_url_round_trip(dataset):
+    view = View(gemeente="GM0599", wijk="WK059901", area="WK059901", year=2014, measure="fys",
+                level="wijk", basemap="none")
+    again, notices = parse_view(dataset, view_params(view))
+    assert notices == []
+    assert again == view
+
+
+def test_a_buurt_selects_its_wijk_and_gemeente(dataset):
+    view, notices = parse_view(dataset, {"a": "bu0363aa01", "n": "buurt"})
+    assert notices == []
+    assert (view.gemeente, view.wijk, view.area, view.level) == ("GM0363", "WK0363AA", "BU0363AA01", "buurt")
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"g": "GM9999"}, "gemeente 'GM9999' bestaat niet"),
+        ({"a": "<script>alert(1)</script>"}, "is geen wijk- of buurtcode"),
+        ({"a": "WK036300"}, "bestaat niet (meer)"),
+        ({"g": "GM0599", "a": "WK0363AA"}, "ligt niet in gemeente"),
+        ({"j": "2010"}, "jaar '2010' heeft geen gegevens"),
+        ({"m": "fys", "j": "2016"}, "jaar '2016' heeft geen gegevens"),
+        ({"m": "DROP TABLE"}, "maat 'DROP?TABLE' bestaat niet"),
+        ({"n": "buurt", "g": "GM0599"}, "niveau 'buurt' is hier niet beschikbaar"),
+        ({"b": "google"}, "achtergrondkaart 'google' bestaat niet"),
+        ({"g": "G" * 500}, "te lang"),
+    ],
+)
+def test_bad_parameters_fall_back_with_a_notice(dataset, params, notice):
+    view, notices = parse_view(dataset, params)
+    assert any(notice in n for n in notices), notices
+    # the fallback is always a complete, valid view
+    assert dataset.has(view.gemeente) and view.wijk in dataset.children(view.gemeente)
+    assert view.year in dataset.years(view.measure)
+    assert all("<" not in n and ">" not in n for n in notices)
+
+
+def test_summary_of_a_real_wijk(dataset):
+    s = summary(dataset, "WK0363AA", 2022, "lbm")
+    value = dataset.value("WK0363AA", 2022, "lbm")
+    assert s["value"] == pytest.approx(value)
+    assert s["vs_national"] == pytest.approx(value - 4.102264851143685)
+    city = dataset.city_reference("WK0363AA", 2022, "lbm").value
+    assert s["vs_city"] == pytest.approx(value - city)
+    peers = dataset.values(dataset.codes("wijk", gemeente="GM0363"), 2022, "lbm").dropna()
+    assert s["rank"] == int((peers > value).sum()) + 1 and s["rank_of"] == len(peers) == 110
+    assert s["previous_year"] == 2020
+    assert s["change"] == pytest.approx(value - dataset.value("WK0363AA", 2020, "lbm"))
+
+
+def test_summary_of_an_unscored_area_has_no_figures(dataset):
+    s = summary(dataset, "WK036399", 2022, "lbm")
+    assert s["value"] is None and s["rank"] is None and s["change"] is None
