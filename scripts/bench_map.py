@@ -1,0 +1,77 @@
+"""Map payload bytes and server time per rerun (AppTest) on the embedded data.
+
+Run: python scripts/bench_map.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit_folium import _get_header, _get_html, _get_map_string  # noqa: E402
+
+import geo  # noqa: E402
+from geo.mapping import build_map  # noqa: E402
+from geo.view import parse_view  # noqa: E402
+
+
+def payload(ds: geo.Dataset, params: dict[str, str]) -> tuple[int, float]:
+    view, _ = parse_view(ds, params)
+    t0 = time.perf_counter()
+    m = build_map(ds, view)
+    m.get_root().render()
+    size = len(_get_map_string(m).encode()) + len(_get_header(m).encode()) + len(_get_html(m).encode())
+    return size, time.perf_counter() - t0
+
+
+def main() -> None:
+    ds = geo.load_dataset()
+    print("map payload (bytes of script + header + html sent to the st_folium component)")
+    for label, params, budget in [
+        ("Amsterdam wijken (111)", {"g": "GM0363"}, 120_000),
+        ("Amsterdam buurten (518)", {"g": "GM0363", "n": "buurt"}, 300_000),
+        ("Rotterdam wijken", {"g": "GM0599"}, None),
+        ("'s-Gravenhage wijken", {"g": "GM0518"}, None),
+    ]:
+        size, secs = payload(ds, params)
+        note = f" (budget {budget:,})" if budget else ""
+        print(f"  {label:28s} {size:>9,} bytes{note}; built in {secs * 1000:.0f} ms")
+
+    # AppTest reruns: the same path as `streamlit run` minus the browser.
+    init = PagesManager.__init__
+
+    def no_v1(self, *a, **k):  # see tests/conftest.py
+        init(self, *a, **k)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = no_v1
+    for gm, n in (("GM0363", "wijk"), ("GM0363", "buurt")):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["g"] = gm
+        at.query_params["n"] = n
+        at.run()
+        times = []
+        for year in (2022, 2020, 2018, 2014, 2012, 2024, 2016, 2008, 2002, 2022):
+            t0 = time.perf_counter()
+            at.select_slider(key="year").set_value(year).run()
+            times.append(time.perf_counter() - t0)
+        for measure in ("afw", "lbm", "afw", "lbm", "afw"):
+            t0 = time.perf_counter()
+            at.selectbox(key="measure").select(measure).run()
+            times.append(time.perf_counter() - t0)
+        assert not at.exception, at.exception
+        print(
+            f"server time per rerun, {gm} {n} (year/measure changes, n={len(times)}): "
+            f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (budget: median 150 ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()

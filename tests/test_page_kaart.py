@@ -1,0 +1,108 @@
+"""AppTest: the map page, driven by widget keys."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.mapping import format_number
+
+
+def _app(**params) -> AppTest:
+    at = AppTest.from_file("app.py", default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_smoke_default_view():
+    at = _app()
+    assert not at.exception
+    assert at.session_state["_view"].gemeente == "GM0363"
+    assert at.markdown[0].value.startswith("### Haarlemmerbuurt")
+
+
+def test_summary_numbers_match_the_dataset(dataset):
+    at = _app(g="GM0599", a="WK059901", j="2022", m="lbm")
+    assert not at.exception
+    value = dataset.value("WK059901", 2022, "lbm")
+    city = dataset.city_reference("WK059901", 2022, "lbm").value
+    peers = dataset.values(dataset.codes("wijk", gemeente="GM0599"), 2022, "lbm").dropna()
+    metrics = _metrics(at)
+    assert metrics["Leefbaarheid (totaalscore) 2022"] == format_number(value)
+    assert metrics["Verschil met landelijk referentieniveau"] == format_number(value - 4.102264851143685, signed=True)
+    assert metrics["Verschil met stedelijk gemiddelde"] == format_number(value - city, signed=True)
+    assert metrics["Positie in de gemeente"] == f"{int((peers > value).sum()) + 1} / {len(peers)}"
+    change = value - dataset.value("WK059901", 2020, "lbm")
+    assert metrics["Verandering sinds 2020"] == format_number(change, signed=True)
+
+
+def test_every_control_drives_the_view_and_the_url():
+    at = _app()
+    at.selectbox(key="gemeente").select("GM0599").run()
+    assert at.session_state["_view"].gemeente == "GM0599"
+    assert at.session_state["_view"].wijk == "WK059901"
+    at.selectbox(key="wijk").select("WK059903").run()
+    at.selectbox(key="measure").select("onv").run()
+    at.select_slider(key="year").set_value(2018).run()
+    at.radio(key="basemap").set_value("none").run()
+    assert not at.exception
+    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert params == {"g": "GM0599", "a": "WK059903", "j": "2018", "m": "onv", "n": "wijk", "b": "none", "lang": "nl"}
+    view = at.session_state["_view"]
+    assert (view.wijk, view.measure, view.year, view.basemap) == ("WK059903", "onv", 2018, "none")
+
+
+def test_buurt_level_and_buurt_selection_in_amsterdam():
+    at = _app(g="GM0363")
+    at.radio(key="level").set_value("buurt").run()
+    at.selectbox(key="buurt").select("BU0363AA01").run()
+    assert not at.exception
+    view = at.session_state["_view"]
+    assert (view.level, view.wijk, view.area) == ("buurt", "WK0363AA", "BU0363AA01")
+    assert at.markdown[0].value.startswith("### Planciusbuurt-Noord")
+
+
+def test_url_round_trip_restores_the_same_view():
+    first = _app(g="GM0344", j="2020", m="soc")
+    first.selectbox(key="wijk").select(first.selectbox(key="wijk").options[3]).run()
+    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in first.query_params.items()}
+    second = _app(**params)
+    assert second.session_state["_view"] == first.session_state["_view"]
+    assert _metrics(second) == _metrics(first)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"g": "GM9999"},
+        {"a": "<script>"},
+        {"j": "1999"},
+        {"m": "nonsense"},
+        {"a": "WK036300"},
+        {"g": "GM0599", "n": "buurt"},
+        {"lang": "fr"},
+    ],
+)
+def test_bad_parameters_fall_back_with_a_visible_notice(params):
+    at = _app(**params)
+    assert not at.exception
+    assert at.warning and "Niet alles uit de link" in at.warning[0].value
+    assert at.metric  # a sensible default is shown
+
+
+def test_year_without_dimensions_says_so_instead_of_an_empty_map():
+    at = _app(g="GM0363", m="fys", j="2022")
+    at.select_slider(key="year").set_value(2016).run()
+    assert not at.exception
+    assert at.info and "2016" in at.info[0].value and "2014, 2018" in at.info[0].value
+
+
+def test_english_and_presentation_mode():
+    at = _app(lang="en", p="1")
+    assert not at.exception
+    assert "Difference from national reference" in _metrics(at)
+    assert any("font-size: 21px" in m.value for m in at.markdown)
+    assert len(at.sidebar) <= 1  # controls moved out of the sidebar
