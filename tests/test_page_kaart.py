@@ -4,10 +4,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.mapping import format_number
+from tests.conftest import ROOT
 
 
 def _app(**params) -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
