@@ -51,3 +51,20 @@ st.markdown(
         "Ministry of the Interior (BZK) (CC0).",
     )
 )
+
+for level, rec in m["reconciliation"].items():
+    with st.expander(ui.t(f"Naamverschillen ({level})", f"Name mismatches ({level})")):
+        names = pd.DataFrame(rec["name_mismatches"]["list"])
+        if names.empty:
+            st.write(ui.t("Geen.", "None."))
+        else:
+            st.dataframe(names, hide_index=True, key=f"names_{level}")
+    with st.expander(ui.t(f"Koppeling per gemeente ({level})", f"Join per municipality ({level})")):
+        report = pd.DataFrame.from_dict(rec["join_report"], orient="index")
+        report.index.name = "gemeente_code"
+        st.dataframe(report.reset_index(), hide_index=True, key=f"join_{level}")
+
+if m.get("repairs"):
+    with st.expander(ui.t("Herstelde geometrie", "Repaired geometry")):
+        for r in m["repairs"]:
+            st.markdown(f"**{ui.escape(r['source'])}**: " + ", ".join(f"{ui.escape(k)}: {v}" for k, v in r["counts"].items()))
