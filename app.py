@@ -13,7 +13,9 @@ ui.init_state()
 
 pages = [
     st.Page("pages/kaart.py", title=ui.t("Kaart", "Map"), url_path="kaart", icon=":material/map:", default=True),
-    st.Page("pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"),
+    st.Page(
+        "pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"
+    ),
 ]
 page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
 ui.presentation_css()

@@ -225,7 +225,9 @@ def controls() -> None:
             args=("basemap",),
         )
         c1, c2 = st.columns(2)
-        c1.selectbox("Taal / language", LANGS, key="lang", format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x])
+        c1.selectbox(
+            "Taal / language", LANGS, key="lang", format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x]
+        )
         c2.toggle(t("Presentatie", "Presentation"), key="presentation")
 
 
@@ -298,7 +300,8 @@ def legend(measure: str) -> None:
     ]
     rows.append(
         f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{NO_DATA_COLOUR};'
-        f'border:1px dashed #555;vertical-align:middle;margin-right:.4em"></span>{escape(t("geen gegevens", "no data"))}</div>'
+        f'border:1px dashed #555;vertical-align:middle;margin-right:.4em"></span>'
+        f"{escape(t('geen gegevens', 'no data'))}</div>"
     )
     centre = t("landelijk referentieniveau", "national reference")
     note = t(

@@ -12,6 +12,7 @@ national reference, blue above it. Areas without a score are grey, never a value
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Final
 
@@ -24,7 +25,15 @@ __all__ = ["NO_DATA_COLOUR", "PALETTE", "Scale", "describe", "scale_for"]
 
 #: ColorBrewer RdYlBu, 9 classes, low (red) to high (blue). Colour-blind safe.
 PALETTE: Final[tuple[str, ...]] = (
-    "#d73027", "#f46d43", "#fdae61", "#fee090", "#ffffbf", "#e0f3f8", "#abd9e9", "#74add1", "#4575b4",
+    "#d73027",
+    "#f46d43",
+    "#fdae61",
+    "#fee090",
+    "#ffffbf",
+    "#e0f3f8",
+    "#abd9e9",
+    "#74add1",
+    "#4575b4",
 )
 #: Fill of areas without a score ("geen gegevens").
 NO_DATA_COLOUR: Final[str] = "#bdbdbd"
@@ -75,6 +84,7 @@ class Scale:
         One hex colour per class (9).
     centre : float
         The national reference the scale is centred on (4.1023 for lbm, else 0).
+
     """
 
     measure: str
@@ -100,7 +110,7 @@ class Scale:
 
         e = self.edges
         out = [f"< {f(e[0])}"]
-        out += [f"{f(a)} – {f(b)}" for a, b in zip(e[:-1], e[1:], strict=True)]
+        out += [f"{f(a)} – {f(b)}" for a, b in itertools.pairwise(e)]
         out.append(f"≥ {f(e[-1])}")
         return out
 
@@ -118,6 +128,7 @@ def scale_for(measure: str, *, national_reference: float) -> Scale:
     Returns
     -------
     Scale
+
     """
     if measure not in MEASURES:
         msg = f"`measure` was {measure!r} but is expected to be one of {', '.join(MEASURES)}"
@@ -137,6 +148,7 @@ def describe(scale: Scale, value: float | None, *, lang: str = "nl") -> str:
     --------
     >>> describe(scale_for("afw", national_reference=4.1), 0.2)
     'boven landelijk niveau'
+
     """
     if value is None or pd.isna(value):
         return "geen gegevens" if lang == "nl" else "no data"

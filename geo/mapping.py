@@ -60,10 +60,24 @@ folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {
 _ATTRIBUTION: Final[str] = "Grenzen: CBS / Kadaster, Gemeente Amsterdam; scores: Leefbaarometer 3.0 (BZK)"
 
 _TEXT: Final[dict[str, dict[str, str]]] = {
-    "nl": {"name": "Naam", "code": "Code", "meaning": "Betekenis", "since": "Verandering sinds",
-           "no_data": "geen gegevens", "no_prev": "geen eerdere meting", "value": "Waarde"},
-    "en": {"name": "Name", "code": "Code", "meaning": "Meaning", "since": "Change since",
-           "no_data": "no data", "no_prev": "no earlier measurement", "value": "Value"},
+    "nl": {
+        "name": "Naam",
+        "code": "Code",
+        "meaning": "Betekenis",
+        "since": "Verandering sinds",
+        "no_data": "geen gegevens",
+        "no_prev": "geen eerdere meting",
+        "value": "Waarde",
+    },
+    "en": {
+        "name": "Name",
+        "code": "Code",
+        "meaning": "Meaning",
+        "since": "Change since",
+        "no_data": "no data",
+        "no_prev": "no earlier measurement",
+        "value": "Value",
+    },
 }
 
 
@@ -106,6 +120,7 @@ def feature_collection(
         ``v`` (formatted value), ``w`` (the value in words) and ``d`` (change since the
         previous measurement). Fill colours come from :func:`fill_colours`, not from the
         features, to keep the payload small.
+
     """
     text = _TEXT.get(lang, _TEXT["nl"])
     values = ds.values(list(codes), year, measure)
@@ -117,8 +132,8 @@ def feature_collection(
     for i, code in enumerate(codes):
         v, b = values.iloc[i], before.iloc[i]
         missing = bool(np.isnan(v))
-        change = text["no_prev"] if prev is None or np.isnan(b) or missing else format_number(
-            v - b, lang=lang, signed=True
+        change = (
+            text["no_prev"] if prev is None or np.isnan(b) or missing else format_number(v - b, lang=lang, signed=True)
         )
         features.append(
             {
@@ -150,8 +165,13 @@ def _styler(colours: dict[str, str | None]) -> Any:
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         fill = colours.get(feature["id"])
         if fill is None:  # "geen gegevens": grey and dashed, never a value colour
-            return {"fillColor": NO_DATA_COLOUR, "fillOpacity": 0.35, "color": "#555", "weight": 0.8,
-                    "dashArray": "4 3"}
+            return {
+                "fillColor": NO_DATA_COLOUR,
+                "fillOpacity": 0.35,
+                "color": "#555",
+                "weight": 0.8,
+                "dashArray": "4 3",
+            }
         return {"fillColor": fill, "fillOpacity": 0.8, "color": "#333", "weight": 0.6}
 
     return style
@@ -189,6 +209,7 @@ def build_map(
     -------
     folium.Map
         Deterministic for the same inputs; Leaflet is loaded from :data:`LEAFLET_JS`.
+
     """
     text = _TEXT.get(lang, _TEXT["nl"])
     scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0))
@@ -226,9 +247,7 @@ def build_map(
     folium.GeoJson(
         fc,
         name="areas",
-        style_function=_styler(
-            fill_colours(ds, codes, year=view.year, measure=view.measure, scale=scale)
-        ),
+        style_function=_styler(fill_colours(ds, codes, year=view.year, measure=view.measure, scale=scale)),
         highlight_function=lambda _f: {"weight": 3, "color": "#000"},
         tooltip=tooltip,
         zoom_on_click=False,

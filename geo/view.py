@@ -47,6 +47,7 @@ class View:
         Which areas the map fills; "buurt" only where the gemeente has buurten.
     basemap : {"pdok", "osm", "none"}
         Background map.
+
     """
 
     gemeente: str
@@ -102,6 +103,7 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
         Always valid.
     list of str
         One notice (Dutch) per parameter that was ignored, naming value and fallback.
+
     """
     notices: list[str] = []
 
@@ -215,6 +217,7 @@ def summary(ds: Dataset, code: str, year: int, measure: str) -> dict[str, float 
         ``rank`` and ``rank_of`` among the same-level areas of the gemeente with a value
         (1 = highest); ``previous_year`` and ``change`` since the previous measurement with a
         value. Missing figures are None.
+
     """
     value = ds.value(code, year, measure)
     national = ds.national_reference(measure).value

@@ -49,8 +49,13 @@ with left:
 with right:
     s = ui.summary(v.area, v.year, v.measure)
     label = ui.measure_label(v.measure)
-    st.metric(f"{label} {v.year}", format_number(s["value"], lang=lang), help=ui.t(
-        "Leefbaarometer 3.0-score van het geselecteerde gebied.", "Leefbaarometer 3.0 score of the selected area."))
+    st.metric(
+        f"{label} {v.year}",
+        format_number(s["value"], lang=lang),
+        help=ui.t(
+            "Leefbaarometer 3.0-score van het geselecteerde gebied.", "Leefbaarometer 3.0 score of the selected area."
+        ),
+    )
     st.metric(
         ui.t("Verschil met landelijk referentieniveau", "Difference from national reference"),
         format_number(s["vs_national"], lang=lang, signed=True),
@@ -70,7 +75,9 @@ with right:
     st.metric(
         ui.t("Positie in de gemeente", "Rank in municipality"),
         f"{s['rank']} / {s['rank_of']}" if s["rank"] else "–",
-        help=ui.t("1 = hoogste waarde onder de gebieden van hetzelfde niveau.", "1 = highest among areas of the same level."),
+        help=ui.t(
+            "1 = hoogste waarde onder de gebieden van hetzelfde niveau.", "1 = highest among areas of the same level."
+        ),
     )
     prev = s["previous_year"]
     st.metric(
@@ -80,4 +87,6 @@ with right:
     ui.legend(v.measure)
     reason = ds.is_excluded(v.area)
     if reason:
-        st.caption(ui.t(f"Niet getoonde scores voor dit gebied: {reason}.", f"Scores not shown for this area: {reason}."))
+        st.caption(
+            ui.t(f"Niet getoonde scores voor dit gebied: {reason}.", f"Scores not shown for this area: {reason}.")
+        )

@@ -12,12 +12,17 @@ st.title(ui.t("Over de data", "About the data"))
 counts = m["counts"]
 cols = st.columns(4)
 cols[0].metric(ui.t("Gemeenten", "Municipalities"), counts["areas"]["gemeente"])
-cols[1].metric(ui.t("Wijken", "Districts"), counts["areas"]["wijk"], help=ui.t(
-    f"{counts['scored_areas']['wijk']} met scores", f"{counts['scored_areas']['wijk']} with scores"))
-cols[2].metric(ui.t("Buurten", "Neighbourhoods"), counts["areas"]["buurt"], help=ui.t(
-    f"{counts['scored_areas']['buurt']} met scores", f"{counts['scored_areas']['buurt']} with scores"))
-cols[3].metric(ui.t("Meetjaren", "Measurement years"), len(m["years"]),
-               help=", ".join(map(str, m["years"])))
+cols[1].metric(
+    ui.t("Wijken", "Districts"),
+    counts["areas"]["wijk"],
+    help=ui.t(f"{counts['scored_areas']['wijk']} met scores", f"{counts['scored_areas']['wijk']} with scores"),
+)
+cols[2].metric(
+    ui.t("Buurten", "Neighbourhoods"),
+    counts["areas"]["buurt"],
+    help=ui.t(f"{counts['scored_areas']['buurt']} met scores", f"{counts['scored_areas']['buurt']} with scores"),
+)
+cols[3].metric(ui.t("Meetjaren", "Measurement years"), len(m["years"]), help=", ".join(map(str, m["years"])))
 st.caption(ui.t("Meetjaren: ", "Measurement years: ") + ", ".join(map(str, m["years"])))
 
 st.subheader(ui.t("Bronnen", "Sources"))
@@ -67,4 +72,6 @@ for level, rec in m["reconciliation"].items():
 if m.get("repairs"):
     with st.expander(ui.t("Herstelde geometrie", "Repaired geometry")):
         for r in m["repairs"]:
-            st.markdown(f"**{ui.escape(r['source'])}**: " + ", ".join(f"{ui.escape(k)}: {v}" for k, v in r["counts"].items()))
+            st.markdown(
+                f"**{ui.escape(r['source'])}**: " + ", ".join(f"{ui.escape(k)}: {v}" for k, v in r["counts"].items())
+            )

@@ -48,16 +48,28 @@ def _free_port() -> int:
 def running_app(timeout: float = 60.0) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards."""
     port = _free_port()
-    log = (ROOT / "tests" / "artifacts")
+    log = ROOT / "tests" / "artifacts"
     log.mkdir(parents=True, exist_ok=True)
     out = (log / f"streamlit-{port}.log").open("w")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

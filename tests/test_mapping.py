@@ -51,7 +51,7 @@ def test_colours_of_known_areas_follow_the_fixed_scale(dataset):
     view, _ = parse_view(dataset, {"g": "GM0363", "j": "2022", "m": "afw"})
     js = _render(build_map(dataset, view))
     styler = re.search(r"function geo_json_\w+_styler\(feature\) \{(.*?)\n        \}", js, re.S).group(1)
-    block = styler[styler.index('"WK036399"'):]
+    block = styler[styler.index('"WK036399"') :]
     assert NO_DATA_COLOUR in block[: block.index("return") + 200]
 
 
@@ -65,8 +65,7 @@ def test_same_value_same_colour_across_years_and_gemeenten(dataset):
 def test_names_are_escaped_in_tooltips(dataset):
     areas = dataset.areas.copy()
     areas.loc["WK0363AA", "name"] = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    evil = geo.Dataset(areas.reset_index(drop=True), dataset.scores, display=dataset.display,
-                       manifest=dataset.manifest)
+    evil = geo.Dataset(areas.reset_index(drop=True), dataset.scores, display=dataset.display, manifest=dataset.manifest)
     view, _ = parse_view(evil, {"g": "GM0363"})
     js = _render(build_map(evil, view))
     assert "<script>alert" not in js and "<img" not in js

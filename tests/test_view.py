@@ -11,8 +11,9 @@ def test_no_parameters_gives_the_default_view(dataset):
 
 
 def test_url_round_trip(dataset):
-    view = View(gemeente="GM0599", wijk="WK059901", area="WK059901", year=2014, measure="fys",
-                level="wijk", basemap="none")
+    view = View(
+        gemeente="GM0599", wijk="WK059901", area="WK059901", year=2014, measure="fys", level="wijk", basemap="none"
+    )
     again, notices = parse_view(dataset, view_params(view))
     assert notices == []
     assert again == view
