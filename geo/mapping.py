@@ -17,6 +17,7 @@ from typing import Any, Final
 import folium
 import numpy as np
 import shapely
+from jinja2 import Template
 
 from geo.classify import NO_DATA_COLOUR, Scale, describe, scale_for
 from geo.dataset import Dataset
@@ -281,17 +282,16 @@ def _plain(ds: Dataset, codes: Sequence[str]) -> dict[str, Any]:
     }
 
 
-class _Attribution(folium.MacroElement):  # type: ignore[misc]
+class _Attribution(folium.MacroElement):
     """Add a fixed, escaped attribution text to the map's attribution control."""
 
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
+        "{% endmacro %}"
+    )
+
     def __init__(self, text: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
         self.text = json.dumps(html.escape(text))
-        from jinja2 import Template
-
-        self._template = Template(
-            "{% macro script(this, kwargs) %}"
-            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
-            "{% endmacro %}"
-        )
