@@ -241,7 +241,8 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
         "reconciliation": reconciliation,
         "repairs": [],
     }
-    for f in sorted([*sources.scores, *sources.areas], key=lambda f: str(f.path)):
+    inputs: list[ScoreFile | AreaFile] = [*sources.scores, *sources.areas]
+    for f in sorted(inputs, key=lambda f: str(f.path)):
         rel = f.path.relative_to(src).as_posix()
         kind = "scores" if isinstance(f, ScoreFile) else "areas"
         prov = {**_DEFAULT_PROVENANCE[kind], **sources.provenance.get(rel, {})}

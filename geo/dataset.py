@@ -106,7 +106,8 @@ class Dataset:
             With a message naming the code, when the dataset has no such area.
         """
         try:
-            return self.areas.loc[code]
+            row: pd.Series = self.areas.loc[code]
+            return row
         except KeyError:
             msg = f"no area with code {code!r} in the dataset; codes look like GM0363, WK0363AA"
             raise KeyError(msg) from None
@@ -145,8 +146,9 @@ class Dataset:
     def gemeenten(self) -> pd.DataFrame:
         """Return ``code, name`` of every gemeente with at least one wijk, sorted by name."""
         gm = self.areas[self.areas["level"] == "gemeente"]
-        gm = gm[gm.index.isin(self._children)]
-        return gm[["code", "name"]].sort_values(["name", "code"]).reset_index(drop=True)
+        gm = gm[gm.index.isin(list(self._children))]
+        out: pd.DataFrame = gm[["code", "name"]].sort_values(["name", "code"]).reset_index(drop=True)
+        return out
 
     @property
     def display(self) -> gpd.GeoDataFrame:
@@ -168,17 +170,17 @@ class Dataset:
             if code not in wide.index:
                 return []
             row = wide.loc[code]
-            return [int(y) for y in row.index[row.notna()]]
+            return [int(y) for y in row.dropna().index]
         return [int(y) for y in wide.columns[wide.notna().any()]]
 
     def value(self, code: str, year: int, measure: str = "lbm") -> float | None:
         """Return one score, or None when the area has none that year."""
         _check_measure(measure)
         try:
-            v = self._wide[measure].at[code, year]
+            v = float(self._wide[measure].at[code, year])  # type: ignore[arg-type]
         except KeyError:
             return None
-        return None if pd.isna(v) else float(v)
+        return None if np.isnan(v) else v
 
     def values(self, codes: list[str], year: int, measure: str = "lbm") -> pd.Series:
         """Return the scores of ``codes`` in ``year`` (NaN where missing), indexed by code."""
@@ -193,7 +195,9 @@ class Dataset:
         wide = self._wide[measure]
         if code not in wide.index:
             return pd.Series(dtype="float64", name=code)
-        return wide.loc[code].dropna().astype("float64").rename(code)
+        out = pd.Series(wide.loc[code].dropna(), dtype="float64")
+        out.name = code
+        return out
 
     # -- references -------------------------------------------------------------------------
     @cached_property
@@ -234,7 +238,7 @@ class Dataset:
         _check_measure(measure)
         gm = str(self.area(code)["gemeente_code"])
         try:
-            row = self._city_table.loc[(gm, year, measure)]
+            row = self._city_table.loc[(gm, year, measure)]  # type: ignore[index]
         except KeyError:
             return Reference(None, "unweighted", 0)
         return Reference(float(row["value"]), row["method"], int(row["n"]))

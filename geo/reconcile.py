@@ -134,7 +134,7 @@ def _renumbered(scores: pd.DataFrame) -> set[str]:
     The older codes of that gemeente that the newer one lacks are then superseded.
     """
     out: set[str] = set()
-    by_meting = {m: g for m, g in scores.groupby("meting")}
+    by_meting: dict[int, pd.DataFrame] = {int(m): g for m, g in scores.groupby("meting")}  # type: ignore[arg-type]
     for older, old in by_meting.items():
         old_codes = set(old["code"])
         for newer, new in by_meting.items():

@@ -84,7 +84,8 @@ def _read_text_table(path: Path) -> pd.DataFrame:
         raise DataFileError(msg) from exc
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     frame = frame.apply(lambda s: s.str.strip())
-    return frame.mask(frame.isin(_NA))
+    out: pd.DataFrame = frame.mask(frame.isin(_NA))
+    return out
 
 
 def _detect_level(path: Path, columns: list[str]) -> tuple[Level, str]:
