@@ -231,7 +231,7 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
         "counts": {
             "areas": {lv: int((areas["level"] == lv).sum()) for lv in LEVELS},
             "scored_areas": {
-                lv: int(scores["code"].isin(areas.loc[areas["level"] == lv, "code"]).groupby(scores["code"]).any().sum())
+                lv: int(scores.loc[scores["code"].isin(areas.loc[areas["level"] == lv, "code"]), "code"].nunique())
                 for lv in LEVELS
             },
             "score_rows": len(scores),
