@@ -11,7 +11,7 @@ def test_coverage_and_sources(dataset):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Gemeenten": "343", "Wijken": "3475", "Buurten": "518", "Meetjaren": "9"}
-    sources = at.dataframe(key="sources_table").value
+    sources = at.dataframe[0].value
     assert set(sources["licence"]) == {"CC0 1.0", "CC BY 4.0"}
     assert len(sources) == len(dataset.manifest["sources"]) == 6
     text = " ".join(m.value for m in at.markdown)
