@@ -267,7 +267,10 @@ def build_map(
     ).add_to(m)
     m.fit_bounds([[ymin, xmin], [ymax, xmax]])
     m.options["attributionControl"] = True
-    m.add_child(_Attribution(_ATTRIBUTION))
+    m.add_child(_Attribution(_ATTRIBUTION, [[ymin, xmin], [ymax, xmax]]))
+    m.get_root().header.add_child(
+        folium.Element("<style>.leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"), name="css"
+    )
     return m
 
 
@@ -288,10 +291,14 @@ class _Attribution(folium.MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
+        # the component iframe is resized after the map is created: redraw at the final size
+        "setTimeout(function () { {{ this._parent.get_name() }}.invalidateSize(); "
+        "{{ this._parent.get_name() }}.fitBounds({{ this.bounds }}); }, 150);"
         "{% endmacro %}"
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bounds: list[list[float]]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
         self.text = json.dumps(html.escape(text))
+        self.bounds = json.dumps(bounds)

@@ -104,3 +104,11 @@ def wait_idle(page, timeout: float = 30_000) -> None:
 
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def map_frame(page, timeout: float = 30_000):
+    """The map's iframe, once Streamlit has removed any stale one from the previous run."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{MAP_IFRAME}').length === 1", timeout=timeout
+    )
+    return page.frame_locator(MAP_IFRAME)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, MAP_IFRAME, ROOT, require_chromium, running_app, wait_idle
+from tests.browser import CHROMIUM_ARGS, ROOT, map_frame, require_chromium, running_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     slider = page.locator('[data-testid="stSlider"]').filter(has_text="Meetjaar").first
     slider.get_by_role("slider").focus()
     page.keyboard.press("ArrowLeft")  # 2024 -> 2022
+    page.wait_for_function("() => window.location.search.includes('j=2022')", timeout=20_000)
     wait_idle(page)
     params = _params(page)
     assert params["g"] == "GM0363"
@@ -69,24 +70,29 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     chosen = params["a"]
     assert chosen.startswith("WK0363")
 
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = map_frame(page)
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=30_000)
     assert paths.count() >= 100  # 111 wijken of Amsterdam, plus outlines
+    page.wait_for_timeout(500)  # let the map settle at its final size before the screenshot
     page.screenshot(path=str(ROOT / "docs" / "kaart.png"))
 
     # hover a polygon far from the selection, read its tooltip, click it: the selection follows
-    target = paths.nth(5)
+    target = paths.nth(40)
     target.hover()
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for(timeout=10_000)
-    code = re.search(r"WK0363[0-9A-Z]{2}", tooltip.inner_text()).group(0)
+    tip = tooltip.inner_text()
+    code = re.search(r"WK0363[0-9A-Z]{2}", tip).group(0)
+    assert code != chosen
     target.click()
     page.wait_for_function(f"() => window.location.search.includes('a={code}')", timeout=20_000)
     wait_idle(page)
     assert _params(page)["a"] == code
     heading = page.locator("h3").first.inner_text()
-    assert heading.split(" · ")[0] in tooltip.inner_text()
+    assert heading.split(" · ")[0] in tip
+    # the map was redrawn with the new selection
+    map_frame(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
 
     # offline: nothing was fetched from anywhere but the app itself
     outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:")]
