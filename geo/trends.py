@@ -29,10 +29,12 @@ __all__ = [
     "MIN_NATIONAL_COVERAGE",
     "PROJECTION_CAVEAT",
     "PROJECTION_HORIZON",
+    "UNCHANGED_PERCENT",
     "ChangeScale",
     "GapChange",
     "Movers",
     "Projection",
+    "area_options",
     "biggest_movers",
     "change_scale",
     "change_table",
@@ -772,6 +774,21 @@ def compare_table(
     if codes:
         rows += _reference_rows(ds, codes[0], year, since, measure, lang)[1:]
     return _frame(rows)
+
+
+def area_options(ds: Dataset) -> dict[str, str]:
+    """Return every wijk and buurt code with a unique label ``"name (gemeente, code)"``, sorted by label.
+
+    Computed once per dataset; for pickers that let a user compare areas across gemeenten.
+    """
+
+    def compute() -> dict[str, str]:
+        a = ds.areas[ds.areas["level"].isin(["wijk", "buurt"])]
+        labels = a["name"].astype(str) + " (" + a["gemeente_name"].astype(str) + ", " + a.index.astype(str) + ")"
+        order = sorted(zip(labels, a.index, strict=True))
+        return {str(code): str(label) for label, code in order}
+
+    return dict(_memo(ds, ("area_options",), compute))
 
 
 def compare_series(ds: Dataset, codes: Sequence[str], measure: str = "lbm") -> pd.DataFrame:

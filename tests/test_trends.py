@@ -435,3 +435,11 @@ def test_change_scale_is_fixed_symmetric_and_covers_most_changes(dataset):
     dims = trends.change_scale(dataset, "fys")
     assert dims.vmax < scale.vmax
     assert dims.n < scale.n
+
+
+def test_area_options_cover_every_wijk_and_buurt_with_unique_labels(dataset):
+    options = trends.area_options(dataset)
+    assert set(options) == set(dataset.codes("wijk")) | set(dataset.codes("buurt"))
+    assert len(set(options.values())) == len(options)
+    assert options["WK0363AA"] == "Haarlemmerbuurt (Amsterdam, WK0363AA)"
+    assert list(options.values()) == sorted(options.values())
