@@ -4,9 +4,13 @@ The shared frame around the pages: page config, session and URL state, the share
 selection controls, then the page itself.
 """
 
+import time
+
 import streamlit as st
 
 import ui
+
+_started = time.perf_counter()
 
 st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
 ui.init_state()
@@ -22,3 +26,5 @@ ui.presentation_css()
 ui.controls()
 ui.write_url()
 page.run()
+# server time of this run, read by scripts/bench_map.py
+st.session_state["_run_seconds"] = time.perf_counter() - _started

@@ -36,7 +36,7 @@ __all__ = ["DEFAULT_SOURCE_DIR", "DISPLAY_TOLERANCE", "build"]
 DEFAULT_SOURCE_DIR = DEFAULT_DATA_DIR / "sources"
 
 #: Coverage simplification tolerance in metres, per level, for the drawn geometry.
-DISPLAY_TOLERANCE: dict[Level, float] = {"gemeente": 150.0, "wijk": 40.0, "buurt": 15.0}
+DISPLAY_TOLERANCE: dict[Level, float] = {"gemeente": 150.0, "wijk": 40.0, "buurt": 20.0}
 
 #: Grid size in degrees of the drawn geometry (about 1 m).
 DISPLAY_PRECISION = 1e-5

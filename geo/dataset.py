@@ -112,9 +112,17 @@ class Dataset:
             msg = f"no area with code {code!r} in the dataset; codes look like GM0363, WK0363AA"
             raise KeyError(msg) from None
 
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {str(c): str(n) for c, n in zip(self.areas.index, self.areas["name"], strict=True)}
+
     def name(self, code: str) -> str:
         """Return the name of an area."""
-        return str(self.area(code)["name"])
+        try:
+            return self._names[code]
+        except KeyError:
+            self.area(code)  # raises the explanatory KeyError
+            raise
 
     def level(self, code: str) -> Level:
         """Return the level of an area code."""

@@ -37,6 +37,7 @@ with left:
             height=560 if not st.session_state.get("presentation") else 520,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
+            render=False,  # build_map output needs no root render; saves one full render per rerun
             on_change=ui.on_map_change,
         )
         st.caption(

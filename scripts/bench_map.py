@@ -57,19 +57,22 @@ def main() -> None:
         at.query_params["g"] = gm
         at.query_params["n"] = n
         at.run()
-        times = []
+        times, walls = [], []
         for year in (2022, 2020, 2018, 2014, 2012, 2024, 2016, 2008, 2002, 2022):
             t0 = time.perf_counter()
             at.select_slider(key="year").set_value(year).run()
-            times.append(time.perf_counter() - t0)
+            walls.append(time.perf_counter() - t0)
+            times.append(at.session_state["_run_seconds"])
         for measure in ("afw", "lbm", "afw", "lbm", "afw"):
             t0 = time.perf_counter()
             at.selectbox(key="measure").select(measure).run()
-            times.append(time.perf_counter() - t0)
+            walls.append(time.perf_counter() - t0)
+            times.append(at.session_state["_run_seconds"])
         assert not at.exception, at.exception
         print(
             f"server time per rerun, {gm} {n} (year/measure changes, n={len(times)}): "
-            f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (budget: median 150 ms)"
+            f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (budget: median 150 ms); "
+            f"AppTest wall time incl. its polling: median {statistics.median(walls) * 1000:.0f} ms"
         )
 
 
