@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 from jinja2 import Template
 
-from geo.classify import NO_DATA_COLOUR, Scale, describe, scale_for
+from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
 from geo.dataset import Dataset
 from geo.view import View
 
@@ -27,7 +27,9 @@ __all__ = [
     "BASEMAP_TILES",
     "LEAFLET_CSS",
     "LEAFLET_JS",
+    "build_change_map",
     "build_map",
+    "change_scale_classes",
     "feature_collection",
     "fill_colours",
     "format_number",
@@ -67,6 +69,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "meaning": "Betekenis",
         "since": "Verandering sinds",
         "no_data": "geen gegevens",
+        "change": "Verandering",
         "no_prev": "geen eerdere meting",
         "value": "Waarde",
     },
@@ -76,6 +79,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "meaning": "Meaning",
         "since": "Change since",
         "no_data": "no data",
+        "change": "Change",
         "no_prev": "no earlier measurement",
         "value": "Value",
     },
@@ -218,20 +222,7 @@ def build_map(
     codes = ds.codes(level, gemeente=view.gemeente)  # type: ignore[arg-type]
     fc = feature_collection(ds, codes, year=view.year, measure=view.measure, scale=scale, lang=lang)
 
-    xmin, ymin, xmax, ymax = ds.display.geometry.reindex(codes).total_bounds
-    m = folium.Map(
-        location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
-        tiles=None,
-        zoom_start=12,
-        zoom_snap=0.25,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    m.default_js = [("leaflet", LEAFLET_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    tiles = BASEMAP_TILES.get(view.basemap)
-    if tiles is not None:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=view.basemap, max_zoom=19).add_to(m)
+    m, bounds = _base_map(ds, codes, view.basemap)
     prev = previous_year(ds, view.year, view.measure)
     tooltip = folium.GeoJsonTooltip(
         fields=["n", "c", "v", "w", "d"],
@@ -265,13 +256,125 @@ def build_map(
     folium.GeoJson(
         _plain(ds, selected), name="selected", style_function=_outline("#000", 4.0), interactive=False
     ).add_to(m)
-    m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    return _finish(m, bounds)
+
+
+def _base_map(ds: Dataset, codes: Sequence[str], basemap: str) -> tuple[folium.Map, list[list[float]]]:
+    """Return an empty map around ``codes`` with local Leaflet assets and the chosen base map."""
+    xmin, ymin, xmax, ymax = ds.display.geometry.reindex(list(codes)).total_bounds
+    m = folium.Map(
+        location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
+        tiles=None,
+        zoom_start=12,
+        zoom_snap=0.25,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    tiles = BASEMAP_TILES.get(basemap)
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=19).add_to(m)
+    return m, [[float(ymin), float(xmin)], [float(ymax), float(xmax)]]
+
+
+def _finish(m: folium.Map, bounds: list[list[float]]) -> folium.Map:
+    m.fit_bounds(bounds)
     m.options["attributionControl"] = True
-    m.add_child(_Attribution(_ATTRIBUTION, [[ymin, xmin], [ymax, xmax]]))
-    m.get_root().header.add_child(
+    m.add_child(_Attribution(_ATTRIBUTION, bounds))
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element("<style>.leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"), name="css"
     )
     return m
+
+
+def change_scale_classes(vmin: float, vmax: float) -> Scale:
+    """Return a 9-class diverging scale for changes, symmetric around 0, from a fixed bound.
+
+    Parameters
+    ----------
+    vmin, vmax : float
+        The fixed bounds of the change scale (see :func:`geo.trends.change_scale`); the outer
+        classes are open-ended beyond them.
+    """
+    bound = max(abs(vmin), abs(vmax))
+    edges = tuple(round(bound * k / 9, 6) for k in (-7, -5, -3, -1, 1, 3, 5, 7))
+    return Scale("change", edges, PALETTE, 0.0)
+
+
+def build_change_map(
+    ds: Dataset,
+    codes: Sequence[str],
+    *,
+    start: int,
+    end: int,
+    measure: str,
+    scale: Scale,
+    basemap: str = "none",
+    lang: str = "nl",
+) -> folium.Map:
+    """Build a choropleth of the change of ``measure`` between two years.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    codes : sequence of str
+        Areas to draw (e.g. the wijken of a gemeente).
+    start, end : int
+        The two measurement years; the change is ``end - start``.
+    measure : str
+        The measure.
+    scale : Scale
+        A fixed diverging scale (:func:`change_scale_classes`), so that maps are comparable.
+    basemap : {"pdok", "osm", "none"}
+        Background map.
+    lang : {"nl", "en"}
+        Language of tooltips.
+
+    Returns
+    -------
+    folium.Map
+        Areas without a value in either year are grey ("geen gegevens").
+    """
+    text = _TEXT.get(lang, _TEXT["nl"])
+    a, b = ds.values(list(codes), start, measure), ds.values(list(codes), end, measure)
+    change = b - a
+    colours = dict(zip(codes, scale.colour(change.to_numpy()), strict=True))
+    colour_map = {c: (None if np.isnan(v) else colours[c]) for c, v in zip(codes, change.to_numpy(), strict=True)}
+    geoms = shapely.to_geojson(ds.display.geometry.reindex(list(codes)).array)
+    features = [
+        {
+            "type": "Feature",
+            "id": c,
+            "properties": {
+                "c": c,
+                "n": html.escape(ds.name(c)),
+                "a": format_number(a.iloc[i], lang=lang),
+                "b": format_number(b.iloc[i], lang=lang),
+                "d": text["no_data"]
+                if np.isnan(change.iloc[i])
+                else format_number(change.iloc[i], lang=lang, signed=True),
+            },
+            "geometry": json.loads(geoms[i]),
+        }
+        for i, c in enumerate(codes)
+    ]
+    m, bounds = _base_map(ds, codes, basemap)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="change",
+        style_function=_styler(colour_map),
+        highlight_function=lambda _f: {"weight": 3, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["n", "c", "a", "b", "d"],
+            aliases=[text["name"], text["code"], str(start), str(end), text["change"]],
+            sticky=False,
+            style="font-size: 15px;",
+        ),
+        zoom_on_click=False,
+    ).add_to(m)
+    return _finish(m, bounds)
 
 
 def _plain(ds: Dataset, codes: Sequence[str]) -> dict[str, Any]:

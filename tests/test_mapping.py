@@ -105,3 +105,17 @@ def test_map_is_deterministic(dataset):
 def test_map_payload_stays_within_budget(dataset, params, budget):
     view, _ = parse_view(dataset, params)
     assert len(_render(build_map(dataset, view)).encode()) <= budget
+
+
+def test_change_map_colours_follow_the_difference(dataset):
+    from geo.mapping import build_change_map, change_scale_classes
+
+    codes = dataset.codes("wijk", gemeente="GM0599")
+    scale = change_scale_classes(-0.2, 0.2)
+    js = _render(build_change_map(dataset, codes, start=2012, end=2022, measure="lbm", scale=scale))
+    feats = {f["id"]: f for f in _features(js)}
+    assert list(feats) == codes
+    a, b = dataset.value("WK059901", 2012, "lbm"), dataset.value("WK059901", 2022, "lbm")
+    assert feats["WK059901"]["properties"]["d"] == f"{b - a:+.3f}".replace(".", ",")
+    # a change of +0.25 falls in the top class, one of -0.25 in the bottom class, 0 in the middle
+    assert scale.classify([0.25, -0.25, 0.0]).tolist() == [8, 0, 4]
