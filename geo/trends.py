@@ -51,6 +51,7 @@ __all__ = [
     "projection_text",
     "trend_long",
     "trend_table",
+    "years_with_data",
 ]
 
 Lang = Literal["nl", "en"]
@@ -238,9 +239,9 @@ def trend_long(ds: Dataset, code: str, measure: str = "lbm", *, lang: Lang = "nl
     Returns
     -------
     DataFrame
-        ``year, series, label, value``; ``series`` is one of ``area, city, neighbours_mean,
-        national_mean, national_reference``, ``label`` its name in ``lang``. Rows without a value
-        are dropped.
+        ``year, series, label, value, order``; ``series`` is one of ``area, city, neighbours_mean,
+        national_mean, national_reference`` (``order`` 0 to 4, for legends), ``label`` its name in
+        ``lang``. Rows without a value are dropped.
     """
     _check_lang(lang)
     table = trend_table(ds, code, measure).rename(columns={"value": "area"})
@@ -253,6 +254,7 @@ def trend_long(ds: Dataset, code: str, measure: str = "lbm", *, lang: Lang = "nl
     }
     long = table.melt(id_vars="year", value_vars=list(labels), var_name="series", value_name="value")
     long["label"] = long["series"].map({k: v[0] if lang == "nl" else v[1] for k, v in labels.items()})
+    long["order"] = long["series"].map({k: i for i, k in enumerate(labels)})
     out: pd.DataFrame = long.dropna(subset=["value"]).reset_index(drop=True)
     return out
 
@@ -671,9 +673,10 @@ def _reference_rows(
         "gemeente_code": gm,
         "gemeente_name": gm_name,
     }
-    country: dict[str, object] = {"role": "country", "label": _ROLE_LABELS["country"][idx], "code": "NL"}
+    nation = {"code": "NL", "gemeente_code": "", "gemeente_name": ""}
+    country: dict[str, object] = {"role": "country", "label": _ROLE_LABELS["country"][idx], **nation}
     country["name"] = "Nederland" if lang == "nl" else "Netherlands"
-    reference: dict[str, object] = {"role": "reference", "label": _ROLE_LABELS["reference"][idx], "code": "NL"}
+    reference: dict[str, object] = {"role": "reference", "label": _ROLE_LABELS["reference"][idx], **nation}
     reference["name"] = "Leefbaarometer 3.0"
     for m in MEASURES:
         city[m] = _nan(ds.city_reference(code, year, m).value)
@@ -855,6 +858,17 @@ def change_table(ds: Dataset, codes: Sequence[str], start: int, end: int, *, mea
     )
     table["change"] = table["end_value"] - table["start_value"]
     return table
+
+
+def years_with_data(ds: Dataset, codes: Sequence[str], measure: str = "lbm") -> list[int]:
+    """Return the published years in which at least one of ``codes`` has a value of ``measure``.
+
+    For year pickers of change maps: meting 2024 covers only a few gemeenten here, so for most of
+    the country the last year with data is 2022.
+    """
+    _check_measure(measure)
+    codes = list(codes)
+    return [y for y in ds.years(measure) if ds.values(codes, y, measure).notna().any()]
 
 
 @dataclass(frozen=True)

@@ -274,6 +274,7 @@ def test_trend_long_drops_missing_and_labels(dataset):
     assert "City average" in set(long["label"])
     assert 2024 not in set(long.loc[long["series"] == "area", "year"])
     assert set(long.loc[long["series"] == "area", "label"]) == {"Wijk 01 Wapenveld"}
+    assert set(long.loc[long["series"] == "area", "order"]) == {0}
 
 
 # -- dimensions ------------------------------------------------------------------------------------
@@ -443,3 +444,10 @@ def test_area_options_cover_every_wijk_and_buurt_with_unique_labels(dataset):
     assert len(set(options.values())) == len(options)
     assert options["WK0363AA"] == "Haarlemmerbuurt (Amsterdam, WK0363AA)"
     assert list(options.values()) == sorted(options.values())
+
+
+def test_years_with_data(dataset):
+    assert trends.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0246")) == dataset.years()[:-1]
+    assert trends.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0363"))[-1] == 2024
+    assert trends.years_with_data(dataset, ["WK024601"], "fys") == [2014, 2018, 2020, 2022]
+    assert trends.years_with_data(dataset, []) == []
