@@ -1,0 +1,146 @@
+"""AppTest: the trends page, driven by widget keys.
+
+``app.py`` (the router) does not list ``pages/trends.py`` yet, so the page runs inside a harness
+that is ``app.py`` with this page as its only page: same state setup, same shared controls.
+When the router lists the page, ``test_page_is_routed_by_app`` runs it through ``app.py`` too.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import trends
+from tests.conftest import ROOT
+
+PAGE = ROOT / "pages" / "trends.py"
+HARNESS = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+import ui
+
+st.set_page_config(layout="wide")
+ui.init_state()
+page = st.navigation([st.Page({str(PAGE)!r}, title="Trends", url_path="trends", default=True)])
+ui.controls()
+ui.write_url()
+page.run()
+"""
+
+
+def _page(**params) -> AppTest:
+    at = AppTest.from_string(HARNESS, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _texts(at) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n" + "\n".join(c.value for c in at.caption)
+
+
+def _frames(at):
+    return [d.value for d in at.dataframe]
+
+
+def test_smoke_default_selection():
+    at = _page()
+    assert not at.exception
+    assert at.session_state["_view"].area == "WK0363AA"
+    text = _texts(at)
+    assert "### Haarlemmerbuurt · Amsterdam" in text
+    # default gap years: 2012 to the last year with data
+    assert at.selectbox(key="trend_gap_start").value == 2012
+    assert at.selectbox(key="trend_gap_end").value == 2024
+    assert "boven het stedelijk gemiddelde; de voorsprong is met 12% afgenomen" in text
+    neighbours = _frames(at)[0]
+    assert list(neighbours["code"][:2]) == ["WK0363AA", "WK0363AB"]
+    assert list(neighbours["role"][-3:]) == ["city", "country", "reference"]
+
+
+def test_gap_controls_sentence_and_projection(dataset):
+    at = _page(g="GM0246", a="WK024601", m="lbm")
+    assert not at.exception
+    at.selectbox(key="trend_gap_start").select(2012).run()
+    at.selectbox(key="trend_gap_end").select(2022).run()
+    assert "De achterstand op het stedelijk gemiddelde is tussen 2012 en 2022 met 40% afgenomen" in _texts(at)
+    assert "ingehaald" not in _texts(at)
+    at.checkbox(key="trend_projection").check().run()
+    assert not at.exception
+    change = trends.gap_change(dataset, "WK024601", 2012, 2022)
+    expected = trends.projection_text(dataset, change, trends.project_gap_close(change))
+    assert expected in _texts(at)
+    assert "rond 2038 zijn ingehaald" in expected
+    assert trends.PROJECTION_CAVEAT["nl"] in _texts(at)
+    # an end year before the start year is never offered
+    at.selectbox(key="trend_gap_start").select(2020).run()
+    assert at.selectbox(key="trend_gap_end").options == ["2022"]
+
+
+def test_neighbours_table_follows_year_and_since(dataset):
+    at = _page(g="GM0246", a="WK024601")
+    at.selectbox(key="trend_year").select(2022).run()
+    at.selectbox(key="trend_since").select(2012).run()
+    assert not at.exception
+    table = _frames(at)[0]
+    expected = trends.comparison_table(dataset, "WK024601", 2022, since=2012)
+    assert list(table["code"]) == list(expected["code"])
+    assert table["change"].iloc[0] == pytest.approx(expected["change"].iloc[0])
+    assert table["cross_border"].fillna(False).astype(bool).sum() >= 1
+
+
+def test_free_comparison_across_gemeenten():
+    at = _page()
+    at.multiselect(key="trend_compare").select("WK059901").select("WK024601").run()
+    assert not at.exception
+    assert at.multiselect(key="trend_compare").value == ["WK0363AA", "WK059901", "WK024601"]
+    compared = next(f for f in _frames(at) if "compared" in set(f["role"]))
+    assert list(compared["code"][:3]) == ["WK0363AA", "WK059901", "WK024601"]
+    at.multiselect(key="trend_compare").set_value([]).run()
+    assert not at.exception
+    assert "Kies een of meer gebieden." in _texts(at)
+
+
+def test_movers_controls(dataset):
+    at = _page(g="GM0599", a="WK059901")
+    at.selectbox(key="trend_change_start").select(2012).run()
+    at.selectbox(key="trend_change_end").select(2022).run()
+    at.number_input(key="trend_movers_n").set_value(3).run()
+    assert not at.exception
+    table = trends.change_table(dataset, dataset.codes("wijk", gemeente="GM0599"), 2012, 2022)
+    movers = trends.biggest_movers(table, n=3)
+    frames = _frames(at)
+    up = next(f for f in frames if list(f["code"]) == list(movers.up["code"]))
+    assert len(up) == 3
+    assert any(list(f["code"]) == list(movers.down["code"]) for f in frames)
+    assert "Kleurschaal voor kaarten van de verandering: vast van -0.180 tot +0.180" in _texts(at)
+
+
+def test_english_buurt_and_dimension_measure():
+    at = _page(g="GM0363", a="BU0363AA01", m="fys", lang="en")
+    assert not at.exception
+    assert at.session_state["_view"].area == "BU0363AA01"
+    text = _texts(at)
+    assert "### Planciusbuurt-Noord" in text
+    assert "the city average" in text
+    # dimensions exist from 2014 only: the gap pickers offer those years
+    assert at.selectbox(key="trend_gap_start").options[0] == "2014"
+    assert "stedelijk gemiddelde" not in text
+
+
+def test_switching_area_keeps_the_pickers_valid():
+    at = _page(g="GM0363", a="WK0363AA")
+    at.selectbox(key="trend_gap_end").select(2024).run()
+    at.selectbox(key="gemeente").select("GM0047").run()  # Veendam: no 2024 scores
+    assert not at.exception
+    assert at.selectbox(key="trend_gap_end").value == 2022
+
+
+def test_page_is_routed_by_app():
+    if "pages/trends.py" not in (ROOT / "app.py").read_text(encoding="utf-8"):
+        pytest.skip("app.py does not route pages/trends.py yet; the harness above runs the page")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    assert at.selectbox(key="trend_gap_start").value == 2012
