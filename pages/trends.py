@@ -6,9 +6,11 @@ quantitative axis, so 2002, 2008, 2012, 2014 ... keep their true spacing.
 
 import altair as alt
 import streamlit as st
+from streamlit_folium import st_folium
 
 import ui
 from geo import trends
+from geo.mapping import build_change_map, change_scale_classes
 from geo.schema import DIMENSIONS
 
 ui.page_guard()
@@ -279,6 +281,20 @@ else:
         "end_value": st.column_config.NumberColumn(str(c_end), format="%.3f"),
         "change": st.column_config.NumberColumn(ui.t("Verandering", "Change"), format="%+.3f"),
     }
+    classes = change_scale_classes(scale.vmin, scale.vmax)
+    change_map = build_change_map(
+        ds, scope, start=c_start, end=c_end, measure=measure, scale=classes, basemap=sel.basemap, lang=lang
+    )
+    st_folium(change_map, key="change_map", height=420, use_container_width=True, returned_objects=[])
+    swatches = "".join(
+        f'<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:.9em;'
+        f'height:.9em;background:{colour};vertical-align:middle;margin-right:.3em"></span>{ui.escape(text)}</span>'
+        for colour, text in zip(classes.colours, classes.labels(decimals=3), strict=True)
+    )
+    st.markdown(
+        f'<div style="font-size:.85em;line-height:1.8">{ui.t("Verandering", "Change")}: {swatches}</div>',
+        unsafe_allow_html=True,
+    )
     up_col, down_col = st.columns(2)
     with up_col:
         st.markdown(ui.t("**Gestegen**", "**Rose most**"))

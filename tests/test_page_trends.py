@@ -115,6 +115,11 @@ def test_movers_controls(dataset):
     assert len(up) == 3
     assert any(list(f["code"]) == list(movers.down["code"]) for f in frames)
     assert "Kleurschaal voor kaarten van de verandering: vast van -0.180 tot +0.180" in _texts(at)
+    # the change map (geo.mapping) is drawn for the gemeente's wijken, with every wijk as a feature
+    maps = [c.proto.json_args for c in at.get("component_instance")]
+    assert len(maps) == 1
+    assert all(code in maps[0] for code in dataset.codes("wijk", gemeente="GM0599"))
+    assert "WK0363AA" not in maps[0]
 
 
 def test_english_buurt_and_dimension_measure():
