@@ -18,6 +18,12 @@ ui.init_state()
 pages = [
     st.Page("pages/kaart.py", title=ui.t("Kaart", "Map"), url_path="kaart", icon=":material/map:", default=True),
     st.Page(
+        "pages/trends.py",
+        title=ui.t("Trends en vergelijking", "Trends and comparison"),
+        url_path="trends",
+        icon=":material/trending_up:",
+    ),
+    st.Page(
         "pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"
     ),
 ]

@@ -161,6 +161,8 @@ def write_url() -> None:
 
 
 # -- controls ----------------------------------------------------------------------------------
+# Labels are computed before the widgets are drawn, never inside format_func: a format_func is
+# also called outside the script run (AppTest), where the session's language is unknown.
 def controls() -> None:
     """Draw the shared selection controls (sidebar, or the top of the page when presenting)."""
     ds = dataset()
@@ -190,14 +192,17 @@ def controls() -> None:
             st.selectbox(
                 t("Buurt", "Neighbourhood"),
                 ["", *buurten],
-                format_func=lambda c: f"{ds.name(c)} ({c})" if c else t("(hele wijk)", "(whole district)"),
+                format_func={
+                    "": t("(hele wijk)", "(whole district)"),
+                    **{c: f"{ds.name(c)} ({c})" for c in buurten},
+                }.get,
                 key="buurt",
                 on_change=_on_buurt,
             )
         st.selectbox(
             t("Maat", "Measure"),
             list(geo.MEASURES),
-            format_func=measure_label,
+            format_func={m: measure_label(m) for m in geo.MEASURES}.__getitem__,
             key="measure",
             on_change=_on_simple,
             args=("measure",),
@@ -209,7 +214,7 @@ def controls() -> None:
             st.radio(
                 t("Kaart toont", "Map shows"),
                 ["wijk", "buurt"],
-                format_func=lambda x: t("wijken", "districts") if x == "wijk" else t("buurten", "neighbourhoods"),
+                format_func={"wijk": t("wijken", "districts"), "buurt": t("buurten", "neighbourhoods")}.__getitem__,
                 key="level",
                 horizontal=True,
                 on_change=_on_simple,
@@ -218,7 +223,7 @@ def controls() -> None:
         st.radio(
             t("Achtergrondkaart", "Base map"),
             list(BASEMAPS),
-            format_func=lambda b: {"pdok": "PDOK BRT", "osm": "OpenStreetMap", "none": t("geen", "none")}[b],
+            format_func={"pdok": "PDOK BRT", "osm": "OpenStreetMap", "none": t("geen", "none")}.__getitem__,
             key="basemap",
             horizontal=True,
             on_change=_on_simple,

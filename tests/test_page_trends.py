@@ -1,9 +1,4 @@
-"""AppTest: the trends page, driven by widget keys.
-
-``app.py`` (the router) does not list ``pages/trends.py`` yet, so the page runs inside a harness
-that is ``app.py`` with this page as its only page: same state setup, same shared controls.
-When the router lists the page, ``test_page_is_routed_by_app`` runs it through ``app.py`` too.
-"""
+"""AppTest: the trends page, driven by widget keys, through the app's router."""
 
 from __future__ import annotations
 
@@ -13,27 +8,13 @@ from streamlit.testing.v1 import AppTest
 from geo import trends
 from tests.conftest import ROOT
 
-PAGE = ROOT / "pages" / "trends.py"
-HARNESS = f"""
-import sys
-sys.path.insert(0, {str(ROOT)!r})
-import streamlit as st
-import ui
-
-st.set_page_config(layout="wide")
-ui.init_state()
-page = st.navigation([st.Page({str(PAGE)!r}, title="Trends", url_path="trends", default=True)])
-ui.controls()
-ui.write_url()
-page.run()
-"""
-
 
 def _page(**params) -> AppTest:
-    at = AppTest.from_string(HARNESS, default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
-    return at.run()
+    at.run()
+    return at.switch_page("pages/trends.py").run()
 
 
 def _texts(at) -> str:
@@ -140,12 +121,3 @@ def test_switching_area_keeps_the_pickers_valid():
     at.selectbox(key="gemeente").select("GM0047").run()  # Veendam: no 2024 scores
     assert not at.exception
     assert at.selectbox(key="trend_gap_end").value == 2022
-
-
-def test_page_is_routed_by_app():
-    if "pages/trends.py" not in (ROOT / "app.py").read_text(encoding="utf-8"):
-        pytest.skip("app.py does not route pages/trends.py yet; the harness above runs the page")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/trends.py").run()
-    assert not at.exception
-    assert at.selectbox(key="trend_gap_start").value == 2012
