@@ -1,5 +1,8 @@
 """Map payload bytes and server time per rerun (AppTest) on the embedded data.
 
+Server time is the time app.py spends on a run (it stores it in session state), for the map
+page (changing year or measure) and for the trends page (switching the selected wijk).
+
 Run: python scripts/bench_map.py
 """
 
@@ -76,5 +79,23 @@ def main() -> None:
         )
 
 
+def trends_page() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["g"] = "GM0599"
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "trends.py")).run()
+    wijken = at.selectbox(key="wijk").options
+    times = []
+    for code in [w for w in wijken][:12] * 2:
+        at.selectbox(key="wijk").select(code).run()
+        times.append(at.session_state["_run_seconds"])
+    assert not at.exception, at.exception
+    print(
+        f"server time per rerun, trends page, switching wijk in Rotterdam (n={len(times)}): "
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (budget: median 200 ms)"
+    )
+
+
 if __name__ == "__main__":
     main()
+    trends_page()

@@ -98,3 +98,30 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:")]
     assert outside == []
     assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in requests)
+
+
+def test_open_the_trend_page_for_a_wijk_chosen_on_the_map(app_url, page):
+    page.goto(f"{app_url}/?g=GM0599&b=none&j=2022")
+    wait_idle(page)
+    frame = map_frame(page)
+    paths = frame.locator("path.leaflet-interactive")
+    paths.first.wait_for(timeout=30_000)
+    target = paths.nth(3)
+    target.hover()
+    tip = frame.locator(".leaflet-tooltip").inner_text()
+    code = re.search(r"WK0599[0-9A-Z]{2}", tip).group(0)
+    target.click()
+    page.wait_for_function(f"() => window.location.search.includes('a={code}')", timeout=20_000)
+    wait_idle(page)
+
+    page.get_by_role("link", name="Trends en vergelijking").click()
+    page.wait_for_url(re.compile(r"/trends\?"), timeout=20_000)
+    wait_idle(page)
+    assert _params(page)["a"] == code
+    heading = page.locator("h3").first.inner_text()
+    assert heading.split(" · ")[0] in tip
+    # the trend chart and the dimension chart are drawn
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=20_000)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
+    assert "stedelijk gemiddelde" in page.locator('[data-testid="stMain"]').inner_text()
+    page.screenshot(path=str(ROOT / "docs" / "trends.png"), full_page=False)
