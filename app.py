@@ -24,6 +24,12 @@ pages = [
         icon=":material/trending_up:",
     ),
     st.Page(
+        "pages/verandering.py",
+        title=ui.t("Verandering", "Change"),
+        url_path="verandering",
+        icon=":material/compare_arrows:",
+    ),
+    st.Page(
         "pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"
     ),
 ]

@@ -319,3 +319,12 @@ def legend(measure: str) -> None:
         f'<div style="font-size:.85em;color:#444;margin-top:.3em">{escape(note)}</div></div>',
         unsafe_allow_html=True,
     )
+
+
+def altair(chart, *, key: str) -> None:
+    """Draw an Altair chart without Altair's JSON-schema validation on every rerun.
+
+    The charts are built by our own code from fixed encodings, so validating them each run
+    (about 10-15 ms per chart) buys nothing; the spec is passed to Vega-Lite as is.
+    """
+    st.vega_lite_chart(chart.to_dict(validate=False), width="stretch", key=key)

@@ -9,12 +9,12 @@ from geo import trends
 from tests.conftest import ROOT
 
 
-def _page(**params) -> AppTest:
+def _page(page: str = "trends", **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    return at.switch_page("pages/trends.py").run()
+    return at.switch_page(f"pages/{page}.py").run()
 
 
 def _texts(at) -> str:
@@ -83,26 +83,6 @@ def test_free_comparison_across_gemeenten():
     assert "Kies een of meer gebieden." in _texts(at)
 
 
-def test_movers_controls(dataset):
-    at = _page(g="GM0599", a="WK059901")
-    at.selectbox(key="trend_change_start").select(2012).run()
-    at.selectbox(key="trend_change_end").select(2022).run()
-    at.number_input(key="trend_movers_n").set_value(3).run()
-    assert not at.exception
-    table = trends.change_table(dataset, dataset.codes("wijk", gemeente="GM0599"), 2012, 2022)
-    movers = trends.biggest_movers(table, n=3)
-    frames = _frames(at)
-    up = next(f for f in frames if list(f["code"]) == list(movers.up["code"]))
-    assert len(up) == 3
-    assert any(list(f["code"]) == list(movers.down["code"]) for f in frames)
-    assert "Kleurschaal voor kaarten van de verandering: vast van -0.180 tot +0.180" in _texts(at)
-    # the change map (geo.mapping) is drawn for the gemeente's wijken, with every wijk as a feature
-    maps = [c.proto.json_args for c in at.get("component_instance")]
-    assert len(maps) == 1
-    assert all(code in maps[0] for code in dataset.codes("wijk", gemeente="GM0599"))
-    assert "WK0363AA" not in maps[0]
-
-
 def test_english_buurt_and_dimension_measure():
     at = _page(g="GM0363", a="BU0363AA01", m="fys", lang="en")
     assert not at.exception
@@ -121,3 +101,30 @@ def test_switching_area_keeps_the_pickers_valid():
     at.selectbox(key="gemeente").select("GM0047").run()  # Veendam: no 2024 scores
     assert not at.exception
     assert at.selectbox(key="trend_gap_end").value == 2022
+
+
+# -- the change page (moved out of the trends page) --
+def test_movers_controls(dataset):
+    at = _page("verandering", g="GM0599", a="WK059901")
+    at.selectbox(key="trend_change_start").select(2012).run()
+    at.selectbox(key="trend_change_end").select(2022).run()
+    at.number_input(key="trend_movers_n").set_value(3).run()
+    assert not at.exception
+    table = trends.change_table(dataset, dataset.codes("wijk", gemeente="GM0599"), 2012, 2022)
+    movers = trends.biggest_movers(table, n=3)
+    frames = _frames(at)
+    up = next(f for f in frames if list(f["code"]) == list(movers.up["code"]))
+    assert len(up) == 3
+    assert any(list(f["code"]) == list(movers.down["code"]) for f in frames)
+    assert "Kleurschaal voor kaarten van de verandering: vast van -0.180 tot +0.180" in _texts(at)
+    # the change map (geo.mapping) is drawn for the gemeente's wijken, with every wijk as a feature
+    maps = [c.proto.json_args for c in at.get("component_instance")]
+    assert len(maps) == 1
+    assert all(code in maps[0] for code in dataset.codes("wijk", gemeente="GM0599"))
+    assert "WK0363AA" not in maps[0]
+
+
+def test_change_page_smoke():
+    at = _page("verandering")
+    assert not at.exception
+    assert any(m.value.startswith("### Amsterdam") for m in at.markdown)
