@@ -63,8 +63,9 @@ def _read_text_table(path: Path) -> pd.DataFrame:
                 sep=";" if dutch else ",",
                 encoding="utf-8-sig",
             )
-            if dutch:  # semicolon files from Dutch Excel use a decimal comma
-                frame = frame.apply(lambda s: s.str.replace(",", ".", regex=False))
+            if dutch:  # semicolon files from Dutch Excel use a decimal comma, in the numbers only
+                numeric = [c for c in frame.columns if str(c).strip().lower() in ("jaar", *MEASURES)]
+                frame[numeric] = frame[numeric].apply(lambda s: s.str.replace(",", ".", regex=False))
         else:
             msg = (
                 f"{path}: unsupported score file type {suffix!r}; "
