@@ -114,17 +114,30 @@ def _combine_areas(files: list[AreaFile]) -> gpd.GeoDataFrame:
     areas = pd.concat(frames, ignore_index=True)
     areas = gpd.GeoDataFrame(areas, geometry="geometry", crs=STORAGE_CRS)
 
+    areas["population"] = areas["population"].astype("float64")
+    # A level without its own file is dissolved from the level below (CBS codes nest exactly):
+    # wijken from buurten (named by code: no names are made up), gemeenten from wijken.
+    for upper, lower, key in (("wijk", "buurt", "parent_code"), ("gemeente", "wijk", "gemeente_code")):
+        below = areas[areas["level"] == lower]
+        if (areas["level"] == upper).any() or below.empty:
+            continue
+        merged = below.dissolve(key, as_index=False, aggfunc={"gemeente_name": "first", "population": "sum"})
+        merged = merged.assign(
+            code=merged[key],
+            name=merged[key],
+            level=upper,
+            parent_code=merged[key].str.slice(2, 6).radd("GM") if upper == "wijk" else None,
+            gemeente_code=merged[key].str.slice(2, 6).radd("GM"),
+            population=float("nan") if upper == "wijk" else merged["population"],
+        )
+        areas = gpd.GeoDataFrame(pd.concat([areas, merged], ignore_index=True), geometry="geometry", crs=STORAGE_CRS)
     wijken = areas[areas["level"] == "wijk"]
-    if not (areas["level"] == "gemeente").any() and len(wijken):
-        gm = wijken.dissolve("gemeente_code", as_index=False, aggfunc={"gemeente_name": "first"})
-        gm = gm.assign(code=gm["gemeente_code"], name=gm["gemeente_name"], level="gemeente", parent_code=None)
-        areas = pd.concat([areas, gm], ignore_index=True)
     # gemeente names and populations from the levels that have them
     gm_names = areas[areas["level"] == "gemeente"].set_index("code")["name"]
     areas["gemeente_name"] = areas["gemeente_code"].map(gm_names).fillna(areas["gemeente_name"])
     pop = wijken.groupby("gemeente_code")["population"].sum(min_count=1)
     is_gm = areas["level"] == "gemeente"
-    areas.loc[is_gm, "population"] = areas.loc[is_gm, "code"].map(pop)
+    areas.loc[is_gm, "population"] = areas.loc[is_gm, "code"].map(pop).astype("float64")
     order = {lv: i for i, lv in enumerate(LEVELS)}
     areas = areas.sort_values(["level", "code"], key=lambda s: s.map(order) if s.name == "level" else s)
     cols = ["code", "name", "level", "parent_code", "gemeente_code", "gemeente_name", "population", "geometry"]
