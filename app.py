@@ -30,6 +30,12 @@ pages = [
         icon=":material/compare_arrows:",
     ),
     st.Page(
+        "pages/selectie.py",
+        title=ui.t("Selectie en export", "Selection and export"),
+        url_path="selectie",
+        icon=":material/download:",
+    ),
+    st.Page(
         "pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"
     ),
 ]

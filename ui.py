@@ -21,12 +21,14 @@ from pathlib import Path
 import streamlit as st
 
 import geo
+from geo.selection import Selection, decode_selection, encode_selection
 from geo.view import BASEMAPS, View, default_view, parse_view, view_params
 
 #: Folder of the dataset the app shows; override with LEEFBAARHEID_DATA for another build.
 DATA_DIR = Path(os.environ.get("LEEFBAARHEID_DATA", geo.DEFAULT_DATA_DIR))
 LANGS = ("nl", "en")
 _VIEW = "_view"
+_SELECTION = "_selection"
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,10 +79,30 @@ def init_state() -> None:
             notices.append("taal onbekend; Nederlands getoond")
             lang_param = "nl"
         ss[_VIEW] = view
+        ss[_SELECTION] = _selection_from_url(ds, params.get("s"), notices)
         ss["_notices"] = notices
         ss["lang"] = lang_param
         ss["presentation"] = params.get("p") == "1"
     _sync_widgets()
+
+
+def _selection_from_url(ds: geo.Dataset, token: str | None, notices: list[str]) -> Selection:
+    if not token:
+        return Selection()
+    try:
+        return decode_selection(ds, token)
+    except ValueError as exc:
+        notices.append(f"de selectie in de link is ongeldig en genegeerd ({str(exc)[:160]})")
+        return Selection()
+
+
+def current_selection() -> Selection:
+    """The researcher's selection of areas; it persists across pages and travels in the URL."""
+    return st.session_state.get(_SELECTION, Selection())
+
+
+def set_selection(selection: Selection) -> None:
+    st.session_state[_SELECTION] = selection
 
 
 def view() -> View:
@@ -149,11 +171,16 @@ def on_map_change() -> None:
     code = feature.get("id") or (feature.get("properties") or {}).get("c")
     if isinstance(code, str):
         select_area(code)
+        if st.session_state.get("click_adds") and dataset().has(code) and code not in current_selection():
+            set_selection(current_selection().add_codes(dataset(), [code]))
 
 
 def write_url() -> None:
     """Mirror the view in the URL so the page can be shared."""
     params = {**view_params(view()), "lang": lang()}
+    selection = current_selection()
+    if len(selection):
+        params["s"] = encode_selection(selection)
     if st.session_state.get("presentation"):
         params["p"] = "1"
     if st.query_params.to_dict() != params:
@@ -228,6 +255,16 @@ def controls() -> None:
             horizontal=True,
             on_change=_on_simple,
             args=("basemap",),
+        )
+        n_selected = len(current_selection())
+        s1, s2 = st.columns([2, 1])
+        s1.caption(t(f"Selectie: {n_selected} gebieden", f"Selection: {n_selected} areas"))
+        s2.button(
+            t("Wis", "Clear"),
+            key="clear_selection",
+            on_click=set_selection,
+            args=(Selection(),),
+            disabled=not n_selected,
         )
         c1, c2 = st.columns(2)
         c1.selectbox(

@@ -40,6 +40,13 @@ with left:
             render=False,  # build_map output needs no root render; saves one full render per rerun
             on_change=ui.on_map_change,
         )
+        st.toggle(
+            ui.t(
+                "Klikken voegt ook toe aan de selectie (voor export)",
+                "Clicking also adds to the selection (for export)",
+            ),
+            key="click_adds",
+        )
         st.caption(
             ui.t(
                 "Klik op een gebied om het te selecteren. Dikke lijn: selectie; gestreept: aangrenzende gebieden.",

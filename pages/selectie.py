@@ -1,0 +1,160 @@
+"""Selection and export: researchers build a selection of areas and take the data with them.
+
+A thin page: it reads and writes the shared selection (``ui.current_selection``), calls
+``geo.selection`` and ``geo.export`` and draws.
+"""
+
+import pandas as pd
+import streamlit as st
+
+import geo
+import ui
+from geo import trends
+from geo.selection import Filter, filter_codes
+
+ui.page_guard()
+
+ds = ui.dataset()
+sel = ui.selection()
+lang = ui.lang()
+selection = ui.current_selection()
+
+st.markdown(f"### {ui.t('Selectie en export', 'Selection and export')}")
+st.caption(
+    ui.t(
+        "Stel een selectie van gebieden samen, ook uit verschillende gemeenten. De selectie blijft bewaard als u "
+        "naar een andere pagina gaat en staat in de link, zodat u haar kunt delen.",
+        "Build a selection of areas, across municipalities if you like. It stays when you switch pages and is "
+        "part of the link, so you can share it.",
+    )
+)
+
+
+def _add(new, error_key: str) -> None:
+    try:
+        ui.set_selection(new())
+    except ValueError as exc:
+        st.session_state[error_key] = str(exc)
+
+
+add_list, add_area, add_filter = st.tabs(
+    [ui.t("Uit een lijst", "From a list"), ui.t("Hele gebieden", "Whole areas"), ui.t("Met een filter", "By a filter")]
+)
+with add_list:
+    options = trends.area_options(ds)
+    chosen = st.multiselect(
+        ui.t("Gebieden", "Areas"), list(options), format_func=options.get, key="sel_pick", max_selections=500
+    )
+    st.button(
+        ui.t("Voeg toe", "Add"),
+        key="sel_add_list",
+        disabled=not chosen,
+        on_click=_add,
+        args=(lambda: ui.current_selection().add_codes(ds, st.session_state["sel_pick"]), "_sel_error"),
+    )
+with add_area:
+    gm_name = ds.name(sel.gemeente)
+    st.button(
+        ui.t(f"Voeg alle wijken van {gm_name} toe", f"Add all districts of {gm_name}"),
+        key="sel_add_gemeente",
+        on_click=_add,
+        args=(lambda: ui.current_selection().add_gemeente(ds, ui.selection().gemeente), "_sel_error"),
+    )
+    wijk_name = ds.name(sel.wijk)
+    has_buurten = bool(ds.children(sel.wijk))
+    st.button(
+        ui.t(f"Voeg wijk {wijk_name} toe", f"Add district {wijk_name}")
+        + (ui.t(" met haar buurten", " with its neighbourhoods") if has_buurten else ""),
+        key="sel_add_wijk",
+        on_click=_add,
+        args=(lambda: ui.current_selection().add_wijk(ds, ui.selection().wijk), "_sel_error"),
+    )
+    st.caption(ui.t("Kies gemeente en wijk in de zijbalk.", "Pick the municipality and district in the sidebar."))
+with add_filter:
+    f1, f2, f3 = st.columns(3)
+    measure = f1.selectbox(
+        ui.t("Maat", "Measure"),
+        list(geo.MEASURES),
+        format_func={m: ui.measure_label(m) for m in geo.MEASURES}.__getitem__,
+        index=1,  # afw: "afw below -0.1" is the classic question
+        key="sel_f_measure",
+    )
+    ops = {
+        "below": ui.t("lager dan", "below"),
+        "above": ui.t("hoger dan", "above"),
+        "declined": ui.t("gedaald tussen", "declined between"),
+        "improved": ui.t("gestegen tussen", "improved between"),
+    }
+    op = f2.selectbox(ui.t("Voorwaarde", "Condition"), list(ops), format_func=ops.__getitem__, key="sel_f_op")
+    years = ds.years(measure)
+    if op in ("below", "above"):
+        threshold = f3.number_input(ui.t("Drempel", "Threshold"), value=-0.1, step=0.01, format="%.3f", key="sel_f_t")
+        year = st.selectbox(ui.t("Jaar", "Year"), years, index=len(years) - 1, key="sel_f_year")
+        spec_kwargs = {"threshold": float(threshold), "year": int(year)}
+    else:
+        threshold = f3.number_input(
+            ui.t("Minimaal verschil", "At least"), value=0.0, min_value=0.0, step=0.01, format="%.3f", key="sel_f_t2"
+        )
+        y1, y2 = st.columns(2)
+        year_from = y1.selectbox(ui.t("Van", "From"), years[:-1], key="sel_f_from")
+        year_to = y2.selectbox(ui.t("Tot", "To"), [y for y in years if y > year_from], key="sel_f_to")
+        spec_kwargs = {"threshold": float(threshold), "year_from": int(year_from), "year_to": int(year_to)}
+    s1, s2 = st.columns(2)
+    levels = ["wijk", "buurt"] if ds.codes("buurt") else ["wijk"]
+    level = s1.radio(
+        ui.t("Niveau", "Level"),
+        levels,
+        format_func={"wijk": ui.t("wijken", "districts"), "buurt": ui.t("buurten", "neighbourhoods")}.__getitem__,
+        key="sel_f_level",
+        horizontal=True,
+    )
+    scope = s2.radio(
+        ui.t("Waar", "Where"),
+        ["gemeente", "nl"],
+        format_func={"gemeente": ds.name(sel.gemeente), "nl": ui.t("heel Nederland", "the whole country")}.__getitem__,
+        key="sel_f_scope",
+        horizontal=True,
+    )
+    spec = Filter(
+        measure=measure, op=op, level=level, gemeente=sel.gemeente if scope == "gemeente" else None, **spec_kwargs
+    )
+    try:
+        result = filter_codes(ds, spec)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        st.markdown(ui.escape(result.criterion.text(lang)))
+        st.button(
+            ui.t(f"Voeg {len(result.codes)} gebieden toe", f"Add {len(result.codes)} areas"),
+            key="sel_add_filter",
+            disabled=not result.codes,
+            on_click=_add,
+            args=(lambda: ui.current_selection().add_codes(ds, result.codes, criterion=result.criterion), "_sel_error"),
+        )
+
+error = st.session_state.pop("_sel_error", None)
+if error:
+    st.error(error)
+
+# -- the selection ---------------------------------------------------------------------------------
+st.subheader(ui.t(f"Selectie: {len(selection)} gebieden", f"Selection: {len(selection)} areas"))
+if not len(selection):
+    st.info(ui.t("De selectie is leeg. Voeg hierboven gebieden toe.", "The selection is empty. Add areas above."))
+else:
+    st.markdown(ui.escape(selection.describe(lang)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "code": list(selection.codes),
+                ui.t("naam", "name"): [ds.name(c) for c in selection.codes],
+                ui.t("niveau", "level"): [ds.level(c) for c in selection.codes],
+                "gemeente": [ds.name("GM" + c[2:6]) if ds.has("GM" + c[2:6]) else "" for c in selection.codes],
+            }
+        ),
+        hide_index=True,
+        key="sel_table",
+        height=min(400, 38 + 35 * len(selection)),
+    )
+    st.button(
+        ui.t("Wis selectie", "Clear selection"), key="sel_clear", on_click=ui.set_selection, args=(type(selection)(),)
+    )
