@@ -1,0 +1,71 @@
+"""AppTest: building a selection, sharing it through the URL, clearing it."""
+
+from streamlit.testing.v1 import AppTest
+
+from geo.selection import decode_selection
+from tests.conftest import ROOT
+
+
+def _page(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    return at.switch_page("pages/selectie.py").run()
+
+
+def _token(at) -> str | None:
+    value = at.query_params.get("s")
+    return value[-1] if isinstance(value, list) else value
+
+
+def test_smoke_empty_selection_says_so():
+    at = _page()
+    assert not at.exception
+    assert "De selectie is leeg" in at.info[0].value
+    assert _token(at) is None
+
+
+def test_add_a_gemeente_a_wijk_with_buurten_and_a_filter(dataset):
+    at = _page(g="GM0599")
+    at.button(key="sel_add_gemeente").click().run()
+    assert at.session_state["_selection"].codes == tuple(dataset.children("GM0599"))
+    at.selectbox(key="gemeente").select("GM0363").run()
+    at.button(key="sel_add_wijk").click().run()
+    codes = at.session_state["_selection"].codes
+    assert "WK0363AA" in codes and set(dataset.children("WK0363AA")) <= set(codes)
+    # the default filter: afw below -0.1 in the latest year, in the current gemeente
+    at.button(key="sel_add_filter").click().run()
+    assert not at.exception
+    picked = {c for c in dataset.codes("wijk", gemeente="GM0363") if (dataset.value(c, 2024, "afw") or 0) < -0.1}
+    assert picked <= set(at.session_state["_selection"].codes)
+    assert "afw onder -0,1 in 2024" in at.session_state["_selection"].describe("nl")
+
+
+def test_the_selection_travels_in_the_url_and_survives_a_page_switch(dataset):
+    at = _page(g="GM0599")
+    at.button(key="sel_add_gemeente").click().run()
+    token = _token(at)
+    assert token and len(token) < 2000
+    assert decode_selection(dataset, token).codes == at.session_state["_selection"].codes
+    at.switch_page("pages/kaart.py").run()
+    assert len(at.session_state["_selection"]) == len(dataset.children("GM0599"))
+    again = _page(s=token)
+    assert again.session_state["_selection"].codes == at.session_state["_selection"].codes
+
+
+def test_a_broken_selection_link_gives_a_notice_not_an_error():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["s"] = "1not-a-real-token"
+    at.run()
+    assert not at.exception
+    assert "selectie in de link is ongeldig" in at.warning[0].value
+    assert len(at.session_state["_selection"]) == 0
+
+
+def test_clear():
+    at = _page(g="GM0599")
+    at.button(key="sel_add_gemeente").click().run()
+    at.button(key="sel_clear").click().run()
+    assert len(at.session_state["_selection"]) == 0
+    assert _token(at) is None
