@@ -52,6 +52,7 @@ __all__ = [
     "encode_selection",
     "filter_codes",
     "parse_filter",
+    "validate_codes",
 ]
 
 Lang = Literal["nl", "en"]
@@ -238,7 +239,7 @@ class Selection:
             When a code is malformed or not in the dataset (all such codes are named).
         """
         new = list(dict.fromkeys(codes))
-        _check_known(ds, new, "codes")
+        validate_codes(ds, new, "codes")
         n = len(new)
         crit = criterion or Criterion(f"handmatig gekozen: {n} gebied(en)", f"chosen by hand: {n} area(s)")
         return self._extend(new, crit)
@@ -304,7 +305,23 @@ def _shown(items: Sequence[str], k: int = 10) -> str:
     return ", ".join(items[:k]) + more
 
 
-def _check_known(ds: Dataset, codes: Sequence[str], name: str) -> None:
+def validate_codes(ds: Dataset, codes: Sequence[str], name: str = "codes") -> None:
+    """Check that every code is a well-formed CBS code and an area of ``ds``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    codes : sequence of str
+        The codes to check.
+    name : str, default "codes"
+        The argument name used in the message.
+
+    Raises
+    ------
+    ValueError
+        Naming every malformed code, or else every code the dataset lacks.
+    """
     malformed = [repr(c) for c in codes if not is_valid_code(c)]
     if malformed:
         msg = (
@@ -326,7 +343,7 @@ def _check_area(ds: Dataset, code: str, level: Level, name: str) -> None:
         example = {"gemeente": "GM0363", "wijk": "WK0363AA", "buurt": "BU0363AA01"}[level]
         msg = f"`{name}` was {code!r} but is expected to be a {level} code such as {example}"
         raise ValueError(msg)
-    _check_known(ds, [code], name)
+    validate_codes(ds, [code], name)
 
 
 # -- filters -----------------------------------------------------------------------------------

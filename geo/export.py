@@ -1,0 +1,650 @@
+"""Export a selection: a table (CSV), a metadata sidecar, GeoJSON and GeoPackage.
+
+Everything starts from a :class:`~geo.selection.Selection` and is keyed by CBS code.
+
+The table
+---------
+:func:`export_table` gives one row per area and year (``layout="long"``) or one row per area
+with a column per measure and year (``layout="wide"``, e.g. ``lbm_2022``). Besides the published
+scores it carries the city reference of ``lbm`` (mean of the gemeente's wijken, see
+:meth:`~geo.dataset.Dataset.city_reference`; not an official gemeente score), the published
+national reference, the gap ``lbm - city_reference`` and whether the area's scores were
+excluded by the build (``excluded``, ``excluded_reason``; e.g. a reused code that names another
+area). A missing value is empty, never zero.
+
+CSV
+---
+:func:`to_csv_bytes` writes plain CSV (comma, decimal point) or Dutch-Excel CSV (semicolon,
+decimal comma), UTF-8, optionally with a byte-order mark so Excel detects the encoding. Numbers
+keep full precision (the shortest text that reads back to the same float) unless ``decimals``
+is given. Text cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are
+prefixed with ``'`` so a spreadsheet shows them as text instead of running them as a formula
+(CSV injection); numeric columns are never touched, so ``-0.12`` stays a number.
+
+Metadata
+--------
+:func:`export_metadata` describes an export: the sources, licences and attribution of exactly
+the rows and areas exported, the vintages, the dataset build (the SHA-256 of its manifest; the
+manifest records no build date, so none is invented), the export date and the selection
+criteria. :func:`metadata_json` and :func:`metadata_text` write it as a JSON sidecar or as a
+plain-text block.
+
+Geo files
+---------
+:func:`geo_frame` is the wide table plus each area's polygon (EPSG:28992): one feature per
+area, the years as columns, so every file holds the same attributes whatever the GIS.
+:func:`to_geojson_bytes` writes it as RFC 7946 GeoJSON in EPSG:4326 (``id`` = code, coordinates
+rounded to 7 decimals, about 1 cm); :func:`to_gpkg_bytes` as a GeoPackage in EPSG:28992 via
+pyogrio, with the metadata in the layer's metadata.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import math
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo.codes import LEVELS
+from geo.crs import DISPLAY_CRS, STORAGE_CRS
+from geo.dataset import Dataset
+from geo.schema import MEASURE_LABELS, MEASURES
+from geo.selection import Selection, validate_codes
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "LONG_COLUMNS",
+    "export_metadata",
+    "export_table",
+    "geo_frame",
+    "metadata_json",
+    "metadata_text",
+    "to_csv_bytes",
+    "to_geojson_bytes",
+    "to_gpkg_bytes",
+]
+
+Layout = Literal["long", "wide"]
+
+#: Text cells starting with one of these are neutralised in CSV (see :func:`to_csv_bytes`).
+FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
+
+_AREA_COLUMNS: Final[tuple[str, ...]] = ("code", "name", "level", "gemeente_code", "gemeente_name")
+_REFERENCE_COLUMNS: Final[tuple[str, ...]] = ("city_reference", "city_reference_method", "national_reference")
+_FLAG_COLUMNS: Final[tuple[str, ...]] = ("excluded", "excluded_reason")
+#: Columns of the long table, in order.
+LONG_COLUMNS: Final[tuple[str, ...]] = (
+    *_AREA_COLUMNS,
+    "year",
+    *MEASURES,
+    *_REFERENCE_COLUMNS,
+    "gap_to_city",
+    "meting",
+    *_FLAG_COLUMNS,
+)
+#: Per-year columns of the wide table (``<name>_<year>``).
+_WIDE_MEASURES: Final[tuple[str, ...]] = (*MEASURES, "city_reference", "gap_to_city")
+
+_COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
+    "code": {"nl": "CBS-code van het gebied", "en": "CBS area code"},
+    "name": {"nl": "naam van het gebied", "en": "area name"},
+    "level": {"nl": "niveau: gemeente, wijk of buurt", "en": "level: gemeente, wijk or buurt"},
+    "gemeente_code": {"nl": "CBS-code van de gemeente", "en": "CBS code of the municipality"},
+    "gemeente_name": {"nl": "naam van de gemeente", "en": "name of the municipality"},
+    "year": {"nl": "meetjaar", "en": "measurement year"},
+    **{
+        m: {"nl": f"{lab['nl']} (Leefbaarometer 3.0)", "en": f"{lab['en']} (Leefbaarometer 3.0)"}
+        for m, lab in MEASURE_LABELS.items()
+    },
+    "city_reference": {
+        "nl": "stedelijk gemiddelde van lbm: gemiddelde van de wijken van de gemeente (gewogen naar "
+        "CBS-inwonertal 2024 waar bekend); geen officiële gemeentescore",
+        "en": "city reference of lbm: mean of the gemeente's wijken (weighted by CBS 2024 population "
+        "where known); not an official municipal score",
+    },
+    "city_reference_method": {
+        "nl": "population-weighted of unweighted",
+        "en": "population-weighted or unweighted",
+    },
+    "national_reference": {
+        "nl": "landelijk referentieniveau van Leefbaarometer 3.0 (lbm - afw)",
+        "en": "national reference level of Leefbaarometer 3.0 (lbm - afw)",
+    },
+    "gap_to_city": {"nl": "lbm min stedelijk gemiddelde", "en": "lbm minus city reference"},
+    "meting": {
+        "nl": "Leefbaarometer-meting (publicatie) waaruit de rij komt",
+        "en": "Leefbaarometer measurement (release) the row comes from",
+    },
+    "excluded": {
+        "nl": "true: de scores van dit gebied worden niet getoond (zie excluded_reason)",
+        "en": "true: the scores of this area are not shown (see excluded_reason)",
+    },
+    "excluded_reason": {
+        "nl": "waarom, bijv. 'name mismatch': de code hoort in de score bij een ander gebied dan de grens",
+        "en": "why, e.g. 'name mismatch': the score's code names another area than the polygon",
+    },
+}
+
+
+# -- the table ---------------------------------------------------------------------------------
+def _checked_selection(ds: Dataset, selection: Selection) -> list[str]:
+    if not isinstance(selection, Selection):
+        msg = f"`selection` was {type(selection).__name__} but is expected to be a geo.selection.Selection"
+        raise TypeError(msg)
+    if not len(selection):
+        msg = (
+            "`selection` is empty: nothing to export. Add areas first, e.g. "
+            "Selection().add_gemeente(ds, 'GM0363'), or loosen the filter"
+        )
+        raise ValueError(msg)
+    codes = list(selection.codes)
+    validate_codes(ds, codes, "selection")
+    return codes
+
+
+def _checked_years(ds: Dataset, codes: Sequence[str], years: Sequence[int] | None) -> list[int]:
+    available = ds.years()
+    if years is None:
+        scored = ds.scores.loc[ds.scores["code"].isin(codes), "year"].unique()
+        chosen = sorted(int(y) for y in scored)
+        return chosen or list(available)
+    chosen = sorted({int(y) for y in years})
+    unknown = [y for y in chosen if y not in available]
+    if unknown or not chosen:
+        msg = (
+            f"`years` was {list(years)!r} but the dataset has scores in {', '.join(map(str, available))}; "
+            "pass some of those, or None for every year with data"
+        )
+        raise ValueError(msg)
+    return chosen
+
+
+def _exclusion(ds: Dataset, codes: Sequence[str]) -> pd.Series:
+    """Reason per code, as :meth:`Dataset.is_excluded` gives it ("" when not excluded)."""
+    ex = ds.excluded[ds.excluded["code"].isin(codes)]
+    reasons = ex.groupby("code")["reason"].agg(lambda s: "; ".join(sorted(set(map(str, s)))))
+    return reasons.reindex(list(codes)).fillna("").astype("str")
+
+
+def _city_references(ds: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for gm, year in pairs.itertuples(index=False):
+        ref = ds.city_reference(str(gm), int(year), "lbm")
+        value = np.nan if ref.value is None else ref.value
+        rows.append((gm, year, value, ref.method if ref.value is not None else None))
+    return pd.DataFrame(rows, columns=["gemeente_code", "year", "city_reference", "city_reference_method"])
+
+
+def _long(ds: Dataset, codes: list[str], years: list[int]) -> pd.DataFrame:
+    grid = pd.MultiIndex.from_product([codes, years], names=["code", "year"])
+    scores = ds.scores[ds.scores["code"].isin(codes)].set_index(["code", "year"])
+    table = scores.reindex(grid)[[*MEASURES, "meting"]].reset_index()
+    table["year"] = table["year"].astype("int64")
+    table["meting"] = table["meting"].astype("Int64")
+    attrs = ds.areas.loc[codes, list(_AREA_COLUMNS[1:])]
+    table = table.join(attrs, on="code")
+    pairs = table[["gemeente_code", "year"]].drop_duplicates()
+    table = table.merge(_city_references(ds, pairs), on=["gemeente_code", "year"], how="left")
+    national = ds.national_reference("lbm").value
+    table["national_reference"] = np.nan if national is None else float(national)
+    table["gap_to_city"] = table["lbm"] - table["city_reference"]
+    reasons = _exclusion(ds, codes)
+    table["excluded_reason"] = table["code"].map(reasons).astype("str")
+    table["excluded"] = table["excluded_reason"] != ""
+    for col in ("code", *_AREA_COLUMNS[1:], "city_reference_method"):
+        table[col] = table[col].astype("str") if col != "city_reference_method" else table[col]
+    return table[list(LONG_COLUMNS)].reset_index(drop=True)
+
+
+def _wide(ds: Dataset, long: pd.DataFrame, codes: list[str], years: list[int]) -> pd.DataFrame:
+    first = long.drop_duplicates("code").set_index("code")
+    base = first.loc[codes, [*_AREA_COLUMNS[1:], "national_reference"]]
+    parts = [base]
+    for m in _WIDE_MEASURES:
+        has = set(ds.years(m)) if m in MEASURES else set(years)
+        keep = [y for y in years if y in has]
+        if not keep:
+            continue
+        pivot = long.pivot(index="code", columns="year", values=m).reindex(index=codes, columns=keep)
+        pivot.columns = [f"{m}_{y}" for y in keep]
+        parts.append(pivot.astype("float64"))
+    parts.append(first.loc[codes, list(_FLAG_COLUMNS)])
+    wide = pd.concat(parts, axis=1)
+    wide.index.name = "code"
+    return wide.reset_index()
+
+
+def export_table(
+    ds: Dataset,
+    selection: Selection,
+    *,
+    years: Sequence[int] | None = None,
+    layout: Layout = "long",
+) -> pd.DataFrame:
+    """Return the scores of a selection as a table to export.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    selection : Selection
+        The areas, in the order they appear in the table.
+    years : sequence of int, optional
+        Measurement years; by default every year in which any selected area has a score (all
+        years of the dataset when none has).
+    layout : {"long", "wide"}, default "long"
+        ``long``: one row per area and year, columns :data:`LONG_COLUMNS`. ``wide``: one row per
+        area with ``<measure>_<year>`` columns for the measures, ``city_reference`` and
+        ``gap_to_city`` (dimension columns only for years in which dimensions are published),
+        plus ``national_reference``, ``excluded`` and ``excluded_reason``.
+
+    Returns
+    -------
+    DataFrame
+        Rows of areas without a score that year have empty (NaN) scores.
+
+    Raises
+    ------
+    ValueError
+        When the selection is empty, holds a code the dataset lacks, or ``years`` or ``layout``
+        are not allowed.
+
+    Examples
+    --------
+    >>> sel = Selection().add_gemeente(ds, "GM0363")  # doctest: +SKIP
+    >>> export_table(ds, sel, years=[2022]).shape  # doctest: +SKIP
+    (111, 20)
+    """
+    if layout not in ("long", "wide"):
+        msg = f"`layout` was {layout!r} but is expected to be 'long' or 'wide'"
+        raise ValueError(msg)
+    codes = _checked_selection(ds, selection)
+    chosen = _checked_years(ds, codes, years)
+    long = _long(ds, codes, chosen)
+    return long if layout == "long" else _wide(ds, long, codes, chosen)
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+def _is_text(series: pd.Series) -> bool:
+    return bool(pd.api.types.is_string_dtype(series.dtype) or series.dtype == object)
+
+
+def _neutralise(series: pd.Series) -> pd.Series:
+    def fix(value: object) -> object:
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    return series.map(fix)
+
+
+def to_csv_bytes(
+    frame: pd.DataFrame,
+    *,
+    dutch: bool = False,
+    bom: bool = False,
+    decimals: int | None = None,
+) -> bytes:
+    """Write a table as CSV bytes, safe to open in a spreadsheet.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Usually from :func:`export_table`; the index is not written.
+    dutch : bool, default False
+        Dutch Excel: ``;`` between fields and a decimal comma. Otherwise ``,`` and a point.
+    bom : bool, default False
+        Start with the UTF-8 byte-order mark, so Excel reads accents correctly.
+    decimals : int, optional
+        Round float columns to this many decimals; by default full precision (every float
+        reads back exactly).
+
+    Returns
+    -------
+    bytes
+        UTF-8, one header row, newline line ends, empty cells for missing values. Text cells that
+        start with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading ``'``.
+
+    Raises
+    ------
+    ValueError
+        When ``frame`` has no rows or ``decimals`` is not an int >= 0.
+    """
+    if len(frame) == 0:
+        msg = "`frame` has no rows: nothing to write. Export a non-empty selection"
+        raise ValueError(msg)
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0):
+        msg = f"`decimals` was {decimals!r} but is expected to be an int >= 0 or None (full precision)"
+        raise ValueError(msg)
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if _is_text(s):
+            out[col] = _neutralise(s)
+        elif decimals is not None and pd.api.types.is_float_dtype(s.dtype):
+            out[col] = s.round(decimals)
+    text = out.to_csv(
+        index=False,
+        sep=";" if dutch else ",",
+        decimal="," if dutch else ".",
+        lineterminator="\n",
+    )
+    data = text.encode("utf-8")
+    return b"\xef\xbb\xbf" + data if bom else data
+
+
+# -- metadata ----------------------------------------------------------------------------------
+def _manifest_sha256(ds: Dataset) -> str:
+    # The manifest as `python -m geo build` writes it, so this equals the file's hash.
+    text = json.dumps(ds.manifest, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _source_entry(src: dict[str, Any], **extra: object) -> dict[str, Any]:
+    keys = ("file", "title", "publisher", "licence", "attribution", "url", "level", "meting", "vintage", "sha256")
+    return {k: src[k] for k in keys if k in src} | extra
+
+
+def export_metadata(
+    ds: Dataset,
+    selection: Selection,
+    *,
+    years: Sequence[int] | None = None,
+    layout: Layout = "long",
+    file_format: str = "csv",
+    export_date: dt.date | None = None,
+) -> dict[str, Any]:
+    """Describe an export: sources, licences, vintages, build identity, date and criteria.
+
+    Only the sources of what is exported are listed: a score file when at least one exported
+    area-year row comes from it (``ds.scores['source']``), an area file when the selection has
+    areas of its level.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    selection : Selection
+        The exported areas.
+    years : sequence of int, optional
+        As given to :func:`export_table`.
+    layout : {"long", "wide"}, default "long"
+        As given to :func:`export_table`; recorded.
+    file_format : str, default "csv"
+        Recorded, e.g. ``"csv"``, ``"geojson"``, ``"gpkg"``.
+    export_date : datetime.date, optional
+        Defaults to today (UTC). Pass it for reproducible files.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``title, export_date, format, layout, selection, counts, years, sources,
+        licences, attribution, dataset, columns, notes``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`export_table`.
+    """
+    codes = _checked_selection(ds, selection)
+    chosen = _checked_years(ds, codes, years)
+    rows = ds.scores[ds.scores["code"].isin(codes) & ds.scores["year"].isin(chosen)]
+    per_file = rows.groupby("source").agg(rows=("code", "size"), areas=("code", "nunique"))
+    levels = set(ds.areas.loc[codes, "level"])
+    sources = []
+    for src in ds.manifest.get("sources", []):
+        if src.get("kind") == "scores" and src.get("file") in per_file.index:
+            n = per_file.loc[src["file"]]
+            sources.append(_source_entry(src, rows_exported=int(n["rows"]), areas_exported=int(n["areas"])))
+        elif src.get("kind") == "areas" and src.get("level") in levels:
+            count = int((ds.areas.loc[codes, "level"] == src["level"]).sum())
+            sources.append(_source_entry(src, areas_exported=count))
+    missing = sorted(set(per_file.index) - {s["file"] for s in sources})
+    if missing:
+        msg = f"the dataset manifest does not describe the score file(s) {', '.join(missing)}; rebuild the dataset"
+        raise ValueError(msg)
+    licences = sorted({s["licence"] for s in sources if "licence" in s})
+    attribution = "; ".join(dict.fromkeys(s["attribution"] for s in sources if "attribution" in s))
+    build_date = next((ds.manifest[k] for k in ("built", "build_date", "created") if k in ds.manifest), None)
+    level_counts = ds.areas.loc[codes, "level"].value_counts()
+    today = export_date or dt.datetime.now(dt.UTC).date()
+    return {
+        "title": "Leefbaarheid in de wijk: export",
+        "export_date": today.isoformat(),
+        "format": file_format,
+        "layout": layout,
+        "selection": {
+            "criteria": {"nl": selection.describe("nl"), "en": selection.describe("en")},
+            "steps": [{"nl": c.nl, "en": c.en} for c in selection.criteria],
+            "n_areas": len(codes),
+        },
+        "counts": {
+            "areas": {lv: int(level_counts.get(lv, 0)) for lv in LEVELS},
+            "years": len(chosen),
+            "score_rows": len(rows),
+            "excluded_areas": int((_exclusion(ds, codes) != "").sum()),
+        },
+        "years": chosen,
+        "sources": sources,
+        "licences": licences,
+        "attribution": attribution,
+        "dataset": {
+            "manifest_sha256": _manifest_sha256(ds),
+            "format": ds.manifest.get("format"),
+            "build_date": build_date,
+            "build_date_note": None if build_date else "the dataset manifest records no build date",
+            "years": ds.manifest.get("years"),
+            "crs": ds.manifest.get("crs"),
+        },
+        "columns": {c: _COLUMN_DOCS[c] for c in LONG_COLUMNS},
+        "notes": {
+            "nl": (
+                "Wijde tabel en geobestanden: kolommen <maat>_<jaar>. Lege cel = geen score, nooit nul. "
+                "De dimensies (fys, onv, soc, vrz, won) zijn alleen gepubliceerd voor 2014, 2018, 2020, 2022 "
+                "en 2024. Grenzen: 2024; scores van meting 2022 zijn berekend op de grenzen van 2022."
+            ),
+            "en": (
+                "Wide table and geo files: columns <measure>_<year>. An empty cell means no score, never zero. "
+                "The dimensions (fys, onv, soc, vrz, won) are published for 2014, 2018, 2020, 2022 and 2024 "
+                "only. Boundaries: 2024; meting-2022 scores were computed on the 2022 boundaries."
+            ),
+        },
+    }
+
+
+def metadata_json(meta: dict[str, Any]) -> bytes:
+    """Write metadata from :func:`export_metadata` as UTF-8 JSON (indented, stable key order)."""
+    return (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def metadata_text(meta: dict[str, Any], *, lang: Literal["nl", "en"] = "nl", prefix: str = "") -> str:
+    """Write metadata from :func:`export_metadata` as a short plain-text block.
+
+    Parameters
+    ----------
+    meta : dict
+        From :func:`export_metadata`.
+    lang : {"nl", "en"}, default "nl"
+    prefix : str, default ""
+        Put before every line, e.g. ``"# "`` for a comment header.
+
+    Returns
+    -------
+    str
+        One line per item, each ending in a newline.
+    """
+    if lang not in ("nl", "en"):
+        msg = f"`lang` was {lang!r} but is expected to be 'nl' or 'en'"
+        raise ValueError(msg)
+    nl = lang == "nl"
+    ds = meta["dataset"]
+    lines = [
+        meta["title"],
+        f"{'Exportdatum' if nl else 'Export date'}: {meta['export_date']}",
+        f"{'Selectie' if nl else 'Selection'}: {meta['selection']['criteria'][lang]}",
+        f"{'Gebieden' if nl else 'Areas'}: {meta['selection']['n_areas']}; "
+        f"{'jaren' if nl else 'years'}: {', '.join(map(str, meta['years']))}",
+        f"{'Bronnen' if nl else 'Sources'}:",
+    ]
+    for s in meta["sources"]:
+        lines.append(f"  - {s.get('title', s['file'])} ({s.get('publisher', '')}); {s.get('licence', '')}; {s['file']}")
+    lines += [
+        f"{'Licenties' if nl else 'Licences'}: {', '.join(meta['licences'])}",
+        f"{'Naamsvermelding' if nl else 'Attribution'}: {meta['attribution']}",
+        f"Dataset manifest sha256: {ds['manifest_sha256']}",
+        f"{'Bouwdatum' if nl else 'Build date'}: "
+        + (str(ds["build_date"]) if ds["build_date"] else ("niet vastgelegd" if nl else "not recorded")),
+        meta["notes"][lang],
+    ]
+    return "".join(f"{prefix}{line}\n" for line in lines)
+
+
+# -- geo files ---------------------------------------------------------------------------------
+def geo_frame(ds: Dataset, selection: Selection, *, years: Sequence[int] | None = None) -> gpd.GeoDataFrame:
+    """Return the wide table of a selection with each area's polygon, in EPSG:28992.
+
+    One feature per area (the years are columns), so a GIS joins nothing. Columns as
+    :func:`export_table` with ``layout="wide"``, plus ``geometry``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`export_table`.
+    """
+    wide = export_table(ds, selection, years=years, layout="wide")
+    geometry = ds.areas.loc[list(wide["code"]), "geometry"].to_numpy()
+    return gpd.GeoDataFrame(wide, geometry=geometry, crs=ds.areas.crs or STORAGE_CRS)
+
+
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return str(value)
+
+
+def to_geojson_bytes(frame: gpd.GeoDataFrame, *, metadata: dict[str, Any] | None = None) -> bytes:
+    """Write a frame from :func:`geo_frame` as RFC 7946 GeoJSON (EPSG:4326).
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        With a ``code`` column and a CRS.
+    metadata : dict, optional
+        From :func:`export_metadata`; written as the top-level member ``metadata``.
+
+    Returns
+    -------
+    bytes
+        UTF-8 JSON. Feature ``id`` is the CBS code; exterior rings counter-clockwise;
+        coordinates rounded to 7 decimals; missing values are ``null``.
+
+    Raises
+    ------
+    ValueError
+        When ``frame`` is empty or has no CRS.
+    """
+    _check_geo(frame)
+    wgs = frame.to_crs(DISPLAY_CRS)
+    geoms = shapely.orient_polygons(shapely.transform(wgs.geometry.to_numpy(), lambda xy: np.round(xy, 7)))
+    attrs = pd.DataFrame(wgs.drop(columns=wgs.geometry.name))
+    columns = list(attrs.columns)
+    features = []
+    for row, geom in zip(attrs.itertuples(index=False, name=None), geoms, strict=True):
+        props = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+        features.append(
+            {"type": "Feature", "id": props["code"], "properties": props, "geometry": shapely.geometry.mapping(geom)}
+        )
+    doc: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    if metadata is not None:
+        doc["metadata"] = metadata
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _check_geo(frame: gpd.GeoDataFrame) -> None:
+    if len(frame) == 0:
+        msg = "`frame` has no rows: nothing to write. Export a non-empty selection"
+        raise ValueError(msg)
+    if frame.crs is None:
+        msg = "`frame` has no CRS; set it with frame.set_crs('EPSG:28992') (areas are stored in RD New)"
+        raise ValueError(msg)
+
+
+@contextlib.contextmanager
+def _gdal_date(stamp: str) -> Iterator[None]:
+    """Fix the timestamp GDAL writes into a GeoPackage (``OGR_CURRENT_DATE``), then restore it."""
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+
+
+def to_gpkg_bytes(
+    frame: gpd.GeoDataFrame,
+    *,
+    metadata: dict[str, Any] | None = None,
+    layer: str = "selectie",
+) -> bytes:
+    """Write a frame from :func:`geo_frame` as a GeoPackage in EPSG:28992 (RD New).
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        With a CRS; reprojected to EPSG:28992 if needed.
+    metadata : dict, optional
+        From :func:`export_metadata`; stored as layer metadata (``DESCRIPTION`` = the
+        criteria, ``export_metadata`` = the JSON).
+    layer : str, default "selectie"
+        Layer name.
+
+    Returns
+    -------
+    bytes
+        The GeoPackage file. Its ``last_change`` timestamp is the export date (or 2000-01-01),
+        so the same export gives the same bytes.
+
+    Raises
+    ------
+    ValueError
+        When ``frame`` is empty or has no CRS.
+    """
+    _check_geo(frame)
+    rd = frame.to_crs(STORAGE_CRS)
+    layer_metadata = None
+    stamp = "2000-01-01T00:00:00Z"
+    if metadata is not None:
+        layer_metadata = {
+            "DESCRIPTION": str(metadata["selection"]["criteria"]["nl"]),
+            "export_metadata": json.dumps(metadata, ensure_ascii=False),
+        }
+        stamp = f"{metadata['export_date']}T00:00:00Z"
+    with tempfile.TemporaryDirectory(prefix="geo-export-") as tmp:
+        path = Path(tmp) / "export.gpkg"
+        with _gdal_date(stamp):
+            pyogrio.write_dataframe(
+                rd,
+                path,
+                layer=layer,
+                driver="GPKG",
+                layer_metadata=layer_metadata,
+                promote_to_multi=True,
+            )
+        return path.read_bytes()
