@@ -295,9 +295,13 @@ def presentation_css() -> None:
             section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
             header[data-testid="stHeader"] { display: none; }
             .block-container { padding-top: 0.6rem; padding-bottom: 0.5rem; max-width: 100%; }
-            [data-testid="stMetricValue"] { font-size: 2.1rem; }
-            [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+            [data-testid="stMetricValue"] { font-size: 1.9rem; }
+            [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
+            [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+                white-space: normal !important; overflow: visible !important; }
+            [data-testid="stMetric"] { margin-bottom: -0.6rem; }
             h1 { font-size: 2.0rem !important; }
+            h3 { font-size: 1.6rem !important; padding-top: 0.2rem !important; }
             </style>""",
             unsafe_allow_html=True,
         )

@@ -34,19 +34,20 @@ with left:
         st_folium(
             fmap,
             key="map",
-            height=560 if not st.session_state.get("presentation") else 520,
+            height=560 if not st.session_state.get("presentation") else 470,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
             render=False,  # build_map output needs no root render; saves one full render per rerun
             on_change=ui.on_map_change,
         )
-        st.toggle(
-            ui.t(
-                "Klikken voegt ook toe aan de selectie (voor export)",
-                "Clicking also adds to the selection (for export)",
-            ),
-            key="click_adds",
-        )
+        if not st.session_state.get("presentation"):
+            st.toggle(
+                ui.t(
+                    "Klikken voegt ook toe aan de selectie (voor export)",
+                    "Clicking also adds to the selection (for export)",
+                ),
+                key="click_adds",
+            )
         st.caption(
             ui.t(
                 "Klik op een gebied om het te selecteren. Dikke lijn: selectie; gestreept: aangrenzende gebieden.",
