@@ -307,6 +307,12 @@ def presentation_css() -> None:
         )
 
 
+def keep_valid(key: str, options: list, default: object) -> None:
+    """Keep a widget's stored value valid when its options change (another area, another measure)."""
+    if options and st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else options[0]
+
+
 def escape(text: object) -> str:
     return html.escape(str(text))
 

@@ -28,12 +28,6 @@ def year_axis(years: list[int]) -> alt.Axis:
     return alt.Axis(format="d", title=None, values=years, labelOverlap=True, grid=False)
 
 
-def pick(key: str, options: list, default):
-    """Keep a widget's stored value valid when the options change (another area, another measure)."""
-    if options and st.session_state.get(key) not in options:
-        st.session_state[key] = default if default in options else options[0]
-
-
 st.markdown(f"### {ui.escape(area_name)} · {ui.escape(ds.name(sel.gemeente))}")
 st.caption(
     ui.t(
@@ -138,11 +132,11 @@ if len(gap_years) < 2:
         )
     )
 else:
-    pick("trend_gap_start", gap_years[:-1], 2012 if 2012 in gap_years[:-1] else gap_years[0])
+    ui.keep_valid("trend_gap_start", gap_years[:-1], 2012 if 2012 in gap_years[:-1] else gap_years[0])
     c1, c2, c3 = st.columns([1, 1, 2])
     start = c1.selectbox(ui.t("Van", "From"), gap_years[:-1], key="trend_gap_start")
     later = [y for y in gap_years if y > start]
-    pick("trend_gap_end", later, later[-1])
+    ui.keep_valid("trend_gap_end", later, later[-1])
     end = c2.selectbox(ui.t("Tot", "To"), later, key="trend_gap_end")
     show_projection = c3.checkbox(
         ui.t("Toon projectie in het huidige tempo", "Show projection at the current pace"), key="trend_projection"
@@ -176,13 +170,13 @@ else:
 st.subheader(ui.t("Vergelijking met de buren", "Comparison with the neighbours"))
 year_options = ds.years("lbm")
 own_years = ds.years(measure, code=code) or year_options
-pick("trend_year", year_options, sel.year if sel.year in own_years else own_years[-1])
+ui.keep_valid("trend_year", year_options, sel.year if sel.year in own_years else own_years[-1])
 n1, n2 = st.columns(2)
 year = n1.selectbox(ui.t("Jaar", "Year"), year_options, key="trend_year")
 earlier = [y for y in ds.years(measure) if y < year]
 since = None
 if earlier:
-    pick("trend_since", earlier, earlier[0])
+    ui.keep_valid("trend_since", earlier, earlier[0])
     since = n2.selectbox(ui.t(f"Verandering ({label}) sinds", f"Change ({label}) since"), earlier, key="trend_since")
 table = trends.comparison_table(ds, code, year, since=since, measure=measure, lang=lang)
 columns = {

@@ -21,12 +21,6 @@ code, measure = sel.area, sel.measure
 label = ui.measure_label(measure)
 
 
-def pick(key: str, options: list, default):
-    """Keep a widget's stored value valid when the options change (another gemeente, another measure)."""
-    if options and st.session_state.get(key) not in options:
-        st.session_state[key] = default if default in options else options[0]
-
-
 st.markdown(f"### {ui.escape(ds.name(sel.gemeente))} · {ui.escape(label)}")
 
 # -- change across the gemeente ---------------------------------------------------------------------
@@ -39,11 +33,11 @@ change_years = trends.years_with_data(ds, scope, measure)
 if len(change_years) < 2:
     st.info(ui.t("Te weinig meetjaren.", "Too few measurement years."))
 else:
-    pick("trend_change_start", change_years[:-1], change_years[0])
+    ui.keep_valid("trend_change_start", change_years[:-1], change_years[0])
     m1, m2, m3 = st.columns([1, 1, 1])
     c_start = m1.selectbox(ui.t("Van", "From"), change_years[:-1], key="trend_change_start")
     c_later = [y for y in change_years if y > c_start]
-    pick("trend_change_end", c_later, c_later[-1])
+    ui.keep_valid("trend_change_end", c_later, c_later[-1])
     c_end = m2.selectbox(ui.t("Tot", "To"), c_later, key="trend_change_end")
     n_movers = m3.number_input(ui.t("Aantal", "How many"), 1, 20, 5, key="trend_movers_n")
     changes = trends.change_table(ds, scope, c_start, c_end, measure=measure)
