@@ -242,6 +242,17 @@ def _scale_bar(ax: Any, lang: str) -> None:
     ax.text(left + length / 2, bottom + 1.8 * height, label, ha="center", va="bottom", fontsize=9, zorder=5)
 
 
+def _haloed(ax: Any, x: float, y: float, text: str, **kwargs: Any) -> None:
+    """Draw text with a white halo that stays searchable text in the PDF.
+
+    A stroke path effect turns text into outlines, so the halo is a separate outline drawn
+    underneath and the text itself is plain.
+    """
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    ax.text(x, y, text, color="white", path_effects=halo, **kwargs)
+    ax.text(x, y, text, **kwargs)
+
+
 def _fit(ax: Any, fig: Figure, bounds: np.ndarray, box: tuple[float, float, float, float]) -> None:
     """Set limits around ``bounds`` (metres) with a margin, at true scale, filling the whole frame."""
     xmin, ymin, xmax, ymax = (float(v) for v in bounds)
@@ -285,11 +296,11 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
         others.plot(ax=ax, color=list(others["colour"]), edgecolor="white", linewidth=1.0)
     focal = frame.loc[[code]]
     focal.plot(ax=ax, color=list(focal["colour"]), edgecolor="black", linewidth=3.0, zorder=3)
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
     for c, row in frame.iterrows():
         p = row["geometry"].representative_point()
         main = c == code
-        ax.text(
+        _haloed(
+            ax,
             p.x,
             p.y,
             str(row["name"]),
@@ -297,7 +308,6 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
             va="center",
             fontsize=10 if main else 7.5,
             fontweight="bold" if main else "normal",
-            path_effects=halo,
             zorder=4,
         )
     _fit(ax, fig, frame.total_bounds, _MAP_BOX)
@@ -313,7 +323,7 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
     attribution = ATTRIBUTION
     if ds.level(code) == "buurt":
         attribution += "; buurtgrenzen: Gemeente Amsterdam" if lang == "nl" else "; buurt outlines: Gemeente Amsterdam"
-    ax.text(0.99, 0.01, attribution, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5, path_effects=halo)
+    _haloed(ax, 0.99, 0.01, attribution, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5, zorder=6)
     # legend in its own axes beside the map
     lax = fig.add_axes((0.425, 0.15, 0.12, 0.70))
     lax.set_axis_off()
