@@ -375,3 +375,33 @@ def altair(chart, *, key: str) -> None:
     (about 10-15 ms per chart) buys nothing; the spec is passed to Vega-Lite as is.
     """
     st.vega_lite_chart(chart.to_dict(validate=False), width="stretch", key=key)
+
+
+# -- exports (cached on the selection token and the options) ------------------------------------
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_files(token: str, layout: str, dutch: bool, bom: bool, decimals: int | None, lang_code: str) -> dict:
+    """All export files of a selection, as bytes: CSV, metadata sidecar, GeoJSON, GeoPackage."""
+    from geo import export
+
+    ds = dataset()
+    selection = decode_selection(ds, token)
+    table = export.export_table(ds, selection, layout=layout)  # type: ignore[arg-type]
+    meta = export.export_metadata(ds, selection, layout=layout, file_format="csv")  # type: ignore[arg-type]
+    frame = export.geo_frame(ds, selection)
+    geo_meta = export.export_metadata(ds, selection, layout="wide", file_format="geo")
+    return {
+        "csv": export.to_csv_bytes(table, dutch=dutch, bom=bom, decimals=decimals),
+        "meta_json": export.metadata_json(meta),
+        "meta_text": export.metadata_text(meta, lang=lang_code).encode("utf-8"),
+        "geojson": export.to_geojson_bytes(frame, metadata=geo_meta),
+        "gpkg": export.to_gpkg_bytes(frame, metadata=geo_meta),
+        "rows": len(table),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def brief(code: str, year: int, lang_code: str) -> tuple[bytes, bytes]:
+    """The one-page meeting brief of an area and year as (PDF, PNG)."""
+    from geo.brief import render_brief
+
+    return render_brief(dataset(), code, year, lang=lang_code)  # type: ignore[arg-type]

@@ -158,3 +158,92 @@ else:
     st.button(
         ui.t("Wis selectie", "Clear selection"), key="sel_clear", on_click=ui.set_selection, args=(type(selection)(),)
     )
+
+# -- export ----------------------------------------------------------------------------------------
+st.subheader(ui.t("Exporteren", "Export"))
+if not len(selection):
+    st.caption(ui.t("Voeg eerst gebieden toe; een lege selectie levert geen bestand op.", "Add areas first."))
+else:
+    o1, o2, o3 = st.columns(3)
+    layout = o1.radio(
+        ui.t("Indeling", "Layout"),
+        ["long", "wide"],
+        format_func={
+            "long": ui.t("lang: een rij per gebied en jaar", "long: one row per area and year"),
+            "wide": ui.t("breed: een rij per gebied", "wide: one row per area"),
+        }.__getitem__,
+        key="exp_layout",
+    )
+    dialect = o2.radio(
+        ui.t("CSV voor", "CSV for"),
+        ["plain", "dutch"],
+        format_func={
+            "plain": ui.t("standaard (komma, punt)", "standard (comma, point)"),
+            "dutch": ui.t("Nederlandse Excel (puntkomma, decimale komma, BOM)", "Dutch Excel (semicolon, comma, BOM)"),
+        }.__getitem__,
+        key="exp_dialect",
+    )
+    rounding = o3.selectbox(
+        ui.t("Afronden", "Rounding"),
+        [None, 6, 4, 3],
+        format_func=lambda d: ui.t("volledige precisie", "full precision") if d is None else f"{d} decimalen",
+        key="exp_round",
+    )
+    token = ui.encode_selection(selection)
+    dutch = dialect == "dutch"
+    files = ui.export_files(token, layout, dutch, dutch, rounding, lang)
+    stem = "leefbaarheid-selectie"
+    d1, d2, d3, d4, d5 = st.columns(5)
+    d1.download_button("CSV", files["csv"], f"{stem}.csv", "text/csv", key="dl_csv")
+    d2.download_button(
+        ui.t("Metadata (JSON)", "Metadata (JSON)"),
+        files["meta_json"],
+        f"{stem}.metadata.json",
+        "application/json",
+        key="dl_meta",
+    )
+    d3.download_button(
+        ui.t("Metadata (tekst)", "Metadata (text)"),
+        files["meta_text"],
+        f"{stem}.metadata.txt",
+        "text/plain",
+        key="dl_meta_txt",
+    )
+    d4.download_button("GeoJSON (WGS84)", files["geojson"], f"{stem}.geojson", "application/geo+json", key="dl_geojson")
+    d5.download_button(
+        "GeoPackage (RD New)", files["gpkg"], f"{stem}.gpkg", "application/geopackage+sqlite3", key="dl_gpkg"
+    )
+    st.caption(
+        ui.t(
+            f"{files['rows']} rijen. Tekst die met =, +, - of @ begint, krijgt een ' ervoor (veilig in Excel); "
+            "getallen blijven getallen. De metadata noemen bronnen, licenties, versie en de selectiecriteria.",
+            f"{files['rows']} rows. Text starting with =, +, - or @ gets a leading ' (safe in spreadsheets); "
+            "numbers stay numbers. The metadata name sources, licences, version and the selection criteria.",
+        )
+    )
+
+# -- meeting brief ---------------------------------------------------------------------------------
+st.subheader(ui.t("Vergaderbrief", "Meeting brief"))
+area_name = ds.name(sel.area)
+if ds.value(sel.area, sel.year) is None:
+    st.info(
+        ui.t(
+            f"{area_name} heeft geen score in {sel.year}; kies een ander gebied of jaar in de zijbalk.",
+            f"{area_name} has no score in {sel.year}; pick another area or year in the sidebar.",
+        )
+    )
+else:
+    st.caption(
+        ui.t(
+            f"Eén pagina voor {area_name}, {sel.year}: kaart met buren, ontwikkeling, samenvatting en bronnen.",
+            f"One page for {area_name}, {sel.year}: map with neighbours, trend, summary and sources.",
+        )
+    )
+    if st.button(ui.t("Maak de brief", "Make the brief"), key="brief_make"):
+        st.session_state["_brief"] = (sel.area, sel.year, lang)
+    if st.session_state.get("_brief") == (sel.area, sel.year, lang):
+        pdf, png = ui.brief(sel.area, sel.year, lang)
+        b1, b2 = st.columns(2)
+        b1.download_button("PDF", pdf, f"brief-{sel.area}-{sel.year}.pdf", "application/pdf", key="dl_brief_pdf")
+        b2.download_button("PNG", png, f"brief-{sel.area}-{sel.year}.png", "image/png", key="dl_brief_png")
+        st.image(png, width="stretch")
