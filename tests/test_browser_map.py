@@ -125,3 +125,25 @@ def test_open_the_trend_page_for_a_wijk_chosen_on_the_map(app_url, page):
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     assert "stedelijk gemiddelde" in page.locator('[data-testid="stMain"]').inner_text()
     page.screenshot(path=str(ROOT / "docs" / "trends.png"), full_page=False)
+
+
+def test_download_the_csv_of_a_selection(app_url, page, dataset):
+
+    import pandas as pd
+
+    page.goto(f"{app_url}/selectie?g=GM0599&b=none")
+    wait_idle(page)
+    page.get_by_role("tab", name="Hele gebieden").click()
+    page.get_by_role("button", name="Voeg alle wijken van Rotterdam toe").click()
+    page.wait_for_function("() => window.location.search.includes('s=')", timeout=20_000)
+    wait_idle(page)
+    with page.expect_download(timeout=30_000) as info:
+        page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").first.click()
+    download = info.value
+    assert download.suggested_filename == "leefbaarheid-selectie.csv"
+    table = pd.read_csv(download.path())
+    wijken = dataset.children("GM0599")
+    assert list(dict.fromkeys(table["code"])) == wijken
+    row = table[(table["code"] == "WK059901") & (table["year"] == 2022)].iloc[0]
+    assert row["lbm"] == dataset.value("WK059901", 2022, "lbm")
+    assert row["gemeente_name"] == "Rotterdam"
