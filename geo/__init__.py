@@ -12,6 +12,7 @@ from geo.dataset import DEFAULT_DATA_DIR, Dataset, Reference, load_dataset
 from geo.reconcile import classify_names, reconcile
 from geo.schema import DIMENSIONS, MEASURE_LABELS, MEASURES, PUBLISHED_YEARS
 from geo.scores import ScoreFile, read_scores
+from geo.selection import Criterion, Filter, Selection, decode_selection, encode_selection, filter_codes
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -21,6 +22,12 @@ __all__ = [
     "MEASURE_LABELS",
     "PUBLISHED_YEARS",
     "AreaFile",
+    "Criterion",
+    "Filter",
+    "Selection",
+    "decode_selection",
+    "encode_selection",
+    "filter_codes",
     "DataFileError",
     "Dataset",
     "Reference",
