@@ -147,3 +147,24 @@ def test_download_the_csv_of_a_selection(app_url, page, dataset):
     row = table[(table["code"] == "WK059901") & (table["year"] == 2022)].iloc[0]
     assert row["lbm"] == dataset.value("WK059901", 2022, "lbm")
     assert row["gemeente_name"] == "Rotterdam"
+
+
+def test_panning_and_zooming_do_not_rerun_the_app(app_url, page):
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{app_url}/?g=GM0363&b=none")
+    wait_idle(page)
+    frame = map_frame(page)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    before = len(sent)
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    x, y = box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.85  # a corner: pan without clicking an area
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y - 80, steps=8)
+    page.mouse.up()
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(1500)
+    assert len(sent) == before, "panning or zooming sent a rerun request to the server"
