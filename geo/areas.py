@@ -149,16 +149,23 @@ def _repair(gdf: gpd.GeoDataFrame, report: RepairReport) -> gpd.GeoDataFrame:
     invalid = ~gdf.geometry.is_valid.to_numpy()
     if invalid.any():
         fixed = shapely.make_valid(gdf.geometry.array[invalid])
-        # make_valid may return a collection with slivers of lower dimension: keep the area
-        polys = [
-            shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
-            if g.geom_type == "GeometryCollection"
-            else g
-            for g in fixed
-        ]
-        gdf.loc[invalid, "geometry"] = gpd.GeoSeries(polys, index=gdf.index[invalid], crs=gdf.crs)
-        report.add("invalid geometry made valid", gdf.loc[invalid, "code"].tolist())
+        polys = gpd.GeoSeries([_polygonal(g) for g in fixed], index=gdf.index[invalid], crs=gdf.crs)
+        # a polygon collapsed to a line or point has no area left: drop it rather than keep a line
+        collapsed = polys.is_empty
+        gdf.loc[polys.index, "geometry"] = polys
+        report.add("invalid geometry made valid", gdf.loc[polys.index[~collapsed], "code"].tolist())
+        report.add("invalid geometry without area dropped", gdf.loc[polys.index[collapsed], "code"].tolist())
+        gdf = gdf.drop(index=polys.index[collapsed])
     return gdf
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """Return the polygonal part of a repaired geometry (empty when it has none)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    # make_valid may return a collection with slivers of lower dimension, or only lines
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def read_areas(path: str | Path, *, level: Level | None = None) -> AreaFile:

@@ -24,10 +24,12 @@ __all__ = [
 Level = Literal["gemeente", "wijk", "buurt"]
 LEVELS: tuple[Level, ...] = ("gemeente", "wijk", "buurt")
 
+#: ASCII digits only (``\d`` would accept other scripts' digits) and ``\Z``, not ``$`` (which
+#: accepts a trailing newline), so the patterns also hold in ``Series.str.match``.
 CODE_PATTERNS: dict[Level, re.Pattern[str]] = {
-    "gemeente": re.compile(r"^GM\d{4}$"),
-    "wijk": re.compile(r"^WK\d{4}[0-9A-Z]{2}$"),
-    "buurt": re.compile(r"^BU\d{4}[0-9A-Z]{2}[0-9A-Z]{2}$"),
+    "gemeente": re.compile(r"^GM[0-9]{4}\Z"),
+    "wijk": re.compile(r"^WK[0-9]{4}[0-9A-Z]{2}\Z"),
+    "buurt": re.compile(r"^BU[0-9]{4}[0-9A-Z]{2}[0-9A-Z]{2}\Z"),
 }
 _PREFIX: dict[str, Level] = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 
@@ -45,7 +47,15 @@ def is_valid_code(code: object, level: Level | None = None) -> bool:
     Returns
     -------
     bool
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not one of ``gemeente, wijk, buurt``.
     """
+    if level is not None and level not in CODE_PATTERNS:
+        msg = f"`level` was {level!r} but is expected to be one of {', '.join(LEVELS)}"
+        raise ValueError(msg)
     if not isinstance(code, str):
         return False
     levels = [level] if level else list(LEVELS)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import DataFileError
-from geo.codes import Level, level_of
+from geo.codes import LEVELS, Level, level_of
 from geo.schema import MEASURES
 
 __all__ = ["DEFAULT_DATA_DIR", "Dataset", "Reference", "load_dataset"]
@@ -129,7 +129,16 @@ class Dataset:
         return level_of(code)
 
     def codes(self, level: Level, *, gemeente: str | None = None) -> list[str]:
-        """Return the codes of a level, sorted, optionally within one gemeente."""
+        """Return the codes of a level, sorted, optionally within one gemeente.
+
+        Raises
+        ------
+        ValueError
+            If ``level`` is not one of ``gemeente, wijk, buurt``.
+        """
+        if level not in LEVELS:
+            msg = f"`level` was {level!r} but is expected to be one of {', '.join(LEVELS)}"
+            raise ValueError(msg)
         a = self.areas
         mask = a["level"] == level
         if gemeente is not None:

@@ -93,12 +93,19 @@ def classify_names(score_name: str | None, area_name: str | None) -> NameMatch:
     a, b = _tokens(score_name), _tokens(area_name)
     if not a or not b:
         return "substantive"  # only a number: the match cannot be confirmed
-    pairs = ((a, b, len(score_name) >= _TRUNCATED_AT), (b, a, len(area_name) >= _TRUNCATED_AT))
-    short, long_, cut = min(pairs, key=lambda p: len(p[0]))
-    ok = all(
-        _token_matches(tok, long_, may_be_cut=cut and i == len(short) - 1) for i, tok in enumerate(short)
-    )
+    a_cut, b_cut = len(score_name) >= _TRUNCATED_AT, len(area_name) >= _TRUNCATED_AT
+    if len(a) < len(b):
+        ok = _covered(a, b, cut=a_cut)
+    elif len(b) < len(a):
+        ok = _covered(b, a, cut=b_cut)
+    else:  # as many words on both sides: either may be the shortened one, so the order does not matter
+        ok = _covered(a, b, cut=a_cut) or _covered(b, a, cut=b_cut)
     return "cosmetic" if ok else "substantive"
+
+
+def _covered(short: list[str], long_: list[str], *, cut: bool) -> bool:
+    """Tell whether every word of ``short`` is found in ``long_`` (the last may be cut off)."""
+    return all(_token_matches(tok, long_, may_be_cut=cut and i == len(short) - 1) for i, tok in enumerate(short))
 
 
 @dataclass

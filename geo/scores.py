@@ -51,7 +51,13 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xls"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+            try:
+                frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+            except (FileNotFoundError, ValueError):
+                raise
+            except Exception as exc:  # a damaged workbook: zipfile/openpyxl raise many types
+                msg = f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc}); is it an XLSX file?"
+                raise DataFileError(msg) from exc
         elif suffix in (".csv", ".txt"):
             with path.open(encoding="utf-8-sig") as fh:
                 header = fh.readline()
@@ -157,6 +163,9 @@ def read_scores(path: str | Path) -> ScoreFile:
 
     report = RepairReport(str(path))
     unscored = frame["lbm"].isna() & frame["afw"].isna()
+    if unscored.all():
+        msg = "no row has a score: lbm and afw are NA on every row; is this the right file?"
+        raise ValidationError(str(path), [msg])
     report.add(
         "rows without lbm and afw left out",
         [f"{c} {y}" for c, y in frame.loc[unscored, ["code", "year"]].itertuples(index=False)],

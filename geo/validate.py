@@ -138,7 +138,9 @@ def score_problems(
             f"{', '.join(map(str, PUBLISHED_YEARS))} in {describe_rows(_row_numbers(bad_year))}"
         )
 
-    key = pd.DataFrame({"code": codes, "jaar": raw["jaar"]})
+    # compare years as numbers where they are numbers ("2022" and "2022.0" are one year)
+    same_year = year.map(lambda v: str(int(v)) if float(v).is_integer() else repr(float(v)), na_action="ignore")
+    key = pd.DataFrame({"code": codes, "jaar": same_year.where(year.notna(), raw["jaar"])})
     dup = key.duplicated(keep=False) & (codes != "")
     if dup.any():
         pairs = key[dup].drop_duplicates().head(3)
