@@ -27,6 +27,14 @@ from geo.view import BASEMAPS, View, default_view, parse_view, view_params
 #: Folder of the dataset the app shows; override with LEEFBAARHEID_DATA for another build.
 DATA_DIR = Path(os.environ.get("LEEFBAARHEID_DATA", geo.DEFAULT_DATA_DIR))
 LANGS = ("nl", "en")
+#: The pages, for links in presentation mode (app.py declares the navigation).
+PAGES = (
+    ("pages/kaart.py", "Kaart", "Map"),
+    ("pages/trends.py", "Trends", "Trends"),
+    ("pages/verandering.py", "Verandering", "Change"),
+    ("pages/selectie.py", "Selectie en export", "Selection and export"),
+    ("pages/over_de_data.py", "Over de data", "About the data"),
+)
 _VIEW = "_view"
 _SELECTION = "_selection"
 
@@ -91,8 +99,9 @@ def _selection_from_url(ds: geo.Dataset, token: str | None, notices: list[str]) 
         return Selection()
     try:
         return decode_selection(ds, token)
-    except ValueError as exc:
-        notices.append(f"de selectie in de link is ongeldig en genegeerd ({str(exc)[:160]})")
+    except ValueError:
+        # the detail may echo text from the link; show a fixed notice only
+        notices.append("de selectie in de link is ongeldig of beschadigd en is genegeerd")
         return Selection()
 
 
@@ -158,6 +167,8 @@ def select_area(code: str) -> None:
     if not ds.has(code) or ds.level(code) not in ("wijk", "buurt"):
         return
     v = view()
+    if not ds.codes("buurt", gemeente=geo.gemeente_of(code)):
+        v = replace(v, level="wijk")
     if ds.level(code) == "wijk":
         _set_view(replace(v, gemeente=geo.gemeente_of(code), wijk=code, area=code))
     else:
@@ -197,6 +208,10 @@ def controls() -> None:
     presenting = st.session_state.get("presentation", False)
     box = st.expander(t("Selectie", "Selection"), expanded=False) if presenting else st.sidebar
     with box:
+        if presenting:  # the navigation is hidden: offer the pages here
+            links = st.columns(len(PAGES))
+            for col, (path, nl, en) in zip(links, PAGES, strict=True):
+                col.page_link(path, label=t(nl, en))
         gm = ds.gemeenten()
         names = dict(zip(gm["code"], gm["name"], strict=True))
         st.selectbox(

@@ -509,6 +509,11 @@ def parse_filter(text: str) -> Filter:
 
 
 # -- sharing -----------------------------------------------------------------------------------
+#: Limits on the criteria a link may carry: their text is shown to whoever opens the link.
+MAX_CRITERIA = 50
+MAX_CRITERION_LENGTH = 300
+
+
 def encode_selection(selection: Selection) -> str:
     """Encode a selection as a short URL-safe token (see the module docstring for the format).
 
@@ -617,8 +622,12 @@ def decode_selection(ds: Dataset, token: str) -> Selection:
             f"{_shown(unknown)}; they may come from another dataset version, rebuild the selection"
         )
         raise ValueError(msg)
+    if len(criteria_raw) > MAX_CRITERIA:
+        raise _invalid(f"{len(criteria_raw)} criteria, at most {MAX_CRITERIA} are accepted")
     criteria = []
     for item in criteria_raw:
+        if isinstance(item, list) and any(isinstance(x, str) and len(x) > MAX_CRITERION_LENGTH for x in item):
+            raise _invalid(f"a criterion is longer than {MAX_CRITERION_LENGTH} characters")
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(t, str) for t in item)):
             raise _invalid("a criterion is not a pair of texts")
         criteria.append(Criterion(item[0], item[1]))

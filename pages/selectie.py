@@ -123,7 +123,7 @@ with add_filter:
     except ValueError as exc:
         st.error(str(exc))
     else:
-        st.markdown(ui.escape(result.criterion.text(lang)))
+        st.text(result.criterion.text(lang))
         st.button(
             ui.t(f"Voeg {len(result.codes)} gebieden toe", f"Add {len(result.codes)} areas"),
             key="sel_add_filter",
@@ -141,7 +141,7 @@ st.subheader(ui.t(f"Selectie: {len(selection)} gebieden", f"Selection: {len(sele
 if not len(selection):
     st.info(ui.t("De selectie is leeg. Voeg hierboven gebieden toe.", "The selection is empty. Add areas above."))
 else:
-    st.markdown(ui.escape(selection.describe(lang)))
+    st.text(selection.describe(lang))  # plain text: criteria may come from a shared link
     st.dataframe(
         pd.DataFrame(
             {

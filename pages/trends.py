@@ -170,6 +170,11 @@ else:
 st.subheader(ui.t("Vergelijking met de buren", "Comparison with the neighbours"))
 year_options = ds.years("lbm")
 own_years = ds.years(measure, code=code) or year_options
+if st.session_state.get("_trend_seen") != (sel.area, sel.year):
+    # the shared selection changed elsewhere: this page's year and comparison follow it
+    st.session_state["_trend_seen"] = (sel.area, sel.year)
+    st.session_state["trend_year"] = sel.year if sel.year in own_years else own_years[-1]
+    st.session_state["trend_compare"] = [code]
 ui.keep_valid("trend_year", year_options, sel.year if sel.year in own_years else own_years[-1])
 n1, n2 = st.columns(2)
 year = n1.selectbox(ui.t("Jaar", "Year"), year_options, key="trend_year")

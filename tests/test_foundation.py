@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 import subprocess
 import sys
@@ -16,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import geo
-from tests.conftest import AMSTERDAM_BUURTEN, BUURT_SCORES_2024, ROOT, SOURCES
+from tests.conftest import AMSTERDAM_BUURTEN, BUURT_SCORES_2024, ROOT
 
 REF = 4.102264851143685
 
@@ -99,42 +97,7 @@ def test_a_name_always_matches_itself(name):
     assert geo.classify_names(name, name) == "same"
 
 
-# -- the build -------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
-    a, b = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
-    with pytest.warns(UserWarning):
-        geo.build(SOURCES, a)
-        geo.build(SOURCES, b)
-    return a, b
-
-
-def test_rebuild_is_byte_identical(two_builds):
-    a, b = two_builds
-    files = sorted(p.name for p in a.iterdir())
-    assert files == ["areas.parquet", "display.parquet", "excluded.parquet", "manifest.json", "scores.parquet"]
-    for name in files:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-
-
-def test_the_embedded_dataset_is_the_build_of_the_copied_sources(two_builds):
-    a, _ = two_builds
-    for name in ("manifest.json", "scores.parquet", "areas.parquet", "display.parquet"):
-        assert (a / name).read_bytes() == (ROOT / "data" / name).read_bytes(), (
-            f"rebuild data/: python -m geo build ({name})"
-        )
-
-
-def test_manifest_records_every_source_with_sha256_and_licence(two_builds):
-    manifest = json.loads((two_builds[0] / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["sources"]) == 6
-    for src in manifest["sources"]:
-        assert src["sha256"] == hashlib.sha256((SOURCES / src["file"]).read_bytes()).hexdigest()
-        assert src["licence"] in ("CC0 1.0", "CC BY 4.0") and src["attribution"]
-    assert manifest["years"] == list(geo.PUBLISHED_YEARS)
-    assert manifest["crs"] == {"storage": "EPSG:28992", "display": "EPSG:4326"}
-
-
+# -- the build from the official buurt download alone (wijken and gemeenten dissolved) ---------
 def test_cli_builds_the_official_national_download_names(tmp_path):
     src, out = tmp_path / "downloads", tmp_path / "out"
     src.mkdir()
@@ -155,29 +118,6 @@ def test_cli_builds_the_official_national_download_names(tmp_path):
     assert ds.parent("BU0363AA01") == "WK0363AA"
     # no wijk polygons in this folder: gemeenten are not made up, the city reference has no wijken
     assert ds.city_reference("BU0363AA01", 2024).value is None
-
-
-def test_a_broken_source_fails_the_build_and_leaves_the_output_untouched(tmp_path):
-    src, out = tmp_path / "src", tmp_path / "out"
-    shutil.copytree(SOURCES, src)
-    (out).mkdir()
-    (out / "manifest.json").write_text("previous build\n")
-    bad = src / "leefbaarometer" / "meting-2024-wijken-subset.csv"
-    bad.chmod(0o644)
-    lines = bad.read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace(",4.", ",x4.", 1)
-    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "geo", "build", "--from", str(src), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert run.returncode == 2
-    assert "meting-2024-wijken-subset.csv" in run.stderr and "non-numeric" in run.stderr and "row 4" in run.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
-    assert (out / "manifest.json").read_text() == "previous build\n"
 
 
 def test_build_of_an_empty_folder_says_what_is_needed(tmp_path):

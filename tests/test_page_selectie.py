@@ -69,3 +69,51 @@ def test_clear():
     at.button(key="sel_clear").click().run()
     assert len(at.session_state["_selection"]) == 0
     assert _token(at) is None
+
+
+def test_criteria_from_a_link_are_shown_as_plain_text(dataset):
+    from geo.selection import Criterion, Selection, encode_selection
+
+    evil = "![x](https://attacker.example/p.png) [klik](https://attacker.example) **BELANGRIJK**"
+    token = encode_selection(Selection(("WK059901",), (Criterion(evil, evil),)))
+    at = _page(s=token)
+    assert not at.exception
+    assert not any("attacker" in m.value for m in at.markdown)
+    assert any(evil in t.value for t in at.text)
+
+
+def test_a_link_with_oversized_criteria_is_refused(dataset):
+    from geo.selection import Criterion, Selection, encode_selection
+
+    token = encode_selection(Selection(("WK059901",), (Criterion("x" * 400, "y"),)))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["s"] = token
+    at.run()
+    assert len(at.session_state["_selection"]) == 0
+    assert "ongeldig of beschadigd" in at.warning[0].value
+
+
+def test_a_malformed_code_in_a_link_is_not_echoed_into_the_notice():
+    from geo.selection import Criterion, Selection, encode_selection
+
+    token = encode_selection(Selection(("WK059901",), (Criterion("a", "b"),))).replace("x", "x")
+    import base64
+    import json
+    import zlib
+
+    raw = json.dumps({"c": "[Klik hier](//evil.example/x)", "q": []}).encode()
+    token = token[0] + base64.urlsafe_b64encode(zlib.compress(raw)).rstrip(b"=").decode()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["s"] = token
+    at.run()
+    assert not at.exception
+    assert "evil" not in at.warning[0].value
+
+
+def test_presentation_mode_links_to_every_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["p"] = "1"
+    at.run()
+    assert not at.exception
+    links = at.get("page_link")
+    assert len(links) == 5

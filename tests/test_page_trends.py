@@ -128,3 +128,11 @@ def test_change_page_smoke():
     at = _page("verandering")
     assert not at.exception
     assert any(m.value.startswith("### Amsterdam") for m in at.markdown)
+
+
+def test_the_page_follows_the_shared_year_and_area():
+    at = _page(g="GM0363", a="WK0363AA", j="2024")
+    at.select_slider(key="year").set_value(2012).run()
+    assert at.selectbox(key="trend_year").value == 2012
+    at.selectbox(key="wijk").select("WK0363AB").run()
+    assert at.multiselect(key="trend_compare").value == ["WK0363AB"]
