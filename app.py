@@ -16,28 +16,8 @@ st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", la
 ui.init_state()
 
 pages = [
-    st.Page("pages/kaart.py", title=ui.t("Kaart", "Map"), url_path="kaart", icon=":material/map:", default=True),
-    st.Page(
-        "pages/trends.py",
-        title=ui.t("Trends en vergelijking", "Trends and comparison"),
-        url_path="trends",
-        icon=":material/trending_up:",
-    ),
-    st.Page(
-        "pages/verandering.py",
-        title=ui.t("Verandering", "Change"),
-        url_path="verandering",
-        icon=":material/compare_arrows:",
-    ),
-    st.Page(
-        "pages/selectie.py",
-        title=ui.t("Selectie en export", "Selection and export"),
-        url_path="selectie",
-        icon=":material/download:",
-    ),
-    st.Page(
-        "pages/over_de_data.py", title=ui.t("Over de data", "About the data"), url_path="data", icon=":material/info:"
-    ),
+    st.Page(path, title=ui.t(nl, en), url_path=url, icon=icon, default=i == 0)
+    for i, (path, nl, en, url, icon) in enumerate(ui.PAGES)
 ]
 page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
 ui.presentation_css()

@@ -27,13 +27,14 @@ from geo.view import BASEMAPS, View, default_view, parse_view, view_params
 #: Folder of the dataset the app shows; override with LEEFBAARHEID_DATA for another build.
 DATA_DIR = Path(os.environ.get("LEEFBAARHEID_DATA", geo.DEFAULT_DATA_DIR))
 LANGS = ("nl", "en")
-#: The pages, for links in presentation mode (app.py declares the navigation).
+#: The app's pages: (file, Dutch title, English title, url path, icon). app.py builds its
+#: navigation from this table, and presentation mode links to the same pages.
 PAGES = (
-    ("pages/kaart.py", "Kaart", "Map"),
-    ("pages/trends.py", "Trends", "Trends"),
-    ("pages/verandering.py", "Verandering", "Change"),
-    ("pages/selectie.py", "Selectie en export", "Selection and export"),
-    ("pages/over_de_data.py", "Over de data", "About the data"),
+    ("pages/kaart.py", "Kaart", "Map", "kaart", ":material/map:"),
+    ("pages/trends.py", "Trends en vergelijking", "Trends and comparison", "trends", ":material/trending_up:"),
+    ("pages/verandering.py", "Verandering", "Change", "verandering", ":material/compare_arrows:"),
+    ("pages/selectie.py", "Selectie en export", "Selection and export", "selectie", ":material/download:"),
+    ("pages/over_de_data.py", "Over de data", "About the data", "data", ":material/info:"),
 )
 _VIEW = "_view"
 _SELECTION = "_selection"
@@ -210,7 +211,7 @@ def controls() -> None:
     with box:
         if presenting:  # the navigation is hidden: offer the pages here
             links = st.columns(len(PAGES))
-            for col, (path, nl, en) in zip(links, PAGES, strict=True):
+            for col, (path, nl, en, _url, _icon) in zip(links, PAGES, strict=True):
                 col.page_link(path, label=t(nl, en))
         gm = ds.gemeenten()
         names = dict(zip(gm["code"], gm["name"], strict=True))

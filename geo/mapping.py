@@ -131,8 +131,7 @@ def feature_collection(
     values = ds.values(list(codes), year, measure)
     prev = previous_year(ds, year, measure)
     before = ds.values(list(codes), prev, measure) if prev is not None else values * np.nan
-    geoms = ds.display.geometry.reindex(list(codes))
-    geojson = shapely.to_geojson(geoms.array)
+    geojson = _geometries(ds, codes)
     features = []
     for i, code in enumerate(codes):
         v, b = values.iloc[i], before.iloc[i]
@@ -151,7 +150,7 @@ def feature_collection(
                     "w": html.escape(describe(scale, None if missing else float(v), lang=lang)),
                     "d": change,
                 },
-                "geometry": json.loads(geojson[i]),
+                "geometry": geojson[i],
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -342,7 +341,7 @@ def build_change_map(
     change = b - a
     colours = dict(zip(codes, scale.colour(change.to_numpy()), strict=True))
     colour_map = {c: (None if np.isnan(v) else colours[c]) for c, v in zip(codes, change.to_numpy(), strict=True)}
-    geoms = shapely.to_geojson(ds.display.geometry.reindex(list(codes)).array)
+    geoms = _geometries(ds, codes)
     features = [
         {
             "type": "Feature",
@@ -356,7 +355,7 @@ def build_change_map(
                 if np.isnan(change.iloc[i])
                 else format_number(change.iloc[i], lang=lang, signed=True),
             },
-            "geometry": json.loads(geoms[i]),
+            "geometry": geoms[i],
         }
         for i, c in enumerate(codes)
     ]
@@ -377,13 +376,17 @@ def build_change_map(
     return _finish(m, bounds)
 
 
+def _geometries(ds: Dataset, codes: Sequence[str]) -> list[dict[str, Any]]:
+    """GeoJSON geometry dicts of the drawn (simplified WGS84) geometry of ``codes``, in order."""
+    return [json.loads(g) for g in shapely.to_geojson(ds.display.geometry.reindex(list(codes)).array)]
+
+
 def _plain(ds: Dataset, codes: Sequence[str]) -> dict[str, Any]:
-    geoms = shapely.to_geojson(ds.display.geometry.reindex(list(codes)).array)
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": c, "properties": {}, "geometry": json.loads(g)}
-            for c, g in zip(codes, geoms, strict=True)
+            {"type": "Feature", "id": c, "properties": {}, "geometry": g}
+            for c, g in zip(codes, _geometries(ds, codes), strict=True)
         ],
     }
 
