@@ -23,6 +23,7 @@ page = st.navigation(pages, position="hidden" if st.session_state.get("presentat
 ui.presentation_css()
 ui.controls()
 ui.write_url()
+ui.show_notices()
 page.run()
 # server time of this run, read by scripts/bench_map.py
 st.session_state["_run_seconds"] = time.perf_counter() - _started

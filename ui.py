@@ -13,7 +13,6 @@ from the view, and their callbacks write back into it. The URL mirrors the view 
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,18 @@ import streamlit as st
 
 import geo
 from geo.selection import Selection, decode_selection, encode_selection
-from geo.view import BASEMAPS, View, default_view, parse_view, view_params
+from geo.textsafe import html_text, markdown_text
+from geo.view import (
+    BASEMAPS,
+    NATIONAL,
+    SCALES,
+    View,
+    drill_down,
+    map_years,
+    national_view,
+    parse_view,
+    view_params,
+)
 
 #: Folder of the dataset the app shows; override with LEEFBAARHEID_DATA for another build.
 DATA_DIR = Path(os.environ.get("LEEFBAARHEID_DATA", geo.DEFAULT_DATA_DIR))
@@ -137,14 +147,20 @@ def _sync_widgets() -> None:
     ss["measure"] = v.measure
     ss["level"] = v.level
     ss["basemap"] = v.basemap
+    ss["scale"] = v.scale
+
+
+def _drill_down(v: View, gemeente: str) -> View:
+    return drill_down(dataset(), v, gemeente)
+
+
+def _national(v: View) -> View:
+    return national_view(dataset(), v)
 
 
 def _on_gemeente() -> None:
-    ds = dataset()
-    fresh = default_view(ds, st.session_state["gemeente"])
-    v = view()
-    level = v.level if ds.codes("buurt", gemeente=fresh.gemeente) else "wijk"
-    _set_view(replace(v, gemeente=fresh.gemeente, wijk=fresh.wijk, area=fresh.wijk, level=level))
+    gm = st.session_state["gemeente"]
+    _set_view(_national(view()) if gm == NATIONAL else _drill_down(view(), gm))
 
 
 def _on_wijk() -> None:
@@ -163,17 +179,27 @@ def _on_simple(field: str) -> None:
 
 
 def select_area(code: str) -> None:
-    """Select an area (wijk or buurt) of the current dataset, e.g. after a click on the map."""
+    """Select an area of the current dataset, e.g. after a click on the map or a search.
+
+    A gemeente opens its own map (drill-down from the national overview); a wijk or buurt is
+    selected in its gemeente.
+    """
     ds = dataset()
-    if not ds.has(code) or ds.level(code) not in ("wijk", "buurt"):
+    if not ds.has(code):
         return
     v = view()
-    if not ds.codes("buurt", gemeente=geo.gemeente_of(code)):
-        v = replace(v, level="wijk")
-    if ds.level(code) == "wijk":
-        _set_view(replace(v, gemeente=geo.gemeente_of(code), wijk=code, area=code))
+    level = ds.level(code)
+    if level == "gemeente":
+        if ds.children(code):
+            _set_view(_drill_down(v, code))
+        return
+    gemeente = geo.gemeente_of(code)
+    if v.national or v.gemeente != gemeente:
+        v = _drill_down(v, gemeente)
+    if level == "wijk":
+        _set_view(replace(v, wijk=code, area=code, level=v.level if v.level in ("wijk", "buurt") else "wijk"))
     else:
-        _set_view(replace(v, gemeente=geo.gemeente_of(code), wijk=str(ds.parent(code)), area=code))
+        _set_view(replace(v, wijk=str(ds.parent(code)), area=code, level="buurt"))
 
 
 def on_map_change() -> None:
@@ -183,8 +209,18 @@ def on_map_change() -> None:
     code = feature.get("id") or (feature.get("properties") or {}).get("c")
     if isinstance(code, str):
         select_area(code)
-        if st.session_state.get("click_adds") and dataset().has(code) and code not in current_selection():
-            set_selection(current_selection().add_codes(dataset(), [code]))
+        ds = dataset()
+        adds = st.session_state.get("click_adds") and ds.has(code) and ds.level(code) != "gemeente"
+        if adds and code not in current_selection():
+            set_selection(current_selection().add_codes(ds, [code]))
+
+
+def on_search() -> None:
+    """Callback of the search results: select the area that was picked."""
+    code = st.session_state.get("search_pick")
+    if isinstance(code, str) and code:
+        select_area(code)
+        st.session_state["search_text"] = ""
 
 
 def write_url() -> None:
@@ -213,25 +249,29 @@ def controls() -> None:
             links = st.columns(len(PAGES))
             for col, (path, nl, en, _url, _icon) in zip(links, PAGES, strict=True):
                 col.page_link(path, label=t(nl, en))
+        _search_box(ds)
         gm = ds.gemeenten()
-        names = dict(zip(gm["code"], gm["name"], strict=True))
+        names = {NATIONAL: t("Nederland (landelijk overzicht)", "Netherlands (national overview)")}
+        names.update(zip(gm["code"], gm["name"], strict=True))
         st.selectbox(
-            t("Gemeente (typ om te zoeken)", "Municipality (type to search)"),
+            t("Gemeente", "Municipality"),
             list(names),
             format_func=lambda c: names.get(c, c),
             key="gemeente",
             on_change=_on_gemeente,
         )
-        wijken = ds.children(v.gemeente)
-        st.selectbox(
-            t("Wijk", "District"),
-            wijken,
-            format_func=lambda c: f"{ds.name(c)} ({c})",
-            key="wijk",
-            on_change=_on_wijk,
-        )
-        buurten = ds.children(v.wijk)
-        if buurten:
+        if v.national:
+            st.caption(t("Klik op de kaart op een gemeente om in te zoomen.", "Click a municipality to zoom in."))
+        else:
+            wijken = ds.children(v.gemeente)
+            st.selectbox(
+                t("Wijk", "District"),
+                wijken,
+                format_func=lambda c: f"{ds.name(c)} ({c})",
+                key="wijk",
+                on_change=_on_wijk,
+            )
+            buurten = ds.children(v.wijk)
             st.selectbox(
                 t("Buurt", "Neighbourhood"),
                 ["", *buurten],
@@ -241,6 +281,8 @@ def controls() -> None:
                 }.get,
                 key="buurt",
                 on_change=_on_buurt,
+                disabled=not buurten,
+                help=None if buurten else t("Deze wijk heeft geen buurten in de gegevens.", "No neighbourhoods here."),
             )
         st.selectbox(
             t("Maat", "Measure"),
@@ -250,19 +292,47 @@ def controls() -> None:
             on_change=_on_simple,
             args=("measure",),
         )
+        with_data = set(map_years(ds, v.gemeente, v.level, v.measure))
+        empty = t("geen gegevens", "no data")
+        year_labels = {y: str(y) if y in with_data else f"{y} ({empty})" for y in ds.years("lbm")}
         st.select_slider(
-            t("Meetjaar", "Year"), options=ds.years("lbm"), key="year", on_change=_on_simple, args=("year",)
+            t("Meetjaar", "Year"),
+            options=ds.years("lbm"),
+            format_func=year_labels.__getitem__,
+            key="year",
+            on_change=_on_simple,
+            args=("year",),
         )
-        if ds.codes("buurt", gemeente=v.gemeente):
-            st.radio(
-                t("Kaart toont", "Map shows"),
-                ["wijk", "buurt"],
-                format_func={"wijk": t("wijken", "districts"), "buurt": t("buurten", "neighbourhoods")}.__getitem__,
-                key="level",
-                horizontal=True,
-                on_change=_on_simple,
-                args=("level",),
-            )
+        st.caption(
+            t("Jaren met gegevens op deze kaart: ", "Years with data on this map: ")
+            + (", ".join(map(str, sorted(with_data))) or "–")
+        )
+        level_words = {
+            "gemeente": t("gemeenten", "municipalities"),
+            "wijk": t("wijken", "districts"),
+            "buurt": t("buurten", "neighbourhoods"),
+        }
+        st.radio(
+            t("Kaart toont", "Map shows"),
+            ["gemeente", "wijk"] if v.national else ["wijk", "buurt"],
+            format_func=level_words.__getitem__,
+            key="level",
+            horizontal=True,
+            on_change=_on_simple,
+            args=("level",),
+        )
+        st.radio(
+            t("Kleurschaal", "Colour scale"),
+            list(SCALES),
+            format_func={
+                "official": t("officiële klassen", "official classes"),
+                "fixed": t("vaste schaal", "fixed scale"),
+            }.__getitem__,
+            key="scale",
+            horizontal=True,
+            on_change=_on_simple,
+            args=("scale",),
+        )
         st.radio(
             t("Achtergrondkaart", "Base map"),
             list(BASEMAPS),
@@ -287,6 +357,33 @@ def controls() -> None:
             "Taal / language", LANGS, key="lang", format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x]
         )
         c2.toggle(t("Presentatie", "Presentation"), key="presentation")
+
+
+def _search_box(ds: geo.Dataset) -> None:
+    """One search for any gemeente, wijk or buurt of the country, by name or code."""
+    from geo.search import search_areas
+
+    query = st.text_input(
+        t("Zoek een gebied (naam of code)", "Find an area (name or code)"),
+        key="search_text",
+        placeholder=t("bv. Kanaleneiland of WK034403", "e.g. Kanaleneiland or WK034403"),
+        max_chars=100,
+    )
+    if not query:
+        return
+    hits = search_areas(ds, query, lang=lang())
+    if not hits:
+        st.caption(t("Geen gebied gevonden.", "No area found."))
+        return
+    labels = {"": t(f"{len(hits)} gevonden, kies er een", f"{len(hits)} found, pick one")}
+    labels.update({h.code: h.label for h in hits})
+    st.selectbox(
+        t("Zoekresultaten", "Search results"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key="search_pick",
+        on_change=on_search,
+    )
 
 
 def show_notices() -> None:
@@ -330,7 +427,13 @@ def keep_valid(key: str, options: list, default: object) -> None:
 
 
 def escape(text: object) -> str:
-    return html.escape(str(text))
+    """Escape text for HTML."""
+    return html_text(text)
+
+
+def md(text: object) -> str:
+    """Escape text (area names, user text) for Markdown."""
+    return markdown_text(text)
 
 
 # -- cached computations -----------------------------------------------------------------------
@@ -349,39 +452,147 @@ def neighbours(code: str) -> list[str]:
     return graph_for(ds, ds.level(code)).neighbours(code)
 
 
-def choropleth(v: View, lang_code: str):
-    """The folium map of a view (built per rerun: ~30-90 ms; the geometry is pre-simplified)."""
-    from geo.mapping import build_map
-
-    return build_map(dataset(), v, neighbours=neighbours(v.area), lang=lang_code)
-
-
-def legend(measure: str) -> None:
-    """Legend of the fixed scale, as escaped HTML swatches."""
-    from geo.classify import NO_DATA_COLOUR, scale_for
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_layer(gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: str):
+    """The choropleth layer of a map, built once per server and shared by all sessions (immutable)."""
+    from geo.classify import scale_for
+    from geo.mapping import choropleth_layer, map_codes
 
     ds = dataset()
-    scale = scale_for(measure, national_reference=float(ds.national_reference().value or 0.0))
-    rows = [
-        f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{c};'
-        f'border:1px solid #555;vertical-align:middle;margin-right:.4em"></span>{escape(label)}</div>'
-        for c, label in reversed(list(zip(scale.colours, scale.labels(), strict=True)))
-    ]
-    rows.append(
-        f'<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{NO_DATA_COLOUR};'
-        f'border:1px dashed #555;vertical-align:middle;margin-right:.4em"></span>'
-        f"{escape(t('geen gegevens', 'no data'))}</div>"
+    v = View(gemeente=gemeente, wijk="", area="", year=year, measure=measure, level=level, scale=scale_kind)
+    scale = scale_for(measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
+    return choropleth_layer(ds, map_codes(ds, v), year=year, measure=measure, scale=scale, lang=lang_code)
+
+
+def choropleth(v: View, lang_code: str):
+    """The folium map of a view (cheap: the layer is cached) and its selection outlines.
+
+    Returns the map and the feature group of outlines to pass as ``feature_group_to_add``: a
+    click changes only the outlines, so the map keeps the user's zoom and pan.
+    """
+    from geo.mapping import draw_map, outline_group
+
+    ds = dataset()
+    layer = map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, lang_code)
+    fmap = draw_map(layer, basemap=v.basemap)
+    if v.national:
+        return fmap, outline_group(ds, selected=[])
+    selected = [v.area] if v.area == v.wijk or v.level == "buurt" else [v.wijk, v.area]
+    return fmap, outline_group(ds, selected=selected, neighbours=neighbours(v.area))
+
+
+def current_scale(measure: str, kind: str):
+    from geo.classify import scale_for
+
+    return scale_for(measure, national_reference=float(dataset().national_reference().value or 0.0), kind=kind)
+
+
+def legend(measure: str, kind: str = "official") -> None:
+    """Legend of the map's scale, as escaped HTML swatches."""
+    from geo.mapping import legend_html
+
+    html_text = legend_html(current_scale(measure, kind), title=measure_label(measure), lang=lang())
+    st.markdown(html_text, unsafe_allow_html=True)
+
+
+def table(frame, *, decimals: dict[str, int] | None = None, key: str | None = None, height: int | None = None) -> None:
+    """Show a table: missing values read "–" (and sort last), numbers in the language's format."""
+    dec = "," if lang() == "nl" else "."
+    styler = frame.style.format(na_rep="–", decimal=dec, thousands="", precision=3)
+    for column, places in (decimals or {}).items():
+        if column in frame:
+            styler = styler.format(na_rep="–", decimal=dec, thousands="", precision=places, subset=[column])
+    kwargs = {"height": height} if height else {}
+    st.dataframe(styler, hide_index=True, width="stretch", key=key, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def ranking(level: str, year: int, measure: str, gemeente: str | None, min_population: int, lang_code: str):
+    from geo.ranking import ranking as _ranking
+
+    return _ranking(dataset(), level, year, measure, gemeente=gemeente, min_population=min_population, lang=lang_code)
+
+
+def ranking_section(v: View) -> None:
+    """The ranked list of the map's areas (the country, or the gemeente) with inhabitants."""
+    national = v.national
+    title = (
+        t("Rangorde van het land", "National ranking")
+        if national
+        else t("Rangorde in de gemeente", "Ranking in the municipality")
     )
-    centre = t("landelijk referentieniveau", "national reference")
-    note = t(
-        f"Vaste schaal voor alle jaren en gebieden, rond het {centre}. Geen officiële Leefbaarometer-klassen.",
-        f"Fixed scale for all years and areas, centred on the {centre}. Not the official Leefbaarometer classes.",
-    )
-    st.markdown(
-        f'<div class="legend" style="line-height:1.5"><b>{escape(measure_label(measure))}</b>{"".join(rows)}'
-        f'<div style="font-size:.85em;color:#444;margin-top:.3em">{escape(note)}</div></div>',
-        unsafe_allow_html=True,
-    )
+    with st.expander(title, expanded=national):
+        c1, c2, c3 = st.columns([1, 1, 1.2])
+        which = c1.radio(
+            t("Toon", "Show"),
+            ["bottom", "top"],
+            format_func={"bottom": t("zwakste", "weakest"), "top": t("sterkste", "strongest")}.__getitem__,
+            key="rank_side",
+            horizontal=True,
+        )
+        count = c2.number_input(t("Aantal", "Number"), min_value=5, max_value=500, value=20, step=5, key="rank_n")
+        min_pop = c3.number_input(
+            t("Minimaal aantal inwoners", "Minimum inhabitants"),
+            min_value=0,
+            max_value=100_000,
+            value=100,
+            step=50,
+            key="rank_min_pop",
+        )
+        r = ranking(v.level, v.year, v.measure, None if national else v.gemeente, int(min_pop), lang())
+        rows = (r.bottom(int(count)) if which == "bottom" else r.top(int(count))).copy()
+        notes = [
+            t(
+                f"{r.n_small} gebieden met minder dan {r.min_population} inwoners (CBS 2024) zijn weggelaten.",
+                f"{r.n_small} areas with fewer than {r.min_population} inhabitants (CBS 2024) are left out.",
+            )
+        ]
+        if r.n_unknown_population:
+            notes.append(
+                t(
+                    f"Van {r.n_unknown_population} gebieden is het aantal inwoners niet bekend; zij staan er wel in.",
+                    f"{r.n_unknown_population} areas have no known number of inhabitants; they are included.",
+                )
+            )
+        if r.n_without_value:
+            notes.append(
+                t(
+                    f"{r.n_without_value} gebieden zonder score in {v.year}.",
+                    f"{r.n_without_value} areas without a score in {v.year}.",
+                )
+            )
+        st.caption(" ".join(notes))
+        shown = rows.rename(
+            columns={
+                "rank": t("Positie", "Rank"),
+                "code": "Code",
+                "name": t("Naam", "Name"),
+                "gemeente": t("Gemeente", "Municipality"),
+                "value": measure_label(v.measure),
+                "class": t("Klasse", "Class"),
+                "class_name": t("Oordeel", "Rating"),
+                "population": t("Inwoners", "Inhabitants"),
+                "previous_year": t("Vorige meting", "Previous"),
+                "change": t("Verandering", "Change"),
+            }
+        )
+        if (national and v.level == "gemeente") or not national:
+            shown = shown.drop(columns=[t("Gemeente", "Municipality")]) if not national else shown
+        table(shown, decimals={t("Inwoners", "Inhabitants"): 0}, key="ranking_table")
+        if not national or v.level != "gemeente":
+            st.button(
+                t(
+                    f"Zet deze {len(rows)} gebieden in de selectie (voor export)",
+                    f"Add these {len(rows)} areas to the selection (for export)",
+                ),
+                key="rank_to_selection",
+                on_click=_add_to_selection,
+                args=(list(rows["code"]),),
+            )
+
+
+def _add_to_selection(codes: list[str]) -> None:
+    set_selection(current_selection().add_codes(dataset(), codes))
 
 
 def altair(chart, *, key: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import folium
@@ -21,18 +22,27 @@ from jinja2 import Template
 
 from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
 from geo.dataset import Dataset
-from geo.view import View
+from geo.view import NATIONAL, View
 
 __all__ = [
     "BASEMAP_TILES",
     "LEAFLET_CSS",
     "LEAFLET_JS",
+    "ChoroplethLayer",
     "build_change_map",
     "build_map",
+    "change_layer",
     "change_scale_classes",
-    "feature_collection",
+    "choropleth_layer",
+    "decode_ring",
+    "draw_map",
+    "encode_ring",
     "fill_colours",
     "format_number",
+    "legend_html",
+    "map_attribution",
+    "map_codes",
+    "outline_group",
     "previous_year",
 ]
 
@@ -59,8 +69,6 @@ folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {
     "sort_keys": True,
     "separators": (",", ":"),
 }
-
-_ATTRIBUTION: Final[str] = "Grenzen: CBS / Kadaster, Gemeente Amsterdam; scores: Leefbaarometer 3.0 (BZK)"
 
 _TEXT: Final[dict[str, dict[str, str]]] = {
     "nl": {
@@ -100,10 +108,149 @@ def previous_year(ds: Dataset, year: int, measure: str) -> int | None:
     return max(earlier) if earlier else None
 
 
-def feature_collection(
+def encode_ring(coords: np.ndarray, *, precision: int = 5) -> str:
+    """Encode a ring of (lon, lat) coordinates with the Encoded Polyline Algorithm.
+
+    The drawn geometry lies on a 1e-5 degree grid (:data:`geo.build.DISPLAY_PRECISION`), so
+    precision 5 reproduces it exactly, at about a third of the bytes of GeoJSON text. The
+    browser decodes it (see :class:`_EncodedLayer`). Latitude comes first, as in the original
+    algorithm.
+    """
+    ints = np.rint(np.asarray(coords, dtype="float64")[:, ::-1] * 10**precision).astype(np.int64)
+    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    out: list[str] = []
+    for value in deltas.tolist():
+        v = ~(value << 1) if value < 0 else value << 1
+        while v >= 0x20:
+            out.append(chr((0x20 | (v & 0x1F)) + 63))
+            v >>= 5
+        out.append(chr(v + 63))
+    return "".join(out)
+
+
+def decode_ring(text: str, *, precision: int = 5) -> list[tuple[float, float]]:
+    """Decode :func:`encode_ring` output back to (lon, lat) pairs (the inverse, for tests)."""
+    values: list[int] = []
+    i = 0
+    while i < len(text):
+        shift = result = 0
+        while True:
+            b = ord(text[i]) - 63
+            i += 1
+            result |= (b & 0x1F) << shift
+            shift += 5
+            if b < 0x20:
+                break
+        values.append(~(result >> 1) if result & 1 else result >> 1)
+    lat = np.cumsum(values[0::2]) / 10**precision
+    lon = np.cumsum(values[1::2]) / 10**precision
+    return [(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
+
+
+def _encode_geometry(geom: shapely.Geometry) -> list[list[str]]:
+    """Polygons of ``geom`` as lists of encoded rings (exterior first)."""
+    if geom is None or geom.is_empty:
+        return []
+    polygons = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, shapely.Polygon)]
+    return [
+        [encode_ring(np.asarray(poly.exterior.coords)), *(encode_ring(np.asarray(r.coords)) for r in poly.interiors)]
+        for poly in polygons
+    ]
+
+
+@dataclass(frozen=True)
+class ChoroplethLayer:
+    """A choropleth ready to draw: encoded geometry and display texts, immutable and cacheable.
+
+    Build it with :func:`choropleth_layer` or :func:`change_layer`; draw it with
+    :func:`draw_map`. The same inputs give the same layer, so the drawn map's script is the same
+    on every rerun and the browser keeps the user's zoom and pan.
+
+    Attributes
+    ----------
+    codes : tuple of str
+        The areas, in drawing order (feature ``id`` = code).
+    data : str
+        JSON text: per feature its code, name, text columns, class index (-1 = no data) and
+        encoded polygons. Names are plain text; the browser sets them with ``textContent``.
+    labels : tuple of str
+        Tooltip row labels, one per text column (name and code first).
+    colours : tuple of str
+        The fill colour of each class.
+    no_data : str
+        The text shown for an area without a value.
+    bounds : tuple
+        ``((south, west), (north, east))`` of the areas.
+    attribution : str
+        The sources of the boundaries and scores actually drawn.
+    """
+
+    codes: tuple[str, ...]
+    data: str
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+    no_data: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    attribution: str
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the layer's data as sent to the browser."""
+        return len(self.data.encode("utf-8"))
+
+    def features(self) -> list[dict[str, Any]]:
+        """Return the layer's features as plain dicts (``id``, ``texts``, ``cls``, ``rings``), for tests."""
+        rows = json.loads(self.data)
+        return [{"id": r[0], "texts": r[1], "cls": r[2], "rings": r[3]} for r in rows]
+
+
+def _bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tuple[float, float]]:
+    xmin, ymin, xmax, ymax = ds.display.geometry.reindex(list(codes)).total_bounds
+    return (float(ymin), float(xmin)), (float(ymax), float(xmax))
+
+
+def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> str:
+    """Name the sources of the boundaries and scores of the areas actually drawn.
+
+    Boundaries are credited per source file of the drawn areas (``areas.source`` where the
+    dataset records it, else every area file of the drawn levels); scores per score file that
+    holds a row of a drawn area.
+    """
+    sources = ds.manifest.get("sources", [])
+    areas = ds.areas.reindex(list(codes))
+    levels = set(areas["level"].dropna())
+    if "source" in areas:
+        files = set(areas["source"].dropna())
+        boundary = {s["attribution"] for s in sources if s.get("kind") == "areas" and s.get("file") in files}
+    else:
+        boundary = {s["attribution"] for s in sources if s.get("kind") == "areas" and s.get("level") in levels}
+    score_files: set[str] = (
+        set(ds.scores.loc[ds.scores["code"].isin(set(codes)), "source"]) if "source" in ds.scores else set()
+    )
+    score = {s["attribution"] for s in sources if s.get("kind") == "scores" and s.get("file") in score_files}
+    words = ("Grenzen", "scores") if lang == "nl" else ("Boundaries", "scores")
+    parts = []
+    if boundary:
+        parts.append(f"{words[0]}: {', '.join(sorted(boundary))}")
+    if score:
+        parts.append(f"{words[1]}: {', '.join(sorted(score))}")
+    return "; ".join(parts)
+
+
+def _layer_json(rows: list[Any]) -> str:
+    # Safe inside a <script>: no "<", ">" or "&" survive as such. And folium renders each
+    # element's script output once more as a Jinja template, so no "{" may survive either (the
+    # rows are lists, so "{" only occurs inside strings, where the JSON escape is valid).
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("{", "\\u007b")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def choropleth_layer(
     ds: Dataset, codes: Sequence[str], *, year: int, measure: str, scale: Scale, lang: str = "nl"
-) -> dict[str, Any]:
-    """Return a GeoJSON FeatureCollection of ``codes`` with escaped, display-ready properties.
+) -> ChoroplethLayer:
+    """Build the choropleth layer of ``codes`` for one year and measure.
 
     Parameters
     ----------
@@ -114,46 +261,141 @@ def feature_collection(
     year, measure : int, str
         What to colour by.
     scale : Scale
-        The fixed colour scale of ``measure``.
+        The colour scale of ``measure`` (official classes or fixed steps).
     lang : {"nl", "en"}
-        Language of the text properties.
+        Language of the texts.
 
     Returns
     -------
-    dict
-        Features with ``id`` = code and properties ``c`` (code), ``n`` (escaped name),
-        ``v`` (formatted value), ``w`` (the value in words) and ``d`` (change since the
-        previous measurement). Fill colours come from :func:`fill_colours`, not from the
-        features, to keep the payload small.
+    ChoroplethLayer
+        Tooltip columns: name, code, value, meaning (class name or words), change since the
+        previous measurement with a value.
 
     """
     text = _TEXT.get(lang, _TEXT["nl"])
-    values = ds.values(list(codes), year, measure)
+    codes = list(codes)
+    values = ds.values(codes, year, measure).to_numpy()
     prev = previous_year(ds, year, measure)
-    before = ds.values(list(codes), prev, measure) if prev is not None else values * np.nan
-    geojson = _geometries(ds, codes)
-    features = []
+    before = ds.values(codes, prev, measure).to_numpy() if prev is not None else values * np.nan
+    classes = scale.classify(values)
+    geoms = ds.display.geometry.reindex(codes).array
+    rows = []
     for i, code in enumerate(codes):
-        v, b = values.iloc[i], before.iloc[i]
+        v, b = values[i], before[i]
         missing = bool(np.isnan(v))
         change = (
             text["no_prev"] if prev is None or np.isnan(b) or missing else format_number(v - b, lang=lang, signed=True)
         )
-        features.append(
-            {
-                "type": "Feature",
-                "id": code,
-                "properties": {
-                    "c": code,
-                    "n": html.escape(ds.name(code)),
-                    "v": text["no_data"] if missing else format_number(v, lang=lang),
-                    "w": html.escape(describe(scale, None if missing else float(v), lang=lang)),
-                    "d": change,
-                },
-                "geometry": geojson[i],
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+        texts = [
+            ds.name(code),
+            code,
+            text["no_data"] if missing else format_number(v, lang=lang),
+            describe(scale, None if missing else float(v), lang=lang),
+            change,
+        ]
+        rows.append([code, texts, int(classes[i]), _encode_geometry(geoms[i])])
+    labels = (
+        text["name"],
+        text["code"],
+        f"{text['value']} {year}",
+        text["meaning"],
+        f"{text['since']} {prev}" if prev else text["since"],
+    )
+    return ChoroplethLayer(
+        tuple(codes),
+        _layer_json(rows),
+        labels,
+        scale.colours,
+        text["no_data"],
+        _bounds(ds, codes),
+        map_attribution(ds, codes, lang=lang),
+    )
+
+
+def change_layer(
+    ds: Dataset, codes: Sequence[str], *, start: int, end: int, measure: str, scale: Scale, lang: str = "nl"
+) -> ChoroplethLayer:
+    """Build a choropleth layer of the change of ``measure`` between two years.
+
+    Areas without a value in either year are "geen gegevens" (class -1).
+    """
+    text = _TEXT.get(lang, _TEXT["nl"])
+    codes = list(codes)
+    a, b = ds.values(codes, start, measure).to_numpy(), ds.values(codes, end, measure).to_numpy()
+    change = b - a
+    classes = scale.classify(change)
+    geoms = ds.display.geometry.reindex(codes).array
+    rows = [
+        [
+            c,
+            [
+                ds.name(c),
+                c,
+                format_number(a[i], lang=lang),
+                format_number(b[i], lang=lang),
+                text["no_data"] if np.isnan(change[i]) else format_number(change[i], lang=lang, signed=True),
+            ],
+            int(classes[i]),
+            _encode_geometry(geoms[i]),
+        ]
+        for i, c in enumerate(codes)
+    ]
+    labels = (text["name"], text["code"], str(start), str(end), text["change"])
+    return ChoroplethLayer(
+        tuple(codes),
+        _layer_json(rows),
+        labels,
+        scale.colours,
+        text["no_data"],
+        _bounds(ds, codes),
+        map_attribution(ds, codes, lang=lang),
+    )
+
+
+_LEGEND_NOTES: Final[dict[str, dict[str, str]]] = {
+    "nl": {
+        "official": "Officiële Leefbaarometer-klassen; de grenzen zijn afgelezen uit de gepubliceerde "
+        "klassen van 2024.",
+        "fixed": "Vaste schaal voor alle jaren en gebieden, rond het landelijk referentieniveau. "
+        "Geen officiële Leefbaarometer-klassen.",
+        "change": "Vaste, symmetrische schaal van de verandering.",
+    },
+    "en": {
+        "official": "Official Leefbaarometer classes; the cut-offs were read off the published 2024 classes.",
+        "fixed": "Fixed scale for all years and areas, centred on the national reference. "
+        "Not the official Leefbaarometer classes.",
+        "change": "Fixed, symmetric scale of the change.",
+    },
+}
+
+
+def legend_html(scale: Scale, *, title: str, lang: str = "nl", note: str | None = None) -> str:
+    """Return the legend of a scale as escaped HTML: swatches best first, then "no data" and a note.
+
+    Official total-score classes show their official names next to the range; every other
+    scale shows the ranges. ``title`` and ``note`` are plain text (escaped here).
+    """
+    text = _TEXT.get(lang, _TEXT["nl"])
+    names = scale.class_names(lang=lang)
+    labels = scale.labels()
+    if lang == "nl":
+        labels = [label.replace(".", ",") for label in labels]
+    entries = [f"{names[i]} ({labels[i]})" if names else labels[i] for i in range(len(labels))]
+    swatch = (
+        '<div><span style="display:inline-block;width:1.1em;height:1.1em;background:{colour};'
+        'border:1px {line} #555;vertical-align:middle;margin-right:.4em"></span>{label}</div>'
+    )
+    rows = [
+        swatch.format(colour=c, line="solid", label=html.escape(label))
+        for c, label in reversed(list(zip(scale.colours, entries, strict=True)))
+    ]
+    rows.append(swatch.format(colour=NO_DATA_COLOUR, line="dashed", label=html.escape(text["no_data"])))
+    kind = "change" if scale.measure == "change" else scale.kind
+    note = note if note is not None else _LEGEND_NOTES["en" if lang == "en" else "nl"][kind]
+    return (
+        f'<div class="legend" style="line-height:1.5"><b>{html.escape(title)}</b>{"".join(rows)}'
+        f'<div style="font-size:.85em;color:#444;margin-top:.3em">{html.escape(note)}</div></div>'
+    )
 
 
 def fill_colours(ds: Dataset, codes: Sequence[str], *, year: int, measure: str, scale: Scale) -> dict[str, str | None]:
@@ -165,22 +407,6 @@ def fill_colours(ds: Dataset, codes: Sequence[str], *, year: int, measure: str, 
     }
 
 
-def _styler(colours: dict[str, str | None]) -> Any:
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        fill = colours.get(feature["id"])
-        if fill is None:  # "geen gegevens": grey and dashed, never a value colour
-            return {
-                "fillColor": NO_DATA_COLOUR,
-                "fillOpacity": 0.35,
-                "color": "#555",
-                "weight": 0.8,
-                "dashArray": "4 3",
-            }
-        return {"fillColor": fill, "fillOpacity": 0.8, "color": "#333", "weight": 0.6}
-
-    return style
-
-
 def _outline(colour: str, weight: float, dash: str | None = None) -> Any:
     style = {"fill": False, "color": colour, "weight": weight, "opacity": 1.0}
     if dash:
@@ -188,81 +414,35 @@ def _outline(colour: str, weight: float, dash: str | None = None) -> Any:
     return lambda _feature: style
 
 
-def build_map(
-    ds: Dataset,
-    view: View,
-    *,
-    neighbours: Sequence[str] = (),
-    lang: str = "nl",
-) -> folium.Map:
-    """Build the choropleth of a view.
+def outline_group(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[str] = ()) -> folium.FeatureGroup:
+    """Return the outlines that change with a click: the selected area (thick) and its neighbours (dashed).
 
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    view : View
-        Gemeente, selected area, year, measure, level and base map.
-    neighbours : sequence of str, optional
-        Codes of the areas bordering the selected one; they are outlined (dashed), also
-        across the gemeente border.
-    lang : {"nl", "en"}
-        Language of tooltips.
-
-    Returns
-    -------
-    folium.Map
-        Deterministic for the same inputs; Leaflet is loaded from :data:`LEAFLET_JS`.
-
+    Pass it to ``st_folium(..., feature_group_to_add=...)``: the component then updates only
+    these outlines, and the choropleth (with the user's zoom and pan) stays as it is.
     """
-    text = _TEXT.get(lang, _TEXT["nl"])
-    scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0))
-    level = view.level
-    codes = ds.codes(level, gemeente=view.gemeente)  # type: ignore[arg-type]
-    fc = feature_collection(ds, codes, year=view.year, measure=view.measure, scale=scale, lang=lang)
-
-    m, bounds = _base_map(ds, codes, view.basemap)
-    prev = previous_year(ds, view.year, view.measure)
-    tooltip = folium.GeoJsonTooltip(
-        fields=["n", "c", "v", "w", "d"],
-        aliases=[
-            text["name"],
-            text["code"],
-            f"{text['value']} {view.year}",
-            text["meaning"],
-            f"{text['since']} {prev}" if prev else text["since"],
-        ],
-        sticky=False,
-        style="font-size: 15px;",
-    )
-    folium.GeoJson(
-        fc,
-        name="areas",
-        style_function=_styler(fill_colours(ds, codes, year=view.year, measure=view.measure, scale=scale)),
-        highlight_function=lambda _f: {"weight": 3, "color": "#000"},
-        tooltip=tooltip,
-        zoom_on_click=False,
-    ).add_to(m)
-    outline_codes = [c for c in neighbours if c != view.area]
-    if outline_codes:
+    group = folium.FeatureGroup(name="selection", control=False)
+    others = [c for c in neighbours if c not in selected and ds.has(c)]
+    if others:
         folium.GeoJson(
-            _plain(ds, outline_codes),
-            name="neighbours",
-            style_function=_outline("#222", 2.0, "6 4"),
-            interactive=False,
-        ).add_to(m)
-    selected = [view.area] if view.area == view.wijk or level == "buurt" else [view.wijk, view.area]
-    folium.GeoJson(
-        _plain(ds, selected), name="selected", style_function=_outline("#000", 4.0), interactive=False
-    ).add_to(m)
-    return _finish(m, bounds)
+            _plain(ds, others), name="neighbours", style_function=_outline("#222", 2.0, "6 4"), interactive=False
+        ).add_to(group)
+    chosen = [c for c in selected if ds.has(c)]
+    if chosen:
+        folium.GeoJson(
+            _plain(ds, chosen), name="selected", style_function=_outline("#000", 4.0), interactive=False
+        ).add_to(group)
+    return group
 
 
-def _base_map(ds: Dataset, codes: Sequence[str], basemap: str) -> tuple[folium.Map, list[list[float]]]:
-    """Return an empty map around ``codes`` with local Leaflet assets and the chosen base map."""
-    xmin, ymin, xmax, ymax = ds.display.geometry.reindex(list(codes)).total_bounds
+def draw_map(layer: ChoroplethLayer, *, basemap: str = "pdok") -> folium.Map:
+    """Draw a choropleth layer on a new folium map with local Leaflet and the chosen base map.
+
+    Cheap (the layer is pre-encoded), deterministic: the same layer and base map give the
+    same script, which streamlit-folium then does not re-create in the browser.
+    """
+    (south, west), (north, east) = layer.bounds
     m = folium.Map(
-        location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
+        location=[(south + north) / 2, (west + east) / 2],
         tiles=None,
         zoom_start=12,
         zoom_snap=0.25,
@@ -272,18 +452,49 @@ def _base_map(ds: Dataset, codes: Sequence[str], basemap: str) -> tuple[folium.M
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     tiles = BASEMAP_TILES.get(basemap)
+    attribution = layer.attribution
     if tiles is not None:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=19).add_to(m)
-    return m, [[float(ymin), float(xmin)], [float(ymax), float(xmax)]]
-
-
-def _finish(m: folium.Map, bounds: list[list[float]]) -> folium.Map:
+    m.add_child(_EncodedLayer(layer))
+    bounds = [[south, west], [north, east]]
     m.fit_bounds(bounds)
     m.options["attributionControl"] = True
-    m.add_child(_Attribution(_ATTRIBUTION, bounds))
+    m.add_child(_Attribution(attribution, bounds))
     m.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element("<style>.leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"), name="css"
     )
+    return m
+
+
+def map_codes(ds: Dataset, view: View) -> list[str]:
+    """Return the areas a view's map fills: the gemeente's wijken or buurten, or the whole country."""
+    if view.gemeente == NATIONAL:
+        return ds.codes(view.level)  # type: ignore[arg-type]
+    return ds.codes(view.level, gemeente=view.gemeente)  # type: ignore[arg-type]
+
+
+def build_map(
+    ds: Dataset,
+    view: View,
+    *,
+    neighbours: Sequence[str] = (),
+    lang: str = "nl",
+    scale_kind: str = "fixed",
+) -> folium.Map:
+    """Build the whole map of a view in one go: choropleth plus the selection outlines.
+
+    The app draws the two parts separately (:func:`choropleth_layer` + :func:`draw_map`, and
+    :func:`outline_group` as a dynamic layer); this is the same map for the brief, tests and
+    benchmarks.
+    """
+    scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
+    layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
+    m = draw_map(layer, basemap=view.basemap)
+    if view.gemeente == NATIONAL:
+        selected: list[str] = []
+    else:
+        selected = [view.area] if view.area == view.wijk or view.level == "buurt" else [view.wijk, view.area]
+    outline_group(ds, selected=selected, neighbours=neighbours).add_to(m)
     return m
 
 
@@ -312,68 +523,9 @@ def build_change_map(
     basemap: str = "none",
     lang: str = "nl",
 ) -> folium.Map:
-    """Build a choropleth of the change of ``measure`` between two years.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    codes : sequence of str
-        Areas to draw (e.g. the wijken of a gemeente).
-    start, end : int
-        The two measurement years; the change is ``end - start``.
-    measure : str
-        The measure.
-    scale : Scale
-        A fixed diverging scale (:func:`change_scale_classes`), so that maps are comparable.
-    basemap : {"pdok", "osm", "none"}
-        Background map.
-    lang : {"nl", "en"}
-        Language of tooltips.
-
-    Returns
-    -------
-    folium.Map
-        Areas without a value in either year are grey ("geen gegevens").
-    """
-    text = _TEXT.get(lang, _TEXT["nl"])
-    a, b = ds.values(list(codes), start, measure), ds.values(list(codes), end, measure)
-    change = b - a
-    colours = dict(zip(codes, scale.colour(change.to_numpy()), strict=True))
-    colour_map = {c: (None if np.isnan(v) else colours[c]) for c, v in zip(codes, change.to_numpy(), strict=True)}
-    geoms = _geometries(ds, codes)
-    features = [
-        {
-            "type": "Feature",
-            "id": c,
-            "properties": {
-                "c": c,
-                "n": html.escape(ds.name(c)),
-                "a": format_number(a.iloc[i], lang=lang),
-                "b": format_number(b.iloc[i], lang=lang),
-                "d": text["no_data"]
-                if np.isnan(change.iloc[i])
-                else format_number(change.iloc[i], lang=lang, signed=True),
-            },
-            "geometry": geoms[i],
-        }
-        for i, c in enumerate(codes)
-    ]
-    m, bounds = _base_map(ds, codes, basemap)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="change",
-        style_function=_styler(colour_map),
-        highlight_function=lambda _f: {"weight": 3, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["n", "c", "a", "b", "d"],
-            aliases=[text["name"], text["code"], str(start), str(end), text["change"]],
-            sticky=False,
-            style="font-size: 15px;",
-        ),
-        zoom_on_click=False,
-    ).add_to(m)
-    return _finish(m, bounds)
+    """Build a choropleth of the change of ``measure`` between two years (see :func:`change_layer`)."""
+    layer = change_layer(ds, codes, start=start, end=end, measure=measure, scale=scale, lang=lang)
+    return draw_map(layer, basemap=basemap)
 
 
 def _geometries(ds: Dataset, codes: Sequence[str]) -> list[dict[str, Any]]:
@@ -408,3 +560,47 @@ class _Attribution(folium.MacroElement):
         self._name = "Attribution"
         self.text = json.dumps(html.escape(text))
         self.bounds = json.dumps(bounds)
+
+
+class _EncodedLayer(folium.MacroElement):
+    """Leaflet script of a :class:`ChoroplethLayer`: decode the rings, style by class, tooltips as text."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function () {"
+        "var rows = {{ this.layer.data }}; var colours = {{ this.colours }}; var labels = {{ this.labels }};"
+        "function dec(s) { var pts = [], i = 0, lat = 0, lng = 0;"
+        " while (i < s.length) { var b, sh = 0, r = 0;"
+        "  do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);"
+        "  lat += (r & 1) ? ~(r >> 1) : (r >> 1); sh = 0; r = 0;"
+        "  do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);"
+        "  lng += (r & 1) ? ~(r >> 1) : (r >> 1); pts.push([lng / 1e5, lat / 1e5]); }"
+        " return pts; }"
+        "var features = rows.map(function (r) { return {type: 'Feature', id: r[0],"
+        " properties: {c: r[0], t: r[1], k: r[2]},"
+        " geometry: {type: 'MultiPolygon', coordinates: r[3].map(function (p) { return p.map(dec); })}}; });"
+        "function style(f) { var k = f.properties.k; return k < 0"
+        " ? {fillColor: {{ this.no_data_colour }}, fillOpacity: 0.35, color: '#555', weight: 0.8, dashArray: '4 3'}"
+        " : {fillColor: colours[k], fillOpacity: 0.8, color: '#333', weight: 0.6}; }"
+        "function tip(layer) { var box = document.createElement('div'); box.style.fontSize = '15px';"
+        " layer.feature.properties.t.forEach(function (value, i) {"
+        "  var row = document.createElement('div'); var b = document.createElement('b');"
+        "  b.textContent = labels[i] + ': '; row.appendChild(b);"
+        "  row.appendChild(document.createTextNode(value)); box.appendChild(row); });"
+        " return box; }"
+        "var layer = L.geoJson({type: 'FeatureCollection', features: features}, {style: style,"
+        " onEachFeature: function (f, l) { l.bindTooltip(tip, {sticky: false});"
+        "  l.on('mouseover', function () { l.setStyle({weight: 3, color: '#000'}); });"
+        "  l.on('mouseout', function () { layer.resetStyle(l); }); }});"
+        "layer.addTo({{ this._parent.get_name() }});"
+        "})();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, layer: ChoroplethLayer) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "EncodedLayer"
+        self.layer = layer
+        self.colours = _layer_json(list(layer.colours))
+        self.labels = _layer_json(list(layer.labels))
+        self.no_data_colour = json.dumps(NO_DATA_COLOUR)

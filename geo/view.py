@@ -13,18 +13,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final
 
-from geo.codes import is_valid_code, level_of
+from geo.codes import gemeente_of, is_valid_code, level_of
 from geo.dataset import Dataset
 from geo.schema import MEASURES
 
-__all__ = ["BASEMAPS", "DEFAULT_GEMEENTE", "View", "default_view", "parse_view", "summary", "view_params"]
+__all__ = [
+    "BASEMAPS",
+    "DEFAULT_GEMEENTE",
+    "NATIONAL",
+    "SCALES",
+    "View",
+    "default_view",
+    "drill_down",
+    "map_years",
+    "national_view",
+    "parse_view",
+    "summary",
+    "view_params",
+]
 
 #: Base maps a user can choose. "none" works fully offline.
 BASEMAPS: Final[tuple[str, ...]] = ("pdok", "osm", "none")
 #: The gemeente shown when nothing (valid) is asked for.
 DEFAULT_GEMEENTE: Final[str] = "GM0363"
 _LEVELS: Final[tuple[str, ...]] = ("wijk", "buurt")
+#: The pseudo gemeente code of the national overview (``?g=NL``).
+NATIONAL: Final[str] = "NL"
+#: Map levels of the national overview: all gemeenten, or all wijken of the country.
+_NATIONAL_LEVELS: Final[tuple[str, ...]] = ("gemeente", "wijk")
+#: Colour scales: the official Leefbaarometer classes (default) or our fixed steps.
+SCALES: Final[tuple[str, ...]] = ("official", "fixed")
 _MAX_PARAM_LENGTH: Final[int] = 64
+#: A year in a link: four ASCII digits (``"²".isdigit()`` is true, but ``int("²")`` fails).
+_YEAR: Final[re.Pattern[str]] = re.compile(r"[0-9]{4}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -34,7 +55,8 @@ class View:
     Attributes
     ----------
     gemeente : str
-        GM code.
+        GM code, or :data:`NATIONAL` ("NL") for the national overview; there ``wijk`` and
+        ``area`` keep the last area chosen, for the other pages.
     wijk : str
         WK code of a wijk in ``gemeente``.
     area : str
@@ -43,10 +65,13 @@ class View:
         A measurement year with data for ``measure``.
     measure : str
         One of ``lbm, afw, fys, onv, soc, vrz, won``.
-    level : {"wijk", "buurt"}
-        Which areas the map fills; "buurt" only where the gemeente has buurten.
+    level : {"wijk", "buurt", "gemeente"}
+        Which areas the map fills; "buurt" only where the gemeente has buurten; "gemeente"
+        only in the national overview.
     basemap : {"pdok", "osm", "none"}
         Background map.
+    scale : {"official", "fixed"}
+        The official Leefbaarometer classes, or the fixed steps of :mod:`geo.classify`.
 
     """
 
@@ -57,6 +82,12 @@ class View:
     measure: str = "lbm"
     level: str = "wijk"
     basemap: str = "pdok"
+    scale: str = "official"
+
+    @property
+    def national(self) -> bool:
+        """Tell whether this is the national overview."""
+        return self.gemeente == NATIONAL
 
 
 def _shown(value: str) -> str:
@@ -65,21 +96,73 @@ def _shown(value: str) -> str:
 
 
 def _default_wijk(ds: Dataset, gemeente: str, year: int | None = None) -> str:
+    """Return the first wijk with a score in ``year`` (or in any year), else the first wijk."""
     wijken = ds.children(gemeente)
-    scored = [c for c in wijken if ds.years(code=c)]
     if not wijken:
         msg = f"gemeente {gemeente} has no wijken in the dataset"
         raise ValueError(msg)
+    if year is not None:
+        in_year = ds.values(wijken, year, "lbm").dropna()
+        if len(in_year):
+            return str(in_year.index[0])
+    scored = [c for c in wijken if ds.years(code=c)]
     return (scored or wijken)[0]
 
 
+def map_years(ds: Dataset, gemeente: str, level: str, measure: str = "lbm") -> list[int]:
+    """Return the years in which the map of (gemeente, level) has at least one value of ``measure``.
+
+    ``gemeente`` may be :data:`NATIONAL` for the whole country.
+    """
+    codes = ds.codes(level) if gemeente == NATIONAL else ds.codes(level, gemeente=gemeente)  # type: ignore[arg-type]
+    wide = ds.scores.loc[ds.scores["code"].isin(set(codes)), ["year", measure]].dropna()
+    return sorted(int(y) for y in wide["year"].unique())
+
+
+def _latest_year(ds: Dataset, gemeente: str, level: str, measure: str) -> int:
+    years = map_years(ds, gemeente, level, measure) or ds.years(measure)
+    return max(years)
+
+
 def default_view(ds: Dataset, gemeente: str | None = None) -> View:
-    """Return the view shown when nothing valid was asked for: the first scored wijk, latest year."""
+    """Return the view shown when nothing valid was asked for.
+
+    The gemeente's wijken, in the most recent year with wijk scores for that gemeente, with a
+    wijk selected that has a score in that year.
+    """
     gm = gemeente if gemeente and ds.has(gemeente) and ds.children(gemeente) else DEFAULT_GEMEENTE
     if not ds.has(gm) or not ds.children(gm):
         gm = str(ds.gemeenten()["code"].iloc[0])
-    wijk = _default_wijk(ds, gm)
-    return View(gemeente=gm, wijk=wijk, area=wijk, year=max(ds.years("lbm")))
+    year = _latest_year(ds, gm, "wijk", "lbm")
+    wijk = _default_wijk(ds, gm, year)
+    return View(gemeente=gm, wijk=wijk, area=wijk, year=year)
+
+
+def drill_down(ds: Dataset, view: View, gemeente: str) -> View:
+    """Return the map of one gemeente, e.g. after a click on it in the national overview.
+
+    Measure, base map and scale are kept. So are the year and level when that map has data;
+    otherwise the other level in that year (2024 has buurt scores where wijk scores are
+    missing); otherwise the most recent year with wijk scores. The selected wijk has a score.
+    """
+    gm = default_view(ds, gemeente).gemeente
+    levels = [view.level] if view.level in _LEVELS else []
+    levels += [lv for lv in _LEVELS if lv not in levels]
+    found = [(lv, view.year) for lv in levels if view.year in map_years(ds, gm, lv, view.measure)]
+    level, year = found[0] if found else ("wijk", _latest_year(ds, gm, "wijk", view.measure))
+    wijk = _default_wijk(ds, gm, year)
+    return replace(view, gemeente=gm, wijk=wijk, area=wijk, level=level, year=year)
+
+
+def national_view(ds: Dataset, view: View) -> View:
+    """Return the national overview of a view: all gemeenten, or all wijken, of the country.
+
+    The year is kept when that map has data, else the most recent year that has.
+    """
+    level = "wijk" if view.level == "wijk" else "gemeente"
+    years = map_years(ds, NATIONAL, level, view.measure)
+    year = view.year if view.year in years else max(years or ds.years(view.measure))
+    return replace(view, gemeente=NATIONAL, level=level, year=year)
 
 
 def _has_buurten(ds: Dataset, gemeente: str) -> bool:
@@ -94,8 +177,10 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
     ds : Dataset
         The dataset the codes and years must exist in.
     params : mapping of str to str
-        Untrusted parameters: ``g`` (gemeente), ``a`` (area), ``j`` (year), ``m`` (measure),
-        ``n`` (level), ``b`` (base map). Lists (repeated parameters) use the last value.
+        Untrusted parameters: ``g`` (gemeente, or ``NL`` for the national overview), ``a``
+        (area), ``j`` (year; without it, the most recent year with data for the gemeente and
+        level), ``m`` (measure), ``n`` (level), ``b`` (base map), ``k`` (colour scale). Lists
+        (repeated parameters) use the last value.
 
     Returns
     -------
@@ -121,7 +206,8 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
 
     g, a = get("g"), get("a")
     gemeente = None
-    if g is not None:
+    national = g == NATIONAL
+    if g is not None and not national:
         if is_valid_code(g, "gemeente") and ds.has(g) and ds.children(g):
             gemeente = g
         else:
@@ -133,7 +219,7 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
         notices.append(f"gebied '{_shown(a)}' bestaat niet (meer) in de dataset; genegeerd")
         a = None
     if a is not None:
-        gm_of_a = "GM" + a[2:6]
+        gm_of_a = gemeente_of(a)
         if gemeente is not None and gm_of_a != gemeente:
             notices.append(f"gebied '{_shown(a)}' ligt niet in gemeente '{gemeente}'; genegeerd")
             a = None
@@ -143,8 +229,8 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
     if a is not None:
         wijk = a if level_of(a) == "wijk" else str(ds.parent(a))
         view = replace(view, wijk=wijk, area=a, level="buurt" if level_of(a) == "buurt" else "wijk")
-    elif gemeente is not None:
-        view = replace(view, wijk=_default_wijk(ds, gemeente), area=_default_wijk(ds, gemeente))
+    if national:
+        view = replace(view, gemeente=NATIONAL, level="gemeente")
 
     m = get("m")
     if m is not None:
@@ -152,34 +238,47 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
             view = replace(view, measure=m.lower())
         else:
             notices.append(f"maat '{_shown(m)}' bestaat niet (kies uit {', '.join(MEASURES)}); 'lbm' getoond")
+    n = get("n")
+    if n is not None:
+        allowed = _NATIONAL_LEVELS if national else _LEVELS
+        if n in allowed and (national or n == "wijk" or _has_buurten(ds, view.gemeente)):
+            view = replace(view, level=n)
+        else:
+            fallback = "gemeente" if national else "wijk"
+            notices.append(f"niveau '{_shown(n)}' is hier niet beschikbaar; {fallback}en getoond")
+            view = replace(view, level=fallback)
+    if view.level == "buurt" and not _has_buurten(ds, view.gemeente):
+        view = replace(view, level="wijk")
     years = ds.years(view.measure)
     j = get("j")
     if j is not None:
-        if j.isdigit() and int(j) in years:
+        if _YEAR.fullmatch(j) and int(j) in years:
             view = replace(view, year=int(j))
         else:
+            latest = _latest_year(ds, view.gemeente, view.level, view.measure)
             notices.append(
                 f"jaar '{_shown(j)}' heeft geen gegevens voor deze maat (wel: {', '.join(map(str, years))}); "
-                f"{max(years)} getoond"
+                f"{latest} getoond"
             )
-            view = replace(view, year=max(years))
-    elif view.year not in years:
-        view = replace(view, year=max(years))
-    n = get("n")
-    if n is not None:
-        if n in _LEVELS and (n == "wijk" or _has_buurten(ds, view.gemeente)):
-            view = replace(view, level=n)
-        else:
-            notices.append(f"niveau '{_shown(n)}' is hier niet beschikbaar; wijken getoond")
-            view = replace(view, level="wijk")
-    if view.level == "buurt" and not _has_buurten(ds, view.gemeente):
-        view = replace(view, level="wijk")
+            view = replace(view, year=latest)
+    else:
+        # no year asked for: the most recent year with data for this gemeente and level
+        view = replace(view, year=_latest_year(ds, view.gemeente, view.level, view.measure))
+    if not national and a is None:
+        wijk = _default_wijk(ds, view.gemeente, view.year)
+        view = replace(view, wijk=wijk, area=wijk)
     b = get("b")
     if b is not None:
         if b.lower() in BASEMAPS:
             view = replace(view, basemap=b.lower())
         else:
             notices.append(f"achtergrondkaart '{_shown(b)}' bestaat niet (kies uit {', '.join(BASEMAPS)}); genegeerd")
+    k = get("k")
+    if k is not None:
+        if k.lower() in SCALES:
+            view = replace(view, scale=k.lower())
+        else:
+            notices.append(f"kleurschaal '{_shown(k)}' bestaat niet (kies uit {', '.join(SCALES)}); officieel getoond")
     return view, notices
 
 
@@ -192,6 +291,7 @@ def view_params(view: View) -> dict[str, str]:
         "m": view.measure,
         "n": view.level,
         "b": view.basemap,
+        "k": view.scale,
     }
 
 

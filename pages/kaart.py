@@ -1,101 +1,165 @@
-"""The map explorer: choropleth, legend and summary of the selected area."""
+"""The map explorer: choropleth, legend and key figures; the national overview with its ranking."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
 from geo.mapping import format_number
+from geo.view import map_years
 
 ui.page_guard()
 
 ds = ui.dataset()
 v = ui.view()
 lang = ui.lang()
-ui.show_notices()
+presenting = st.session_state.get("presentation", False)
+level_word = {
+    "gemeente": ui.t("gemeenten", "municipalities"),
+    "wijk": ui.t("wijken", "districts"),
+    "buurt": ui.t("buurten", "neighbourhoods"),
+}[v.level]
+place = ui.t("Nederland", "the Netherlands") if v.national else ds.name(v.gemeente)
 
-area_name = ds.name(v.area)
-st.markdown(f"### {ui.escape(area_name)} · {ui.escape(ds.name(v.gemeente))} · {v.year}")
+if v.national:
+    st.markdown(f"### {ui.t('Nederland', 'The Netherlands')} · {ui.escape(level_word)} · {v.year}")
+else:
+    st.markdown(f"### {ui.md(ds.name(v.area))} · {ui.md(ds.name(v.gemeente))} · {v.year}")
+
+
+def _no_data_note() -> None:
+    """Say in words when this map has no values, and what to do instead."""
+    years = map_years(ds, v.gemeente, v.level, v.measure)
+    if v.year in years:
+        return
+    other = [lv for lv in (("gemeente", "wijk") if v.national else ("wijk", "buurt")) if lv != v.level]
+    other_years = map_years(ds, v.gemeente, other[0], v.measure) if other else []
+    words = {
+        "gemeente": ui.t("de gemeenten", "the municipalities"),
+        "wijk": ui.t("de wijken", "the districts"),
+        "buurt": ui.t("de buurten", "the neighbourhoods"),
+    }
+    tips = []
+    if years:
+        tips.append(
+            ui.t(f"een ander jaar ({', '.join(map(str, years))})", f"another year ({', '.join(map(str, years))})")
+        )
+    if v.year in other_years:
+        tips.append(ui.t(f"{words[other[0]]} (die hebben {v.year} wel)", f"{words[other[0]]} (they have {v.year})"))
+    tips.append(
+        ui.t(
+            "de volledige officiële gegevens (`python -m geo fetch`)", "the full official data (`python -m geo fetch`)"
+        )
+    )
+    st.info(
+        ui.t(
+            f"Voor de {level_word} van {ui.md(place)} zijn voor {v.year} geen scores van "
+            f"'{ui.measure_label(v.measure)}' in de gegevens; de kaart is daarom grijs. Probeer: ",
+            f"The data hold no '{ui.measure_label(v.measure)}' scores for the {level_word} of {ui.md(place)} "
+            f"in {v.year}, so the map is grey. Try: ",
+        )
+        + "; ".join(tips)
+        + ".",
+        icon="ℹ️",
+    )
+
 
 left, right = st.columns([3, 1.25], gap="medium")
 with left:
-    years_with_data = ds.years(v.measure)
-    if v.year not in years_with_data:
-        st.info(
+    _no_data_note()
+    fmap, outlines = ui.choropleth(v, lang)
+    st_folium(
+        fmap,
+        key="map",
+        height=440 if presenting else 560,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        feature_group_to_add=outlines,
+        render=False,  # draw_map output needs no root render; saves one full render per rerun
+        on_change=ui.on_map_change,
+    )
+    if not presenting and not v.national:
+        st.toggle(
             ui.t(
-                f"Voor {v.year} zijn geen scores voor '{ui.measure_label(v.measure)}' gepubliceerd. "
-                f"De dimensies bestaan alleen voor {', '.join(map(str, years_with_data))}.",
-                f"No '{ui.measure_label(v.measure)}' scores were published for {v.year}. "
-                f"Dimensions exist only for {', '.join(map(str, years_with_data))}.",
+                "Klikken voegt ook toe aan de selectie (voor export)",
+                "Clicking also adds to the selection (for export)",
             ),
-            icon="ℹ️",
+            key="click_adds",
         )
-    else:
-        fmap = ui.choropleth(v, lang)
-        st_folium(
-            fmap,
-            key="map",
-            height=560 if not st.session_state.get("presentation") else 470,
-            use_container_width=True,
-            returned_objects=["last_active_drawing"],
-            render=False,  # build_map output needs no root render; saves one full render per rerun
-            on_change=ui.on_map_change,
-        )
-        if not st.session_state.get("presentation"):
-            st.toggle(
-                ui.t(
-                    "Klikken voegt ook toe aan de selectie (voor export)",
-                    "Clicking also adds to the selection (for export)",
-                ),
-                key="click_adds",
-            )
+    if not presenting:
         st.caption(
             ui.t(
+                "Klik op een gemeente om haar kaart te openen.",
+                "Click a municipality to open its map.",
+            )
+            if v.national
+            else ui.t(
                 "Klik op een gebied om het te selecteren. Dikke lijn: selectie; gestreept: aangrenzende gebieden.",
                 "Click an area to select it. Thick line: selection; dashed: neighbouring areas.",
             )
         )
 
 with right:
-    s = ui.summary(v.area, v.year, v.measure)
     label = ui.measure_label(v.measure)
-    st.metric(
-        f"{label} {v.year}",
-        format_number(s["value"], lang=lang),
-        help=ui.t(
-            "Leefbaarometer 3.0-score van het geselecteerde gebied.", "Leefbaarometer 3.0 score of the selected area."
-        ),
-    )
-    st.metric(
-        ui.t("Verschil met landelijk referentieniveau", "Difference from national reference"),
-        format_number(s["vs_national"], lang=lang, signed=True),
-    )
-    st.metric(
-        ui.t("Verschil met stedelijk gemiddelde", "Difference from city average"),
-        format_number(s["vs_city"], lang=lang, signed=True),
-        help=ui.t(
-            "Stedelijk gemiddelde: gemiddelde van de wijken van de gemeente, "
-            + ("gewogen naar inwoners (CBS 2024)" if s["city_method"] == "population-weighted" else "ongewogen")
-            + ". Geen officiële gemeentescore.",
-            "City average: mean of the gemeente's districts, "
-            + ("weighted by population (CBS 2024)" if s["city_method"] == "population-weighted" else "unweighted")
-            + ". Not an official municipal score.",
-        ),
-    )
-    st.metric(
-        ui.t("Positie in de gemeente", "Rank in municipality"),
-        f"{s['rank']} / {s['rank_of']}" if s["rank"] else "–",
-        help=ui.t(
-            "1 = hoogste waarde onder de gebieden van hetzelfde niveau.", "1 = highest among areas of the same level."
-        ),
-    )
-    prev = s["previous_year"]
-    st.metric(
-        ui.t(f"Verandering sinds {prev}", f"Change since {prev}") if prev else ui.t("Verandering", "Change"),
-        format_number(s["change"], lang=lang, signed=True),
-    )
-    ui.legend(v.measure)
-    reason = ds.is_excluded(v.area)
-    if reason:
-        st.caption(
-            ui.t(f"Niet getoonde scores voor dit gebied: {reason}.", f"Scores not shown for this area: {reason}.")
+    if v.national:
+        values = ds.values(ds.codes(v.level), v.year, v.measure).dropna()
+        st.metric(
+            ui.t("Landelijk referentieniveau", "National reference"),
+            format_number(ds.national_reference(v.measure).value, lang=lang),
         )
+        st.metric(
+            ui.t(f"{level_word.capitalize()} met een score", f"{level_word.capitalize()} with a score"),
+            f"{len(values)} / {len(ds.codes(v.level))}",
+        )
+    else:
+        s = ui.summary(v.area, v.year, v.measure)
+        st.metric(
+            f"{label} {v.year}",
+            format_number(s["value"], lang=lang),
+            help=ui.t(
+                "Leefbaarometer 3.0-score van het geselecteerde gebied.",
+                "Leefbaarometer 3.0 score of the selected area.",
+            ),
+        )
+        st.metric(
+            ui.t("Verschil met stedelijk gemiddelde", "Difference from city average"),
+            format_number(s["vs_city"], lang=lang, signed=True),
+            help=ui.t(
+                "Stedelijk gemiddelde: gemiddelde van de wijken van de gemeente, "
+                + ("gewogen naar inwoners (CBS 2024)" if s["city_method"] == "population-weighted" else "ongewogen")
+                + ". Geen officiële gemeentescore.",
+                "City average: mean of the gemeente's districts, "
+                + ("weighted by population (CBS 2024)" if s["city_method"] == "population-weighted" else "unweighted")
+                + ". Not an official municipal score.",
+            ),
+        )
+        prev = s["previous_year"]
+        st.metric(
+            ui.t(f"Verandering sinds {prev}", f"Change since {prev}") if prev else ui.t("Verandering", "Change"),
+            format_number(s["change"], lang=lang, signed=True),
+        )
+        if not presenting:
+            st.metric(
+                ui.t("Verschil met landelijk referentieniveau", "Difference from national reference"),
+                format_number(s["vs_national"], lang=lang, signed=True),
+            )
+            st.metric(
+                ui.t("Positie in de gemeente", "Rank in municipality"),
+                f"{s['rank']} / {s['rank_of']}" if s["rank"] else "–",
+                help=ui.t(
+                    "1 = hoogste waarde onder de gebieden van hetzelfde niveau.",
+                    "1 = highest among areas of the same level.",
+                ),
+            )
+    ui.legend(v.measure, v.scale)
+    if not v.national:
+        reason = ds.is_excluded(v.area)
+        if reason:
+            st.caption(
+                ui.t(
+                    f"Niet getoonde scores voor dit gebied: {ui.md(reason)}.",
+                    f"Scores not shown for this area: {ui.md(reason)}.",
+                )
+            )
+
+if not presenting:
+    ui.ranking_section(v)

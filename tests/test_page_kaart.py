@@ -55,7 +55,16 @@ def test_every_control_drives_the_view_and_the_url():
     at.radio(key="basemap").set_value("none").run()
     assert not at.exception
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert params == {"g": "GM0599", "a": "WK059903", "j": "2018", "m": "onv", "n": "wijk", "b": "none", "lang": "nl"}
+    assert params == {
+        "g": "GM0599",
+        "a": "WK059903",
+        "j": "2018",
+        "m": "onv",
+        "n": "wijk",
+        "b": "none",
+        "k": "official",
+        "lang": "nl",
+    }
     view = at.session_state["_view"]
     assert (view.wijk, view.measure, view.year, view.basemap) == ("WK059903", "onv", 2018, "none")
 
@@ -108,6 +117,58 @@ def test_year_without_dimensions_says_so_instead_of_an_empty_map():
 def test_english_and_presentation_mode():
     at = _app(lang="en", p="1")
     assert not at.exception
-    assert "Difference from national reference" in _metrics(at)
+    assert "Difference from city average" in _metrics(at)
     assert any("font-size: 21px" in m.value for m in at.markdown)
     assert len(at.sidebar) <= 1  # controls moved out of the sidebar
+
+
+def _map_codes(at) -> list[str]:
+    """The codes of the choropleth the page drew (the cached layer of the current view)."""
+    import ui
+
+    v = at.session_state["_view"]
+    layer = ui.map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, "nl")
+    return list(layer.codes)
+
+
+def test_national_overview_draws_all_gemeenten(dataset):
+    at = _app(g="NL")
+    assert not at.exception
+    view = at.session_state["_view"]
+    assert (view.gemeente, view.level) == ("NL", "gemeente")
+    assert _heading(at).startswith("### Nederland · gemeenten")
+    assert _map_codes(at) == dataset.codes("gemeente")
+    assert at.expander and at.dataframe  # the national ranked table
+
+
+def test_national_wijk_level_draws_every_wijk_of_the_country(dataset):
+    at = _app(g="NL", n="wijk", j="2022")
+    assert not at.exception
+    assert len(_map_codes(at)) == len(dataset.codes("wijk")) > 3000
+    assert "3475" in _metrics(at)["Wijken met een score"]
+
+
+def test_a_gemeente_without_2024_wijk_scores_opens_on_a_year_with_values(dataset):
+    at = _app(g="GM0014")
+    assert not at.exception
+    view = at.session_state["_view"]
+    assert view.year == 2022 and dataset.value(view.area, view.year, "lbm") is not None
+    assert not at.info  # nothing to explain: the map has values
+
+
+def test_a_year_without_data_says_so_and_what_to_do():
+    at = _app(g="GM0014", j="2024")
+    assert not at.exception
+    text = at.info[0].value
+    assert "2024" in text and "geen scores" in text and "python -m geo fetch" in text
+
+
+def test_search_finds_and_selects_an_area():
+    at = _app()
+    at.text_input(key="search_text").input("Oosterparkwijk").run()
+    results = at.selectbox(key="search_pick")
+    assert "WK001404" in results.options or any("WK001404" in o for o in results.options)
+    results.select("WK001404").run()
+    assert not at.exception
+    view = at.session_state["_view"]
+    assert (view.gemeente, view.area) == ("GM0014", "WK001404")

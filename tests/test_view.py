@@ -65,3 +65,48 @@ def test_summary_of_a_real_wijk(dataset):
 def test_summary_of_an_unscored_area_has_no_figures(dataset):
     s = summary(dataset, "WK036399", 2022, "lbm")
     assert s["value"] is None and s["rank"] is None and s["change"] is None
+
+
+def test_national_overview_from_a_link(dataset):
+    from geo.view import NATIONAL
+
+    view, notices = parse_view(dataset, {"g": "NL"})
+    assert notices == [] and view.gemeente == NATIONAL and view.national and view.level == "gemeente"
+    view, notices = parse_view(dataset, {"g": "nl", "n": "wijk", "j": "2022"})
+    assert notices == [] and (view.level, view.year) == ("wijk", 2022)
+    _, notices = parse_view(dataset, {"g": "NL", "n": "buurt"})
+    assert any("niveau 'buurt'" in n for n in notices)
+
+
+def test_drill_down_keeps_the_year_where_the_gemeente_has_data(dataset):
+    from geo.view import drill_down
+
+    national, _ = parse_view(dataset, {"g": "NL", "n": "wijk", "j": "2022", "m": "onv"})
+    groningen = drill_down(dataset, national, "GM0014")
+    assert (groningen.gemeente, groningen.level, groningen.year, groningen.measure) == ("GM0014", "wijk", 2022, "onv")
+    assert dataset.value(groningen.area, 2022, "onv") is not None
+    # 2024: Groningen has no wijk scores in the embedded data, so the map opens on a year that has
+    national_2024, _ = parse_view(dataset, {"g": "NL", "n": "wijk", "j": "2024"})
+    opened = drill_down(dataset, national_2024, "GM0014")
+    assert dataset.values(dataset.codes(opened.level, gemeente="GM0014"), opened.year, "lbm").notna().any()
+
+
+def test_default_year_is_the_latest_with_data_for_the_gemeente(dataset):
+    utrecht, _ = parse_view(dataset, {"g": "GM0344"})
+    groningen, _ = parse_view(dataset, {"g": "GM0014"})
+    assert utrecht.year == 2024 and groningen.year == 2022
+    den_haag, _ = parse_view(dataset, {"g": "GM0518"})
+    assert dataset.value(den_haag.area, den_haag.year, "lbm") is not None  # not Oostduinen without scores
+
+
+def test_scale_parameter(dataset):
+    view, notices = parse_view(dataset, {"k": "fixed"})
+    assert notices == [] and view.scale == "fixed"
+    view, notices = parse_view(dataset, {"k": "rainbow"})
+    assert view.scale == "official" and any("kleurschaal" in n for n in notices)
+
+
+@pytest.mark.parametrize("year", ["²⁰²²", "２０２２", "٢٠٢٢", "20 22", "9" * 60])
+def test_years_are_read_with_ascii_rules(dataset, year):
+    view, notices = parse_view(dataset, {"j": year})
+    assert notices and view.year in dataset.years("lbm")
