@@ -1,18 +1,15 @@
 """Leefbaarheid in de wijk: the Streamlit entry point and router.
 
-The shared frame around the pages: page config, session and URL state, the shared
-selection controls, then the page itself.
+The shared frame around the pages: page config, session and URL state, the page itself, then
+the shared selection controls (in the sidebar, or above the page when presenting) and the URL.
 """
-
-import time
 
 import streamlit as st
 
 import ui
 
-_started = time.perf_counter()
-
 st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
+ui.dataset_error_page()  # a missing or damaged dataset: a page with the message and the fix
 ui.init_state()
 
 pages = [
@@ -21,9 +18,9 @@ pages = [
 ]
 page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
 ui.presentation_css()
-ui.controls()
-ui.write_url()
+top = st.container()  # presentation mode: the selection controls sit here, above the page
 ui.show_notices()
+# The page first, then the controls: the map reaches the browser before the sidebar widgets.
 page.run()
-# server time of this run, read by scripts/bench_map.py
-st.session_state["_run_seconds"] = time.perf_counter() - _started
+ui.controls(top)
+ui.write_url()

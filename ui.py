@@ -13,30 +13,47 @@ from the view, and their callbacks write back into it. The URL mirrors the view 
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
 import geo
+import streamlit_compat
+from geo.locate import DatasetVintage, dataset_vintage, resolve_data_dir
 from geo.selection import Selection, decode_selection, encode_selection
+from geo.summary import AreaSummary, area_summary, rank_label
 from geo.textsafe import html_text, markdown_text
 from geo.view import (
     BASEMAPS,
     NATIONAL,
     SCALES,
+    PageChoices,
     View,
+    choices_params,
     drill_down,
     map_years,
     national_view,
-    parse_view,
+    parse_link,
     view_params,
 )
 
-#: Folder of the dataset the app shows; override with LEEFBAARHEID_DATA for another build.
-DATA_DIR = Path(os.environ.get("LEEFBAARHEID_DATA", geo.DEFAULT_DATA_DIR))
-LANGS = ("nl", "en")
+if TYPE_CHECKING:
+    import altair as alt
+    import folium
+    import pandas as pd
+    from streamlit.delta_generator import DeltaGenerator
+
+    from geo import export as geo_export
+    from geo.classify import Scale
+    from geo.mapping import ChoroplethLayer
+    from geo.ranking import Ranking
+
+#: The dataset the app shows (geo.locate): LEEFBAARHEID_DATA, else the dataset built by
+#: ``python -m geo fetch``, else the embedded data/.
+DATA_CHOICE = resolve_data_dir()
+DATA_DIR = DATA_CHOICE.path
+LANGS: tuple[geo.Lang, ...] = geo.LANGS
 #: The app's pages: (file, Dutch title, English title, url path, icon). app.py builds its
 #: navigation from this table, and presentation mode links to the same pages.
 PAGES = (
@@ -44,10 +61,16 @@ PAGES = (
     ("pages/trends.py", "Trends en vergelijking", "Trends and comparison", "trends", ":material/trending_up:"),
     ("pages/verandering.py", "Verandering", "Change", "verandering", ":material/compare_arrows:"),
     ("pages/selectie.py", "Selectie en export", "Selection and export", "selectie", ":material/download:"),
+    ("pages/programma.py", "Programma's", "Programmes", "programma", ":material/flag:"),
     ("pages/over_de_data.py", "Over de data", "About the data", "data", ":material/info:"),
 )
+#: Query parameters that belong to one page (the programme page: set, years A and B, user set);
+#: write_url keeps them, the page validates them.
+PAGE_PARAMS = ("set", "ya", "yb", "u")
 _VIEW = "_view"
 _SELECTION = "_selection"
+_CHOICES = "_choices"
+_CHOICES_VIEW = "_choices_view"
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,8 +79,29 @@ def dataset(path: str = str(DATA_DIR)) -> geo.Dataset:
     return geo.load_dataset(path)
 
 
-def lang() -> str:
-    return st.session_state.get("lang", "nl")
+def dataset_error_page() -> None:
+    """Show why the dataset cannot be loaded, and how to fix it, as a page; then stop the run.
+
+    Does nothing when the dataset loads. The error is not cached: after a rebuild, a reload works.
+    """
+    try:
+        dataset()
+    except geo.DataFileError as exc:
+        en = st.query_params.get("lang") == "en"
+        st.title("The data cannot be loaded" if en else "De gegevens kunnen niet worden geladen")
+        st.error(markdown_text(exc), icon="⚠️")
+        st.markdown(
+            "Rebuild the dataset from its sources (then reload this page):"
+            if en
+            else "Bouw de dataset opnieuw uit de bronbestanden (en laad deze pagina daarna opnieuw):"
+        )
+        st.code(f"python -m geo build --out {DATA_DIR}", language="bash")
+        st.stop()
+
+
+def lang() -> geo.Lang:
+    """The session's language ("nl" or "en")."""
+    return geo.check_lang(st.session_state.get("lang", "nl"))
 
 
 def t(nl: str, en: str) -> str:
@@ -66,22 +110,17 @@ def t(nl: str, en: str) -> str:
 
 
 def measure_label(measure: str) -> str:
+    """The name of a measure in the session's language."""
     return geo.MEASURE_LABELS[measure][lang()]
 
 
 def page_guard() -> None:
     """Make sure the page runs inside app.py's frame; call it first in every page.
 
-    Because the project has a ``pages/`` folder, Streamlit starts each server process in its
-    legacy multipage mode: a deep link such as ``/kaart?g=...`` runs ``pages/kaart.py``
-    on its own, without ``app.py`` (no state, no controls). ``st.navigation`` in ``app.py``
-    ends that mode for the process, but only once ``app.py`` runs. So when a page finds the
-    legacy mode on, it ends it and reruns, and the rerun goes through ``app.py``.
+    A deep link can start a page without ``app.py`` (Streamlit's legacy ``pages/`` mode, see
+    :mod:`streamlit_compat`); the page then ends that mode and reruns through ``app.py``.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if streamlit_compat.end_legacy_pages_mode():
         st.rerun()
 
 
@@ -91,47 +130,56 @@ def init_state() -> None:
     ds = dataset()
     ss = st.session_state
     if _VIEW not in ss:
-        params = st.query_params.to_dict()
-        view, notices = parse_view(ds, params)
-        lang_param = params.get("lang", "nl")
-        if lang_param not in LANGS:
-            notices.append("taal onbekend; Nederlands getoond")
-            lang_param = "nl"
-        ss[_VIEW] = view
-        ss[_SELECTION] = _selection_from_url(ds, params.get("s"), notices)
-        ss["_notices"] = notices
-        ss["lang"] = lang_param
-        ss["presentation"] = params.get("p") == "1"
+        link = parse_link(ds, st.query_params.to_dict())
+        ss[_VIEW] = link.view
+        ss[_SELECTION] = link.selection
+        ss[_CHOICES] = link.choices
+        ss[_CHOICES_VIEW] = link.view
+        ss["_notices"] = list(link.notices)
+        ss["lang"] = link.lang
+        ss["presentation"] = link.presentation
     _sync_widgets()
-
-
-def _selection_from_url(ds: geo.Dataset, token: str | None, notices: list[str]) -> Selection:
-    if not token:
-        return Selection()
-    try:
-        return decode_selection(ds, token)
-    except ValueError:
-        # the detail may echo text from the link; show a fixed notice only
-        notices.append("de selectie in de link is ongeldig of beschadigd en is genegeerd")
-        return Selection()
 
 
 def current_selection() -> Selection:
     """The researcher's selection of areas; it persists across pages and travels in the URL."""
-    return st.session_state.get(_SELECTION, Selection())
+    return cast(Selection, st.session_state.get(_SELECTION, Selection()))
 
 
 def set_selection(selection: Selection) -> None:
+    """Replace the researcher's selection."""
     st.session_state[_SELECTION] = selection
 
 
+def choices() -> PageChoices:
+    """The pages' own choices (gap period, change years and count, compared areas); they travel in the URL."""
+    return cast(PageChoices, st.session_state.get(_CHOICES, PageChoices()))
+
+
+def set_choices(**changes: Any) -> None:
+    """Record choices made on a page (fields of :class:`geo.view.PageChoices`) for the URL."""
+    st.session_state[_CHOICES] = replace(choices(), **changes)
+    st.session_state[_CHOICES_VIEW] = view()
+
+
+def _current_choices() -> PageChoices:
+    """The choices that still hold for the current view: a gap period belongs to one area and measure,
+    change years to one gemeente, level and measure; after another choice elsewhere they are dropped."""
+    ch, seen, v = choices(), st.session_state.get(_CHOICES_VIEW), view()
+    if seen is None or seen == v:
+        return ch
+    if (seen.area, seen.measure) != (v.area, v.measure):
+        ch = replace(ch, gap=None)
+    if (seen.gemeente, geo.level_of(seen.area), seen.measure) != (v.gemeente, geo.level_of(v.area), v.measure):
+        ch = replace(ch, change=None)
+    st.session_state[_CHOICES] = ch
+    st.session_state[_CHOICES_VIEW] = v
+    return ch
+
+
 def view() -> View:
-    return st.session_state[_VIEW]
-
-
-def selection() -> View:
-    """The shared selection (gemeente, wijk, area, year, measure) for every page."""
-    return view()
+    """The shared view (gemeente, wijk, area, year, measure, level, base map) of every page."""
+    return cast(View, st.session_state[_VIEW])
 
 
 def _set_view(new: View) -> None:
@@ -231,19 +279,24 @@ def write_url() -> None:
         params["s"] = encode_selection(selection)
     if st.session_state.get("presentation"):
         params["p"] = "1"
-    if st.query_params.to_dict() != params:
+    params.update(choices_params(_current_choices()))
+    current = st.query_params.to_dict()
+    for key in PAGE_PARAMS:  # a page's own parameters (validated by that page) stay in the link
+        if key in current and key not in params:
+            params[key] = current[key]
+    if current != params:
         st.query_params.from_dict(params)
 
 
 # -- controls ----------------------------------------------------------------------------------
 # Labels are computed before the widgets are drawn, never inside format_func: a format_func is
 # also called outside the script run (AppTest), where the session's language is unknown.
-def controls() -> None:
-    """Draw the shared selection controls (sidebar, or the top of the page when presenting)."""
+def controls(top: DeltaGenerator | None = None) -> None:
+    """Draw the shared selection controls (sidebar, or the ``top`` container when presenting)."""
     ds = dataset()
     v = view()
     presenting = st.session_state.get("presentation", False)
-    box = st.expander(t("Selectie", "Selection"), expanded=False) if presenting else st.sidebar
+    box = (top or st.container()).expander(t("Selectie", "Selection"), expanded=False) if presenting else st.sidebar
     with box:
         if presenting:  # the navigation is hidden: offer the pages here
             links = st.columns(len(PAGES))
@@ -258,6 +311,7 @@ def controls() -> None:
             list(names),
             format_func=lambda c: names.get(c, c),
             key="gemeente",
+            placeholder=t("Kies een optie", "Choose an option"),
             on_change=_on_gemeente,
         )
         if v.national:
@@ -269,6 +323,7 @@ def controls() -> None:
                 wijken,
                 format_func=lambda c: f"{ds.name(c)} ({c})",
                 key="wijk",
+                placeholder=t("Kies een optie", "Choose an option"),
                 on_change=_on_wijk,
             )
             buurten = ds.children(v.wijk)
@@ -278,8 +333,9 @@ def controls() -> None:
                 format_func={
                     "": t("(hele wijk)", "(whole district)"),
                     **{c: f"{ds.name(c)} ({c})" for c in buurten},
-                }.get,
+                }.__getitem__,
                 key="buurt",
+                placeholder=t("Kies een optie", "Choose an option"),
                 on_change=_on_buurt,
                 disabled=not buurten,
                 help=None if buurten else t("Deze wijk heeft geen buurten in de gegevens.", "No neighbourhoods here."),
@@ -289,6 +345,7 @@ def controls() -> None:
             list(geo.MEASURES),
             format_func={m: measure_label(m) for m in geo.MEASURES}.__getitem__,
             key="measure",
+            placeholder=t("Kies een optie", "Choose an option"),
             on_change=_on_simple,
             args=("measure",),
         )
@@ -354,9 +411,38 @@ def controls() -> None:
         )
         c1, c2 = st.columns(2)
         c1.selectbox(
-            "Taal / language", LANGS, key="lang", format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x]
+            "Taal / language",
+            LANGS,
+            key="lang",
+            format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x],
+            placeholder=t("Kies een optie", "Choose an option"),
         )
         c2.toggle(t("Presentatie", "Presentation"), key="presentation")
+        st.caption(dataset_caption())
+
+
+@st.cache_data(show_spinner=False)
+def _vintage(path: str) -> DatasetVintage:
+    return dataset_vintage(path)
+
+
+def dataset_caption() -> str:
+    """Say which dataset is shown (embedded, fetched or LEEFBAARHEID_DATA) and its vintage."""
+    kind = DATA_CHOICE.kind
+    what = {
+        "embedded": t("ingebouwde gegevens (deels landelijk)", "embedded data (partly national)"),
+        "fetched": t("volledige landelijke gegevens (python -m geo fetch)", "full national data (python -m geo fetch)"),
+        "env": t("eigen dataset (LEEFBAARHEID_DATA)", "own dataset (LEEFBAARHEID_DATA)"),
+    }[kind]
+    v = _vintage(str(DATA_DIR))
+    parts = [t("Gegevens: ", "Data: ") + what]
+    if v.metings:
+        parts.append("Leefbaarometer 3.0, " + t("meting ", "measurement ") + ", ".join(map(str, v.metings)))
+    if v.years:
+        parts.append(t("jaren ", "years ") + f"{v.years[0]}–{v.years[-1]}")
+    if v.boundaries:
+        parts.append(t("gebiedsindeling ", "boundaries ") + ", ".join(map(str, v.boundaries)))
+    return markdown_text("; ".join(parts))
 
 
 def _search_box(ds: geo.Dataset) -> None:
@@ -382,6 +468,7 @@ def _search_box(ds: geo.Dataset) -> None:
         list(labels),
         format_func=labels.__getitem__,
         key="search_pick",
+        placeholder=t("Kies een optie", "Choose an option"),
         on_change=on_search,
     )
 
@@ -393,14 +480,34 @@ def show_notices() -> None:
         st.warning(
             t("Niet alles uit de link kon worden gebruikt:", "Not everything in the link could be used:")
             + "\n\n"
-            + "\n".join(f"- {n}" for n in notices),
+            + "\n".join(f"- {markdown_text(n.text(lang()))}" for n in notices),
             icon="⚠️",
         )
 
 
 def presentation_css() -> None:
     """Compact top margin always; large type and no sidebar clutter when presenting (1280x720 projector)."""
-    st.markdown("<style>.block-container { padding-top: 2.2rem; }</style>", unsafe_allow_html=True)
+    st.markdown(
+        "<style>.block-container { padding-top: 2.2rem; }"
+        " .gap-sentence { font-size: 1.15rem; font-weight: 600; line-height: 1.35; margin: 0.2rem 0 0.4rem; }"
+        # the containers of these style blocks take no room
+        ' [data-testid="stElementContainer"]:has(style) { display: none; }'
+        "</style>",
+        unsafe_allow_html=True,
+    )
+    if lang() == "nl":
+        # Streamlit's own English in the dropdowns: "No results" when a search finds nothing (the
+        # empty list box), and its default placeholders where a widget was given none.
+        st.markdown(
+            """<style>
+            [role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
+            [role="listbox"][data-empty="true"] [role="option"] span::after {
+                content: "Geen resultaten"; font-size: 0.875rem; }
+            input[placeholder="Choose an option"]::placeholder,
+            input[placeholder="Choose options"]::placeholder { color: transparent; }
+            </style>""",
+            unsafe_allow_html=True,
+        )
     if st.session_state.get("presentation"):
         st.markdown(
             """<style>
@@ -408,19 +515,49 @@ def presentation_css() -> None:
             section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
             header[data-testid="stHeader"] { display: none; }
             .block-container { padding-top: 0.6rem; padding-bottom: 0.5rem; max-width: 100%; }
-            [data-testid="stMetricValue"] { font-size: 1.9rem; }
-            [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
+            [data-testid="stMetricValue"] { font-size: 1.7rem; }
+            [data-testid="stMetricLabel"] p { font-size: 0.95rem; }
             [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
                 white-space: normal !important; overflow: visible !important; }
-            [data-testid="stMetric"] { margin-bottom: -0.6rem; }
+            [data-testid="stMetric"] { margin-bottom: -0.8rem; }
+            [data-testid="stMetricLabel"] p { line-height: 1.25; }
             h1 { font-size: 2.0rem !important; }
             h3 { font-size: 1.6rem !important; padding-top: 0.2rem !important; }
+            .gap-sentence { font-size: 1.55rem; line-height: 1.3; margin: 0.1rem 0 0.3rem; }
+            .legend { font-size: 0.8rem; line-height: 1.2 !important; }
+            .legend > div > span { width: 0.9em !important; height: 0.9em !important; }
+            [data-testid="stElementToolbar"] { display: none; }
+            [data-testid="stPageLink"] p, [data-testid="stPageLink"] span {
+                white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
             </style>""",
             unsafe_allow_html=True,
         )
 
 
-def keep_valid(key: str, options: list, default: object) -> None:
+def number_text(
+    label: str, default: float, *, key: str, min_value: float | None = None, box: DeltaGenerator | None = None
+) -> float | None:
+    """A number input in the language's format (``-0,100`` in Dutch): a text field read by :func:`geo.fmt.parse_number`.
+
+    Streamlit's number input always shows a decimal point. Returns None, after showing what is
+    wrong and the expected form, when the text is not a number or is below ``min_value``.
+    """
+    from geo.fmt import number, parse_number
+
+    where = box or st.container()
+    text = where.text_input(label, value=number(default, lang()), key=f"{key}_{lang()}", max_chars=24)
+    try:
+        value = parse_number(text, lang())
+    except ValueError as exc:
+        where.error(markdown_text(exc), icon="⚠️")
+        return None
+    if min_value is not None and value < min_value:
+        where.error(t(f"Minimaal {number(min_value, 'nl')}.", f"At least {number(min_value, 'en')}."), icon="⚠️")
+        return None
+    return value
+
+
+def keep_valid(key: str, options: list[Any], default: object) -> None:
     """Keep a widget's stored value valid when its options change (another area, another measure)."""
     if options and st.session_state.get(key) not in options:
         st.session_state[key] = default if default in options else options[0]
@@ -438,10 +575,15 @@ def md(text: object) -> str:
 
 # -- cached computations -----------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
-def summary(code: str, year: int, measure: str) -> dict:
-    from geo.view import summary as _summary
+def summary(code: str, year: int, measure: str) -> AreaSummary:
+    """The figures of an area next to the map (:func:`geo.summary.area_summary`)."""
+    return area_summary(dataset(), code, year, measure)
 
-    return _summary(dataset(), code, year, measure)
+
+def rank_title(measure: str) -> str:
+    """The label of the rank in the gemeente, naming its basis: "Positie op Overlast en onveiligheid in de gemeente"."""
+    text = rank_label(measure, lang())
+    return text[0].upper() + text[1:] + t(" in de gemeente", " in the municipality")
 
 
 def neighbours(code: str) -> list[str]:
@@ -453,7 +595,9 @@ def neighbours(code: str) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def map_layer(gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: str):
+def map_layer(
+    gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: geo.Lang
+) -> ChoroplethLayer:
     """The choropleth layer of a map, built once per server and shared by all sessions (immutable)."""
     from geo.classify import scale_for
     from geo.mapping import choropleth_layer, map_codes
@@ -464,7 +608,7 @@ def map_layer(gemeente: str, level: str, year: int, measure: str, scale_kind: st
     return choropleth_layer(ds, map_codes(ds, v), year=year, measure=measure, scale=scale, lang=lang_code)
 
 
-def choropleth(v: View, lang_code: str):
+def choropleth(v: View, lang_code: geo.Lang) -> tuple[folium.Map, folium.FeatureGroup]:
     """The folium map of a view (cheap: the layer is cached) and its selection outlines.
 
     Returns the map and the feature group of outlines to pass as ``feature_group_to_add``: a
@@ -481,7 +625,8 @@ def choropleth(v: View, lang_code: str):
     return fmap, outline_group(ds, selected=selected, neighbours=neighbours(v.area))
 
 
-def current_scale(measure: str, kind: str):
+def current_scale(measure: str, kind: str) -> Scale:
+    """The colour scale of a measure: the official classes or the fixed steps."""
     from geo.classify import scale_for
 
     return scale_for(measure, national_reference=float(dataset().national_reference().value or 0.0), kind=kind)
@@ -495,19 +640,33 @@ def legend(measure: str, kind: str = "official") -> None:
     st.markdown(html_text, unsafe_allow_html=True)
 
 
-def table(frame, *, decimals: dict[str, int] | None = None, key: str | None = None, height: int | None = None) -> None:
+def change_legend(scale: Scale, *, title: str) -> None:
+    """Legend of a change map's fixed symmetric scale (three decimals), as escaped HTML swatches."""
+    from geo.mapping import legend_html
+
+    st.markdown(legend_html(scale, title=title, lang=lang(), decimals=3), unsafe_allow_html=True)
+
+
+def table(
+    frame: pd.DataFrame, *, decimals: dict[str, int] | None = None, key: str | None = None, height: int | None = None
+) -> None:
     """Show a table: missing values read "–" (and sort last), numbers in the language's format."""
     dec = "," if lang() == "nl" else "."
     styler = frame.style.format(na_rep="–", decimal=dec, thousands="", precision=3)
     for column, places in (decimals or {}).items():
         if column in frame:
             styler = styler.format(na_rep="–", decimal=dec, thousands="", precision=places, subset=[column])
-    kwargs = {"height": height} if height else {}
-    st.dataframe(styler, hide_index=True, width="stretch", key=key, **kwargs)
+    if height:
+        st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height)
+    else:
+        st.dataframe(styler, hide_index=True, width="stretch", key=key)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def ranking(level: str, year: int, measure: str, gemeente: str | None, min_population: int, lang_code: str):
+def ranking(
+    level: str, year: int, measure: str, gemeente: str | None, min_population: int, lang_code: geo.Lang
+) -> Ranking:
+    """The ranked areas of a map (:func:`geo.ranking.ranking`)."""
     from geo.ranking import ranking as _ranking
 
     return _ranking(dataset(), level, year, measure, gemeente=gemeente, min_population=min_population, lang=lang_code)
@@ -521,7 +680,12 @@ def ranking_section(v: View) -> None:
         if national
         else t("Rangorde in de gemeente", "Ranking in the municipality")
     )
-    with st.expander(title, expanded=national):
+    # Built only when shown: on a gemeente map the table waits for the toggle (it costs a rerun's time).
+    if not national and not st.toggle(title, key="show_ranking"):
+        return
+    with st.container(border=True):
+        if national:
+            st.markdown(f"**{title}**")
         c1, c2, c3 = st.columns([1, 1, 1.2])
         which = c1.radio(
             t("Toon", "Show"),
@@ -564,7 +728,7 @@ def ranking_section(v: View) -> None:
         st.caption(" ".join(notes))
         shown = rows.rename(
             columns={
-                "rank": t("Positie", "Rank"),
+                "rank": t("Plaats in de lijst", "Place in list"),
                 "code": "Code",
                 "name": t("Naam", "Name"),
                 "gemeente": t("Gemeente", "Municipality"),
@@ -595,40 +759,92 @@ def _add_to_selection(codes: list[str]) -> None:
     set_selection(current_selection().add_codes(dataset(), codes))
 
 
-def altair(chart, *, key: str) -> None:
+def altair(chart: alt.TopLevelMixin, *, key: str) -> None:
     """Draw an Altair chart without Altair's JSON-schema validation on every rerun.
 
     The charts are built by our own code from fixed encodings, so validating them each run
     (about 10-15 ms per chart) buys nothing; the spec is passed to Vega-Lite as is.
     """
-    st.vega_lite_chart(chart.to_dict(validate=False), width="stretch", key=key)
+    from geo.fmt import altair_locale_config
+
+    spec = chart.to_dict(validate=False)
+    spec.setdefault("config", {})["locale"] = altair_locale_config(lang())  # decimal comma in Dutch
+    st.vega_lite_chart(spec, width="stretch", key=key)
 
 
 # -- exports (cached on the selection token and the options) ------------------------------------
 @st.cache_data(show_spinner=False, max_entries=32)
-def export_files(token: str, layout: str, dutch: bool, bom: bool, decimals: int | None, lang_code: str) -> dict:
-    """All export files of a selection, as bytes: CSV, metadata sidecar, GeoJSON, GeoPackage."""
+def export_files(
+    token: str, layout: str, dutch: bool, bom: bool, decimals: int | None, lang_code: str
+) -> geo_export.ExportFiles:
+    """All export files of a selection (CSV, metadata, GeoJSON, GeoPackage), as the command line writes them."""
     from geo import export
 
     ds = dataset()
-    selection = decode_selection(ds, token)
-    table = export.export_table(ds, selection, layout=layout)  # type: ignore[arg-type]
-    meta = export.export_metadata(ds, selection, layout=layout, file_format="csv")  # type: ignore[arg-type]
-    frame = export.geo_frame(ds, selection)
-    geo_meta = export.export_metadata(ds, selection, layout="wide", file_format="geo")
-    return {
-        "csv": export.to_csv_bytes(table, dutch=dutch, bom=bom, decimals=decimals),
-        "meta_json": export.metadata_json(meta),
-        "meta_text": export.metadata_text(meta, lang=lang_code).encode("utf-8"),
-        "geojson": export.to_geojson_bytes(frame, metadata=geo_meta),
-        "gpkg": export.to_gpkg_bytes(frame, metadata=geo_meta),
-        "rows": len(table),
-    }
+    options = export.ExportOptions(
+        layout=layout,  # type: ignore[arg-type]
+        dutch=dutch,
+        bom=bom,
+        decimals=decimals,
+        lang=lang_code,  # type: ignore[arg-type]
+    )
+    return export.export_files(ds, decode_selection(ds, token), options)
+
+
+def brief_buttons(v: View, *, key: str) -> None:
+    """Offer the meeting brief of the view's area and year: one button makes it, then PDF and PNG downloads.
+
+    The brief takes about a second to draw, so it is made on request (and cached). File names say
+    the area, the year and the language (:func:`geo.brief.brief_filename`). ``key`` keeps the
+    widgets of different pages apart.
+    """
+    from geo.brief import brief_filename
+
+    ds = dataset()
+    if v.national:
+        return
+    if ds.value(v.area, v.year) is None:
+        st.caption(t(f"Geen vergaderbrief: geen score in {v.year}.", f"No meeting brief: no score in {v.year}."))
+        return
+    lang_code = lang()
+    wanted = (v.area, v.year, lang_code)
+    state = f"_brief_{key}"
+    if st.session_state.get(state) != wanted:
+        st.button(
+            t("Vergaderbrief (PDF, PNG)", "Meeting brief (PDF, PNG)"),
+            key=f"{key}_brief_make",
+            icon=":material/description:",
+            on_click=st.session_state.__setitem__,
+            args=(state, wanted),
+            help=t(
+                "Eén A4-pagina: kaart met buren, ontwikkeling, achterstand op de stad en samenvatting.",
+                "One A4 page: map with neighbours, trend, gap to the city and summary.",
+            ),
+        )
+        return
+    pdf, png = brief(v.area, v.year, lang_code)
+    b1, b2 = st.columns(2)
+    b1.download_button(
+        t("Brief als PDF", "Brief as PDF"),
+        pdf,
+        brief_filename(ds, v.area, v.year, lang_code, "pdf"),
+        "application/pdf",
+        key=f"{key}_brief_pdf",
+        icon=":material/download:",
+    )
+    b2.download_button(
+        t("Brief als PNG", "Brief as PNG"),
+        png,
+        brief_filename(ds, v.area, v.year, lang_code, "png"),
+        "image/png",
+        key=f"{key}_brief_png",
+        icon=":material/download:",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def brief(code: str, year: int, lang_code: str) -> tuple[bytes, bytes]:
+def brief(code: str, year: int, lang_code: geo.Lang) -> tuple[bytes, bytes]:
     """The one-page meeting brief of an area and year as (PDF, PNG)."""
     from geo.brief import render_brief
 
-    return render_brief(dataset(), code, year, lang=lang_code)  # type: ignore[arg-type]
+    return render_brief(dataset(), code, year, lang=lang_code)

@@ -15,6 +15,7 @@ Everything is returned in RD New (EPSG:28992), see :mod:`geo.crs`.
 
 from __future__ import annotations
 
+import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,33 @@ def _read_frame(path: Path) -> gpd.GeoDataFrame:
         if suffix in (".parquet", ".geoparquet"):
             return gpd.read_parquet(path)
         return gpd.read_file(path, engine="pyogrio")
-    except Exception as exc:  # pyogrio/pyarrow raise many types; name the file
-        msg = f"{path}: cannot be read as a geometry file ({type(exc).__name__}: {exc})"
-        raise DataFileError(msg) from exc
+    except Exception as exc:  # pyogrio/pyarrow raise many types; name the file, not the library
+        raise DataFileError(_unreadable(path, suffix)) from exc
+
+
+def _unreadable(path: Path, suffix: str) -> str:
+    """Say why a geometry file cannot be read, in words, without the reader library's text."""
+    again = "download or export it again"
+    size = path.stat().st_size
+    if suffix in (".geojson", ".json"):
+        try:
+            with path.open(encoding="utf-8") as fh:
+                data = json.load(fh)
+        except UnicodeDecodeError as exc:
+            return f"{path}: cannot be read as a geometry file (not UTF-8 text at byte {exc.start}); {again}"
+        except json.JSONDecodeError as exc:
+            where = "it ends in the middle of the data" if exc.pos >= size - 2 else f"invalid at byte {exc.pos}"
+            return (
+                f"{path}: cannot be read as a geometry file (damaged or incomplete JSON: {where}, "
+                f"{size} bytes); {again}"
+            )
+        kind = data.get("type") if isinstance(data, dict) else type(data).__name__
+        return (
+            f"{path}: cannot be read as a geometry file (valid JSON, but not a GeoJSON FeatureCollection: "
+            f"type {str(kind)[:40]!r}); give the GeoJSON export of the areas"
+        )
+    kind = "GeoPackage" if suffix == ".gpkg" else "GeoParquet" if suffix in (".parquet", ".geoparquet") else "file"
+    return f"{path}: cannot be read as a geometry file (damaged, incomplete or not a {kind}, {size} bytes); {again}"
 
 
 def _detect_level(path: Path, columns: list[str], level: Level | None) -> Level:
@@ -271,6 +296,13 @@ def read_areas(path: str | Path, *, level: Level | None = None) -> AreaFile:
         geometry=raw.geometry.values,
         crs=raw.crs,
     )
+    geom = frame.geometry.array
+    if bool(np.all(shapely.is_missing(geom) | shapely.is_empty(geom))):
+        msg = (
+            f"every one of the {len(frame)} features has an empty or missing geometry: the file holds "
+            "codes but no polygons (a failed or attribute-only export?); export the areas again with their geometry"
+        )
+        raise ValidationError(str(path), [msg])
     frame, source_crs = _to_storage_crs(path, frame, report)
     frame = _repair(frame, report)
     frame = frame.sort_values("code", kind="stable").reset_index(drop=True)

@@ -1,9 +1,21 @@
 """Build the embedded dataset from source files: ``python -m geo build``.
 
-The build reads every score file (CSV/XLSX) and area file (GPKG/GeoJSON/GeoParquet) in a
+The build reads every score file (CSV/XLSX), area file (GPKG/GeoJSON/GeoParquet) and file of
+the Leefbaarometer WFS export (GeoJSON with ``properties.raw``, scores and polygons in one) in a
 folder, validates them, reconciles score vintages with polygon vintages, simplifies the
 geometry for drawing and writes GeoParquet tables plus ``manifest.json``. The same inputs give
 byte-identical outputs.
+
+Files are recognised by their content, not their name. Files that are neither (a README, the
+WFS province outlines, a stray CSV) are left out with a warning and listed in the manifest.
+
+Precedence, where two sources give the same thing:
+
+- **polygons**: an ordinary area file (CBS, Gemeente Amsterdam) wins over the WFS export for
+  every gemeente it covers at its level; the WFS polygons fill the other gemeenten;
+- **scores**: a score file (the official CSVs, full precision) wins over the WFS export for
+  every (code, year) both give; the build reports how far they agree. The official classes of
+  the WFS export are kept on the winning row.
 """
 
 from __future__ import annotations
@@ -11,13 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
-import tempfile
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -27,22 +39,39 @@ from geo.codes import LEVELS, Level
 from geo.crs import DISPLAY_CRS, STORAGE_CRS
 from geo.dataset import DEFAULT_DATA_DIR
 from geo.reconcile import reconcile
-from geo.schema import MEASURES
+from geo.schema import MEASURES, NATIONAL_REFERENCE, SCORE_CODE_COLUMNS
 from geo.scores import ScoreFile, read_scores
+from geo.store import write_dataset
+from geo.wfs import RAW_CLASSES, WfsFile, load_feature_collection, read_wfs, wfs_level
 
-__all__ = ["DEFAULT_SOURCE_DIR", "DISPLAY_TOLERANCE", "build"]
+__all__ = ["DEFAULT_SOURCE_DIR", "DISPLAY_TOLERANCE", "SCORE_COLUMNS", "WFS_GRID_M", "build"]
 
 #: The project's own copy of the published source files.
 DEFAULT_SOURCE_DIR = DEFAULT_DATA_DIR / "sources"
 
 #: Coverage simplification tolerance in metres, per level, for the drawn geometry.
-DISPLAY_TOLERANCE: dict[Level, float] = {"gemeente": 150.0, "wijk": 40.0, "buurt": 20.0}
+DISPLAY_TOLERANCE: dict[Level, float] = {"gemeente": 150.0, "wijk": 40.0, "buurt": 40.0}
+
+#: Grid in metres (RD New) on which polygons of the WFS export are stored. The export is
+#: simplified to 0.0001 degrees (7-11 m) at the source, so a 1 m grid loses nothing and halves
+#: the size of ``areas.parquet`` (coordinates on a grid compress well).
+WFS_GRID_M = 1.0
 
 #: Grid size in degrees of the drawn geometry (about 1 m).
 DISPLAY_PRECISION = 1e-5
 
+#: Columns of ``scores.parquet``: the measures, the official classes (nullable; published only
+#: by the WFS export, for 2024), ``derived`` (comma-separated measures of the row that are derived,
+#: not published: ``"lbm"`` for WFS rows; empty when every value is published), ``meting``, ``source``.
+SCORE_COLUMNS: tuple[str, ...] = ("code", "year", *MEASURES, *RAW_CLASSES, "derived", "meting", "source")
+
 _SCORE_SUFFIXES = (".csv", ".xlsx")
-_AREA_SUFFIXES = (".gpkg", ".geojson", ".json", ".parquet", ".geoparquet")
+_JSON_SUFFIXES = (".geojson", ".json")
+_AREA_SUFFIXES = (".gpkg", ".parquet", ".geoparquet", ".shp")
+#: Files that belong to a shapefile (read with its ``.shp``).
+_SHAPEFILE_PARTS = (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml")
+_DOC_SUFFIXES = (".md", ".txt", ".rst", ".html", ".pdf")
+_SCORE_HEADER = {*SCORE_CODE_COLUMNS.values(), "jaar", "lbm", "afw"}
 _DEFAULT_PROVENANCE = {
     "scores": {
         "publisher": "Ministerie van BZK, Leefbaarometer 3.0 (leefbaarometer.nl, open data)",
@@ -54,6 +83,11 @@ _DEFAULT_PROVENANCE = {
         "licence": "CC BY 4.0",
         "attribution": "CBS / Kadaster",
     },
+    "wfs": {
+        "publisher": "Ministerie van BZK, Leefbaarometer 3.0 WFS (geo.leefbaarometer.nl); geometry CBS / Kadaster",
+        "licence": "CC0 1.0 (scores); CC BY 4.0 (geometry)",
+        "attribution": "Leefbaarometer 3.0, Ministerie van BZK; CBS / Kadaster",
+    },
 }
 
 
@@ -61,7 +95,10 @@ _DEFAULT_PROVENANCE = {
 class _Sources:
     scores: list[ScoreFile]
     areas: list[AreaFile]
+    wfs: list[WfsFile]
     provenance: dict[str, dict[str, Any]]
+    ignored: list[dict[str, Any]] = field(default_factory=list)
+    reference: dict[str, Any] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -72,31 +109,172 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _read_provenance(src: Path) -> dict[str, dict[str, Any]]:
+    """Read ``sources.json`` (``{"files": {relative path: {publisher, licence, ...}}}``)."""
+    prov_file = src / "sources.json"
+    if not prov_file.exists():
+        return {}
+    how = 'it must be {"files": {"<path relative to the source folder>": {"publisher": ..., "licence": ...}}}'
+    try:
+        data = json.loads(prov_file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        msg = f"{prov_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        raise DataFileError(msg) from exc
+    except json.JSONDecodeError as exc:
+        msg = f"{prov_file}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); fix the file"
+        raise DataFileError(msg) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        found = "no 'files' object" if isinstance(data, dict) else f"a JSON {type(data).__name__}"
+        msg = f"{prov_file}: has {found}; {how}"
+        raise DataFileError(msg)
+    files: dict[str, Any] = data["files"]
+    for name, entry in files.items():
+        if not isinstance(entry, dict):
+            msg = f"{prov_file}: the entry for {name!r} is a JSON {type(entry).__name__}, not an object; {how}"
+            raise DataFileError(msg)
+        if "build" in entry and not isinstance(entry["build"], bool):
+            msg = f"{prov_file}: the entry for {name!r} has 'build': {entry['build']!r}; write true or false"
+            raise DataFileError(msg)
+    return files
+
+
+def _not_built(provenance: dict[str, dict[str, Any]], rel: str) -> tuple[str, str] | None:
+    """Return ``(key, why)`` when ``sources.json`` leaves ``rel`` out of the build, else None.
+
+    A file is left out by ``"build": false`` in its entry, or in the entry of a folder above it
+    (a key ending in ``/``); ``key`` is that entry's key.
+    """
+    for key in (rel, *sorted((k for k in provenance if k.endswith("/") and rel.startswith(k)), key=len)):
+        entry = provenance.get(key, {})
+        if entry.get("build") is False:
+            return key, str(entry.get("notes", f"marked 'build': false in sources.json ({key})"))
+    return None
+
+
+def _looks_like_scores(path: Path) -> bool:
+    """Tell whether a CSV's header has a Leefbaarometer column (a code column, jaar, lbm or afw)."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            header = fh.readline()
+    except UnicodeDecodeError:
+        return True  # let the score reader name the encoding problem
+    cells = {c.strip().strip('"').lower() for c in re.split(r"[;,]", header)}
+    return bool(cells & _SCORE_HEADER)
+
+
+def _is_documentation(path: Path, src: Path) -> bool:
+    """Tell whether ``path`` is documentation, a hidden file or in a hidden folder."""
+    name = path.name.lower()
+    hidden = any(part.startswith(".") for part in path.relative_to(src).parts)
+    return hidden or path.suffix.lower() in _DOC_SUFFIXES or name.startswith(("readme", "licen"))
+
+
+def _is_shapefile_part(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(_SHAPEFILE_PARTS) and path.with_name(name.split(".")[0] + ".shp").exists()
+
+
 def _discover(src: Path) -> _Sources:
     if not src.is_dir():
         msg = f"source folder {src} does not exist; pass --from with a folder of Leefbaarometer and CBS files"
         raise DataFileError(msg)
-    prov_file = src / "sources.json"
-    provenance = json.loads(prov_file.read_text(encoding="utf-8"))["files"] if prov_file.exists() else {}
-    scores, areas = [], []
+    provenance = _read_provenance(src)
+    scores: list[ScoreFile] = []
+    areas: list[AreaFile] = []
+    wfs_found: list[tuple[Path, dict[str, Any]]] = []
+    ignored: list[dict[str, Any]] = []
+
+    def ignore(path: Path, reason: str, *, warn: bool = True) -> None:
+        ignored.append({"file": path.relative_to(src).as_posix(), "reason": reason, "warned": warn})
+
     for path in sorted(p for p in src.rglob("*") if p.is_file()):
+        rel = path.relative_to(src).as_posix()
         suffix = path.suffix.lower()
-        if path.name == "sources.json":
+        if rel == "sources.json":
             continue
-        if suffix in _SCORE_SUFFIXES:
-            scores.append(read_scores(path))
+        skip = _not_built(provenance, rel)
+        if skip is not None:
+            # a folder left out is listed once, so adding files to it does not change the manifest
+            if not any(i["file"] == skip[0] for i in ignored):
+                ignored.append({"file": skip[0], "reason": skip[1], "warned": False})
+        elif _is_documentation(path, src):
+            ignore(path, "documentation or hidden file", warn=False)
+        elif _is_shapefile_part(path):
+            continue  # read with its .shp
+        elif suffix in _SCORE_SUFFIXES:
+            if suffix == ".csv" and not _looks_like_scores(path):
+                ignore(path, "CSV without Leefbaarometer columns (bu_code/wk_code/gm_code, jaar, lbm, afw)")
+            else:
+                scores.append(read_scores(path))
+        elif suffix in _JSON_SUFFIXES:
+            data = None
+            if suffix == ".json" or b'"raw"' in path.read_bytes():
+                try:
+                    data = load_feature_collection(path)
+                except DataFileError:
+                    if suffix == ".geojson":
+                        raise
+                    ignore(path, "JSON file that cannot be parsed; not a geo file")
+                    continue
+                if data is None:
+                    if suffix == ".geojson":
+                        areas.append(read_areas(path))  # names what is wrong with it
+                    else:
+                        ignore(path, "JSON that is not a GeoJSON FeatureCollection; not a geo file")
+                    continue
+            if data is not None and any(
+                isinstance(f, dict) and "raw" in (f.get("properties") or {}) for f in data["features"]
+            ):
+                if wfs_level(data) is None:
+                    ignore(path, "WFS export without gemeente, wijk or buurt codes (e.g. province outlines)")
+                else:
+                    wfs_found.append((path, data))
+            else:
+                areas.append(read_areas(path))
         elif suffix in _AREA_SUFFIXES:
             areas.append(read_areas(path))
-    if not scores or not areas:
+        else:
+            ignore(path, f"file type {suffix or '(none)'!r} is neither a score file (CSV/XLSX) nor an area file")
+
+    warned = [i["file"] for i in ignored if i["warned"]]
+    if warned:
+        warnings.warn(
+            f"{src}: {len(warned)} files are neither score nor area files and were left out: {', '.join(warned)}",
+            UserWarning,
+            stacklevel=3,
+        )
+
+    wfs = [read_wfs(path, data=data) for path, data in wfs_found]
+    reference: dict[str, Any] = {}
+    for w in wfs:
+        reference = _national_reference(src, scores, w.year)
+        if reference["value"] != w.national_reference:
+            w.national_reference = reference["value"]
+            w.frame["lbm"] = w.frame["afw"] + w.national_reference
+    n_scores, n_areas = len(scores) + len(wfs), len(areas) + len(wfs)
+    if not n_scores or not n_areas:
         msg = (
-            f"source folder {src} holds {len(scores)} score files and {len(areas)} area files; "
-            "the build needs at least one of each (a Leefbaarometer CSV/XLSX and a GPKG/GeoJSON)"
+            f"source folder {src} holds {n_scores} score files and {n_areas} area files; "
+            "the build needs at least one of each (a Leefbaarometer CSV/XLSX and a GPKG/GeoJSON, "
+            "or the Leefbaarometer WFS export, which holds both)"
         )
         raise DataFileError(msg)
-    return _Sources(scores, areas, provenance)
+    return _Sources(scores, areas, wfs, provenance, ignored, reference)
 
 
-def _combine_areas(files: list[AreaFile]) -> gpd.GeoDataFrame:
+def _national_reference(src: Path, scores: list[ScoreFile], year: int) -> dict[str, Any]:
+    """Return the national reference to derive ``lbm`` from: the score files of that meting, else the constant."""
+    files = [f for f in scores if f.meting == year]
+    diffs = [f.frame["lbm"] - f.frame["afw"] for f in files]
+    values = pd.concat(diffs).dropna() if diffs else pd.Series(dtype="float64")
+    if len(values):
+        names = ", ".join(f.path.relative_to(src).as_posix() for f in files)
+        return {"value": float(np.median(values)), "from": f"median of lbm - afw in {names}"}
+    return {"value": NATIONAL_REFERENCE, "from": f"geo.schema.NATIONAL_REFERENCE (no meting-{year} score file)"}
+
+
+def _combine_areas(files: list[AreaFile], wfs: list[WfsFile] | None = None) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """Combine the area files; WFS polygons fill the gemeenten no area file covers at their level."""
     frames = []
     seen: dict[str, Path] = {}
     for f in files:
@@ -111,6 +289,38 @@ def _combine_areas(files: list[AreaFile]) -> gpd.GeoDataFrame:
             )
         seen.update(dict.fromkeys(f.frame["code"], f.path))
         frames.append(f.frame.assign(level=f.level))
+    report: dict[str, Any] = {}
+    for w in wfs or []:
+        covered: dict[str, Path] = {}
+        for f in files:
+            if f.level == w.level:
+                covered.update(dict.fromkeys(f.frame["gemeente_code"], f.path))
+        replaced = w.areas["gemeente_code"].isin(list(covered))
+        kept = w.areas[~replaced].copy()
+        kept["geometry"] = shapely.set_precision(kept.geometry.array, WFS_GRID_M)
+        clash = [c for c in kept["code"] if c in seen]
+        if clash:
+            raise ValidationError(
+                str(w.path),
+                [
+                    f"{len(clash)} {w.level} codes (e.g. {clash[0]}) also appear in {seen[clash[0]]}; "
+                    "keep one copy of the WFS export in the source folder"
+                ],
+            )
+        seen.update(dict.fromkeys(kept["code"], w.path))
+        frames.append(kept.assign(level=w.level))
+        by_file: dict[str, int] = {}
+        lacking: list[str] = []
+        for code, gm in w.areas.loc[replaced, ["code", "gemeente_code"]].itertuples(index=False):
+            by_file[covered[gm].name] = by_file.get(covered[gm].name, 0) + 1
+            if code not in seen:
+                lacking.append(str(code))
+        report[str(w.path)] = {
+            "level": w.level,
+            "polygons_used": len(kept),
+            "polygons_replaced": dict(sorted(by_file.items())),
+            "codes_without_polygon_in_preferred_file": sorted(lacking),
+        }
     areas = pd.concat(frames, ignore_index=True)
     areas = gpd.GeoDataFrame(areas, geometry="geometry", crs=STORAGE_CRS)
 
@@ -145,7 +355,131 @@ def _combine_areas(files: list[AreaFile]) -> gpd.GeoDataFrame:
     for c in ("code", "name", "level", "parent_code", "gemeente_code", "gemeente_name"):
         out[c] = out[c].astype("object").where(out[c].notna(), None)
     out["population"] = out["population"].astype("float64")
-    return out
+    return out, report
+
+
+def _hierarchy(areas: pd.DataFrame) -> dict[str, Any]:
+    """Check that every buurt's wijk and gemeente and every wijk's gemeente exist."""
+    codes = set(areas["code"])
+    levels: dict[str, Any] = {}
+    for level in ("buurt", "wijk"):
+        sub = areas[areas["level"] == level]
+        if sub.empty:
+            continue
+        no_parent = sorted(sub.loc[~sub["parent_code"].isin(codes), "code"])
+        no_gemeente = sorted(sub.loc[~sub["gemeente_code"].isin(codes), "code"])
+        levels[level] = {
+            "areas": len(sub),
+            "without_parent": no_parent,
+            "without_gemeente": no_gemeente,
+        }
+        orphans = sorted({*no_parent, *no_gemeente})
+        if orphans:
+            shown = ", ".join(orphans[:5]) + (" ..." if len(orphans) > 5 else "")
+            warnings.warn(
+                f"{len(orphans)} {level} codes have no containing area in the dataset ({shown}); "
+                "listed in manifest.json under 'hierarchy'. Add the area file of the level above",
+                UserWarning,
+                stacklevel=3,
+            )
+    return levels
+
+
+def _combine_scores(
+    sources: _Sources, areas: gpd.GeoDataFrame, src: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """Reconcile the scores per level; a score file wins over the WFS export for a (code, year)."""
+    score_parts, excluded_parts = [], []
+    reconciliation: dict[str, Any] = {}
+    agreement: dict[str, Any] = {}
+    for level in LEVELS:
+        files = [f for f in sources.scores if f.level == level]
+        wfs = [w for w in sources.wfs if w.level == level]
+        if not files and not wfs:
+            continue
+        parts = [f.frame.assign(meting=f.meting, source=f.path.relative_to(src).as_posix(), derived="") for f in files]
+        csv = pd.concat(parts, ignore_index=True) if parts else None
+        wfs_rows = [
+            w.frame.assign(meting=w.meting, source=w.path.relative_to(src).as_posix(), derived=",".join(w.derived))
+            for w in wfs
+        ]
+        long_parts = [] if csv is None else [csv]
+        if wfs_rows:
+            wlong = pd.concat(wfs_rows, ignore_index=True)
+            if csv is not None:
+                both = wlong.merge(csv, on=["code", "year"], suffixes=("_wfs", "_csv"))
+                agreement[level] = {
+                    "compared": len(both),
+                    "max_abs_difference": {
+                        m: (float((both[f"{m}_wfs"] - both[f"{m}_csv"]).abs().max()) if len(both) else None)
+                        for m in MEASURES
+                    },
+                    "rule": "the score file (CSV/XLSX, full precision) wins; the WFS classes are kept on its row",
+                }
+                key = pd.MultiIndex.from_frame(wlong[["code", "year"]])
+                in_csv = key.isin(pd.MultiIndex.from_frame(csv[["code", "year"]]))
+                classes = wlong.loc[in_csv, ["code", "year", *RAW_CLASSES]]
+                csv = csv.merge(classes, on=["code", "year"], how="left")
+                long_parts = [csv]
+                wlong = wlong[~in_csv]
+            long_parts.append(wlong)
+        long = pd.concat(long_parts, ignore_index=True)
+        for c in RAW_CLASSES:
+            long[c] = long[c].astype("Int8") if c in long else pd.array([pd.NA] * len(long), dtype="Int8")
+        rec = reconcile(long, areas[areas["level"] == level])
+        score_parts.append(rec.scores)
+        excluded_parts.append(rec.excluded)
+        totals = rec.join_report.sum().astype(int).to_dict()
+        reconciliation[level] = {
+            "totals": totals,
+            "join_rate": round(totals["matched"] / totals["scored"], 4) if totals["scored"] else None,
+            "name_mismatches": {
+                "cosmetic": int((rec.names["match"] == "cosmetic").sum()),
+                "substantive": int((rec.names["match"] == "substantive").sum()),
+                "list": rec.names.to_dict(orient="records"),
+            },
+            "join_report": rec.join_report.to_dict(orient="index"),
+        }
+    cols = list(SCORE_COLUMNS)
+    scores = pd.concat(score_parts, ignore_index=True)[cols].sort_values(["code", "year"]).reset_index(drop=True)
+    excluded = (
+        pd.concat(excluded_parts, ignore_index=True)[[*cols, "reason"]]
+        .sort_values(["code", "year", "meting"])
+        .reset_index(drop=True)
+    )
+    return scores, excluded, reconciliation, agreement
+
+
+def _derived_section(sources: _Sources, scores: pd.DataFrame, src: Path) -> dict[str, Any]:
+    """Describe the derived values of the score table (for the manifest and export metadata)."""
+    if not sources.wfs:
+        return {}
+    flagged = scores["derived"].str.split(",").apply(lambda d: "lbm" in d)
+    return {
+        "lbm": {
+            "formula": "lbm = afw + national reference",
+            "national_reference": sources.reference["value"],
+            "reference_from": sources.reference["from"],
+            "sources": sorted({w.path.relative_to(src).as_posix() for w in sources.wfs}),
+            "rows": int(flagged.sum()),
+            "flag": "scores.parquet column 'derived' lists 'lbm' on every row whose lbm is derived",
+            "why": "the Leefbaarometer WFS publishes afw and the dimensions but no lbm",
+        }
+    }
+
+
+def _population_note(areas: pd.DataFrame) -> dict[str, Any]:
+    known = areas.dropna(subset=["population"]).groupby("level").size()
+    total = areas.groupby("level").size()
+    return {
+        lv: {"areas": int(total.get(lv, 0)), "with_population": int(known.get(lv, 0)), "source": note}
+        for lv, note in (
+            ("gemeente", "sum of the CBS 2024 inhabitants (aantal_inwoners) of its wijken"),
+            ("wijk", "CBS kerncijfers 2024 (aantal_inwoners) of the wijk file"),
+            ("buurt", "none in the shared data: no buurt file carries inhabitants (CBS buurt kerncijfers absent)"),
+        )
+        if lv in total
+    }
 
 
 def _display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -170,25 +504,21 @@ def _vintage(path: Path, provenance: dict[str, Any]) -> int | None:
     return int(years[-1]) if years else None
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    if isinstance(frame, gpd.GeoDataFrame):
-        frame.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
-    else:
-        frame.to_parquet(path, index=False, compression="zstd")
-
-
 def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_DIR) -> dict[str, Any]:
     """Build the dataset in ``out`` from the source files in ``src``.
 
     Parameters
     ----------
     src : str or Path, default ``data/sources``
-        Folder with Leefbaarometer score files and area files, searched recursively. An
-        optional ``sources.json`` gives publisher, licence, attribution and vintage per file.
+        Folder with Leefbaarometer score files, area files and/or the Leefbaarometer WFS
+        export, searched recursively. An optional ``sources.json`` gives publisher, licence,
+        attribution and vintage per file (``"build": false`` leaves a file out on purpose).
     out : str or Path, default ``data``
-        Where ``areas.parquet``, ``display.parquet``, ``scores.parquet``,
-        ``excluded.parquet`` and ``manifest.json`` are written. The files are written to a
-        temporary folder first and moved in only when the whole build succeeded.
+        The dataset folder: ``areas-<hash>.parquet``, ``display-<hash>.parquet``,
+        ``scores-<hash>.parquet``, ``excluded-<hash>.parquet`` (named after their sha256) and
+        ``manifest.json``, which lists them. The build becomes visible in one step, the rename
+        of ``manifest.json``; files of an earlier build are deleted afterwards (see
+        :func:`geo.store.write_dataset`).
 
     Returns
     -------
@@ -198,42 +528,18 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
     Raises
     ------
     DataFileError, ValidationError
-        From the readers, naming file, column and rows.
+        From the readers, naming file, column and rows (features for the WFS export), and
+        for a malformed ``sources.json``.
+
+    Warns
+    -----
+    UserWarning
+        Listing the files that are neither score nor area files (left out), and repairs.
     """
     src, out = Path(src), Path(out)
     sources = _discover(src)
-    areas = _combine_areas(sources.areas)
-
-    score_parts, excluded_parts, reconciliation = [], [], {}
-    for level in LEVELS:
-        files = [f for f in sources.scores if f.level == level]
-        if not files:
-            continue
-        long = pd.concat(
-            [f.frame.assign(meting=f.meting, source=f.path.relative_to(src).as_posix()) for f in files],
-            ignore_index=True,
-        )
-        rec = reconcile(long, areas[areas["level"] == level])
-        score_parts.append(rec.scores)
-        excluded_parts.append(rec.excluded)
-        totals = rec.join_report.sum().astype(int).to_dict()
-        reconciliation[level] = {
-            "totals": totals,
-            "join_rate": round(totals["matched"] / totals["scored"], 4) if totals["scored"] else None,
-            "name_mismatches": {
-                "cosmetic": int((rec.names["match"] == "cosmetic").sum()),
-                "substantive": int((rec.names["match"] == "substantive").sum()),
-                "list": rec.names.to_dict(orient="records"),
-            },
-            "join_report": rec.join_report.to_dict(orient="index"),
-        }
-    cols = ["code", "year", *MEASURES, "meting", "source"]
-    scores = pd.concat(score_parts, ignore_index=True)[cols].sort_values(["code", "year"]).reset_index(drop=True)
-    excluded = (
-        pd.concat(excluded_parts, ignore_index=True)[[*cols, "reason"]]
-        .sort_values(["code", "year", "meting"])
-        .reset_index(drop=True)
-    )
+    areas, area_precedence = _combine_areas(sources.areas, sources.wfs)
+    scores, excluded, reconciliation, agreement = _combine_scores(sources, areas, src)
     display = _display_geometry(areas)
 
     manifest: dict[str, Any] = {
@@ -249,15 +555,24 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
             },
             "score_rows": len(scores),
             "excluded_rows": {str(k): int(v) for k, v in excluded["reason"].value_counts().sort_index().items()},
+            "ignored_files": len(sources.ignored),
         },
         "years": sorted(int(y) for y in scores["year"].unique()),
         "reconciliation": reconciliation,
         "repairs": [],
+        "derived": _derived_section(sources, scores, src),
+        "precedence": {
+            "scores": agreement,
+            "areas": {Path(k).relative_to(src).as_posix(): v for k, v in area_precedence.items()},
+        },
+        "hierarchy": _hierarchy(areas),
+        "population": _population_note(areas),
+        "ignored_files": sources.ignored,
     }
-    inputs: list[ScoreFile | AreaFile] = [*sources.scores, *sources.areas]
+    inputs: list[ScoreFile | AreaFile | WfsFile] = [*sources.scores, *sources.areas, *sources.wfs]
     for f in sorted(inputs, key=lambda f: str(f.path)):
         rel = f.path.relative_to(src).as_posix()
-        kind = "scores" if isinstance(f, ScoreFile) else "areas"
+        kind = "scores" if isinstance(f, ScoreFile) else "areas" if isinstance(f, AreaFile) else "wfs"
         prov = {**_DEFAULT_PROVENANCE[kind], **sources.provenance.get(rel, {})}
         entry: dict[str, Any] = {
             "file": rel,
@@ -269,23 +584,27 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
         }
         if isinstance(f, ScoreFile):
             entry.update(meting=f.meting, rows=len(f.frame), areas=int(f.frame["code"].nunique()))
-        else:
+        elif isinstance(f, AreaFile):
             entry.update(vintage=_vintage(f.path, prov), features=len(f.frame), source_crs=f.source_crs)
+        else:
+            # the WFS export gives scores and polygons: listed as a score source (rows point at it
+            # through scores.source) that also provides the polygons it did not lose to an area file
+            entry.update(
+                kind="scores",
+                provides=["scores", "areas"],
+                meting=f.meting,
+                rows=len(f.frame),
+                areas=int(f.frame["code"].nunique()),
+                vintage=_vintage(f.path, prov) or f.year,
+                features=len(f.areas),
+                polygons_used=int(area_precedence[str(f.path)]["polygons_used"]),
+                source_crs=f.source_crs,
+                derived=list(f.derived),
+            )
         manifest["sources"].append(entry)
         if f.report.counts:
             manifest["repairs"].append({**f.report.to_dict(), "source": rel})
 
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
-        t = Path(tmp)
-        _write_parquet(areas, t / "areas.parquet")
-        _write_parquet(display, t / "display.parquet")
-        _write_parquet(scores, t / "scores.parquet")
-        _write_parquet(excluded, t / "excluded.parquet")
-        (t / "manifest.json").write_text(
-            json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n",
-            encoding="utf-8",
-        )
-        for p in sorted(t.iterdir()):
-            shutil.move(str(p), out / p.name)
-    return manifest
+    # content-addressed data files, then one atomic rename of manifest.json (see geo.store)
+    tables = {"areas": areas, "display": display, "scores": scores, "excluded": excluded}
+    return write_dataset(out, tables, manifest)

@@ -29,6 +29,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo import fmt
+from geo.i18n import check_lang
 from geo.schema import DIMENSIONS, MEASURES
 
 __all__ = [
@@ -176,7 +178,7 @@ class Scale:
         """Return the official class names, worst to best, or None when the scale has none."""
         if not self.has_official_names:
             return None
-        return list(OFFICIAL_NAMES["en" if lang == "en" else "nl"])
+        return list(OFFICIAL_NAMES[check_lang(lang)])
 
     def classify(self, values: pd.Series | np.ndarray | list[float]) -> np.ndarray:
         """Return the class index (0-8) of each value, -1 for a missing value."""
@@ -188,11 +190,11 @@ class Scale:
         """Return the fill colour of each value; :data:`NO_DATA_COLOUR` for a missing one."""
         return [self.colours[i] if i >= 0 else NO_DATA_COLOUR for i in self.classify(values)]
 
-    def labels(self, *, decimals: int = 2) -> list[str]:
-        """Return the legend label of each class, e.g. ``"-0,15 tot -0,05"``-style ranges."""
+    def labels(self, *, decimals: int = 2, lang: str = "en") -> list[str]:
+        """Return the legend label of each class: ranges such as ``"-0,15 – -0,05"`` (``lang="nl"``)."""
 
         def f(x: float) -> str:
-            return f"{x:+.{decimals}f}" if self.centre == 0 else f"{x:.{decimals}f}"
+            return fmt.number(x, lang, decimals, signed=self.centre == 0)
 
         e = self.edges
         out = [f"< {f(e[0])}"]
@@ -265,5 +267,5 @@ def describe(scale: Scale, value: float | None, *, lang: str = "nl") -> str:
     names = scale.class_names(lang=lang)
     if names is not None:
         return names[index]
-    words = _WORDS.get(lang, _WORDS["nl"])
+    words = _WORDS[check_lang(lang)]
     return words[index]

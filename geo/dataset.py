@@ -6,7 +6,7 @@ Everything is keyed by CBS code; geometry is stored in RD New (see :mod:`geo.crs
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,16 +16,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import DataFileError
 from geo.codes import LEVELS, Level, level_of
-from geo.schema import MEASURES
+from geo.schema import MEASURES, OFFICIAL_CLASS_COLUMNS
+from geo.store import read_dataset_files
 
 __all__ = ["DEFAULT_DATA_DIR", "Dataset", "Reference", "load_dataset"]
 
 #: The embedded default dataset, committed with the project.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-ReferenceMethod = Literal["population-weighted", "unweighted", "published"]
+ReferenceMethod = Literal["population-weighted", "unweighted", "published", "official"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ class Reference:
     ----------
     value : float or None
         The value, None when no area of the reference has a score that year.
-    method : {"population-weighted", "unweighted", "published"}
-        How it was obtained. City references are means of the gemeente's wijken (weighted by
-        CBS 2024 population where every wijk has one); they are not official gemeente scores.
+    method : {"population-weighted", "unweighted", "published", "official"}
+        How it was obtained. City references from :meth:`Dataset.city_reference` are means of
+        the gemeente's wijken (weighted by CBS 2024 population where every wijk has one); they
+        are not official gemeente scores. ``"official"`` is the official gemeente score
+        (:meth:`Dataset.official_reference`).
     n_areas : int
         Number of areas averaged (0 for the published national reference).
     """
@@ -68,8 +70,9 @@ class Dataset:
         Score rows that are not displayed, with ``reason``.
     manifest : dict
         Sources, licences, vintages and the join report.
-    display : GeoDataFrame, optional
-        Simplified WGS84 geometry for drawing, indexed like ``areas``.
+    display : GeoDataFrame or callable, optional
+        Simplified WGS84 geometry for drawing, indexed like ``areas``, or a function that
+        returns it on first use.
     """
 
     def __init__(
@@ -79,7 +82,7 @@ class Dataset:
         *,
         excluded: pd.DataFrame | None = None,
         manifest: dict[str, Any] | None = None,
-        display: gpd.GeoDataFrame | None = None,
+        display: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] | None = None,
     ) -> None:
         self.areas = areas.set_index("code", drop=False) if "code" in areas else areas
         self.areas.index.name = None
@@ -160,16 +163,26 @@ class Dataset:
         parent = self.area(code)["parent_code"]
         return None if parent is None or pd.isna(parent) else str(parent)
 
-    def gemeenten(self) -> pd.DataFrame:
-        """Return ``code, name`` of every gemeente with at least one wijk, sorted by name."""
+    @cached_property
+    def _gemeenten(self) -> pd.DataFrame:
         gm = self.areas[self.areas["level"] == "gemeente"]
-        gm = gm[gm.index.isin(list(self._children))]
+        with_wijken = set(self._children)
+        gm = gm[[c in with_wijken for c in gm.index]]
         out: pd.DataFrame = gm[["code", "name"]].sort_values(["name", "code"]).reset_index(drop=True)
         return out
+
+    def gemeenten(self) -> pd.DataFrame:
+        """Return ``code, name`` of every gemeente with at least one wijk, sorted by name.
+
+        The frame is shared (computed once); do not modify it.
+        """
+        return self._gemeenten
 
     @property
     def display(self) -> gpd.GeoDataFrame:
         """Simplified WGS84 geometry for drawing (falls back to reprojecting ``areas``)."""
+        if callable(self._display):
+            self._display = self._display()
         if self._display is None:
             self._display = self.areas[["code", "geometry"]].to_crs("EPSG:4326")
         return self._display
@@ -260,6 +273,62 @@ class Dataset:
             return Reference(None, "unweighted", 0)
         return Reference(float(row["value"]), row["method"], int(row["n"]))
 
+    def official_reference(self, code: str, year: int, measure: str = "lbm") -> Reference:
+        """Return the official score of an area's gemeente (``method="official"``).
+
+        The Leefbaarometer publishes gemeente scores of their own (in the embedded data: the
+        WFS export, 2024 only); they are not the mean of the wijken. ``lbm`` of the WFS export is
+        derived (``afw`` + the national reference), see :meth:`derived_measures`.
+
+        Parameters
+        ----------
+        code : str
+            Any area code; its gemeente is used.
+        year : int
+            Measurement year.
+        measure : str, default "lbm"
+            One of ``lbm, afw, fys, onv, soc, vrz, won``.
+
+        Returns
+        -------
+        Reference
+            ``value`` None (and ``n_areas`` 0) when the gemeente has no official score that year.
+        """
+        _check_measure(measure)
+        gm = str(self.area(code)["gemeente_code"])
+        value = self.value(gm, year, measure)
+        return Reference(value, "official", 0 if value is None else 1)
+
+    @cached_property
+    def _score_rows(self) -> pd.DataFrame:
+        return self.scores.set_index(["code", "year"]).sort_index()
+
+    def official_class(self, code: str, year: int, measure: str = "lbm") -> int | None:
+        """Return the published official class (1-9) of an area's score, or None.
+
+        The classes come from the WFS export of meting 2024 (``kscore`` for ``lbm``, ``kafw``
+        for ``afw``, ``kfys`` ... ``kwon`` for the dimensions); other years have none.
+        """
+        _check_measure(measure)
+        column = OFFICIAL_CLASS_COLUMNS[measure]
+        if column not in self.scores.columns:
+            return None
+        try:
+            value: Any = self._score_rows.at[(code, year), column]
+        except KeyError:
+            return None
+        return None if pd.isna(value) else int(value)
+
+    def derived_measures(self, code: str, year: int) -> tuple[str, ...]:
+        """Return the measures of an area-year that are derived rather than published (e.g. ``("lbm",)``)."""
+        if "derived" not in self.scores.columns:
+            return ()
+        try:
+            value: Any = self._score_rows.at[(code, year), "derived"]
+        except KeyError:
+            return ()
+        return tuple(d for d in str(value).split(",") if d) if isinstance(value, str) else ()
+
     @cached_property
     def _national_reference_lbm(self) -> float:
         diff = (self.scores["lbm"] - self.scores["afw"]).dropna()
@@ -293,13 +362,14 @@ class Dataset:
 
 
 def load_dataset(path: str | Path = DEFAULT_DATA_DIR) -> Dataset:
-    """Load a dataset built by ``python -m geo build``.
+    """Load a dataset built by ``python -m geo build``, verifying every file.
 
     Parameters
     ----------
     path : str or Path, default the embedded ``data/`` folder
-        Folder with ``areas.parquet``, ``display.parquet``, ``scores.parquet``,
-        ``excluded.parquet`` and ``manifest.json``.
+        Folder with ``manifest.json`` and the data files it lists
+        (``areas-<hash>.parquet``, ``display-<hash>.parquet``, ``scores-<hash>.parquet``,
+        ``excluded-<hash>.parquet``).
 
     Returns
     -------
@@ -308,22 +378,22 @@ def load_dataset(path: str | Path = DEFAULT_DATA_DIR) -> Dataset:
     Raises
     ------
     DataFileError
-        When a file is missing; rebuild with ``python -m geo build``.
+        When the folder or ``manifest.json`` is missing or damaged, or a file the manifest
+        lists is missing or differs from it in size or sha256 (a truncated, damaged or mixed
+        dataset). The message names the file and says to rebuild with
+        ``python -m geo build --out <folder>``.
     """
-    path = Path(path)
-    files = {n: path / f"{n}.parquet" for n in ("areas", "display", "scores", "excluded")}
-    missing = [str(p) for p in [*files.values(), path / "manifest.json"] if not p.exists()]
-    if missing:
-        msg = f"dataset folder {path} lacks {', '.join(missing)}; run `python -m geo build --out {path}`"
-        raise DataFileError(msg)
-    areas = gpd.read_parquet(files["areas"])
-    display = gpd.read_parquet(files["display"]).set_index("code", drop=False)
-    display.index.name = None
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    files = read_dataset_files(path, lazy=("display",))
+
+    def display() -> gpd.GeoDataFrame:  # parsed when first drawn (most commands never draw)
+        frame: gpd.GeoDataFrame = files.table("display").set_index("code", drop=False)
+        frame.index.name = None
+        return frame
+
     return Dataset(
-        areas,
-        pd.read_parquet(files["scores"]),
-        excluded=pd.read_parquet(files["excluded"]),
-        manifest=manifest,
+        files.tables["areas"],
+        files.tables["scores"],
+        excluded=files.tables["excluded"],
+        manifest=files.manifest,
         display=display,
     )

@@ -10,7 +10,12 @@ scores it carries the city reference of ``lbm`` (mean of the gemeente's wijken, 
 :meth:`~geo.dataset.Dataset.city_reference`; not an official gemeente score), the published
 national reference, the gap ``lbm - city_reference`` and whether the area's scores were
 excluded by the build (``excluded``, ``excluded_reason``; e.g. a reused code that names another
-area). A missing value is empty, never zero.
+area). ``derived`` names the measures of a row that the build computed rather than read from a
+publication (e.g. ``lbm`` of the 2024 WFS rows); how is copied from the dataset manifest into
+the metadata (``derived``). A missing value is empty, never zero.
+
+:func:`export_files` is the one pipeline behind the app's downloads and the command line: it
+takes an :class:`ExportOptions` and returns every file at once (:class:`ExportFiles`).
 
 CSV
 ---
@@ -46,9 +51,10 @@ import hashlib
 import json
 import math
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -59,14 +65,21 @@ import shapely
 from geo.codes import LEVELS
 from geo.crs import DISPLAY_CRS, STORAGE_CRS
 from geo.dataset import Dataset
+from geo.i18n import Lang, check_lang
 from geo.schema import MEASURE_LABELS, MEASURES
 from geo.selection import Selection, validate_codes
 
 __all__ = [
+    "FILE_FORMATS",
     "FORMULA_PREFIXES",
     "LONG_COLUMNS",
+    "MAX_DECIMALS",
+    "ExportFiles",
+    "ExportOptions",
+    "export_files",
     "export_metadata",
     "export_table",
+    "file_names",
     "geo_frame",
     "metadata_json",
     "metadata_text",
@@ -76,6 +89,22 @@ __all__ = [
 ]
 
 Layout = Literal["long", "wide"]
+#: A file :func:`export_files` can write.
+FileFormat = Literal["csv", "geojson", "gpkg"]
+#: Every file format, in the order :func:`export_files` builds them by default.
+FILE_FORMATS: Final[tuple[FileFormat, ...]] = get_args(FileFormat)
+#: Most decimals a CSV can be rounded to: a float64 holds 15-17 significant digits, so more
+#: decimals change nothing, and Python's rounding gives empty cells or ``inf`` far beyond that.
+MAX_DECIMALS: Final[int] = 15
+#: Start of every suggested file name.
+FILE_STEM: Final[str] = "leefbaarheid-selectie"
+_MEDIA_TYPES: Final[dict[str, str]] = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "metadata_json": "application/json",
+    "metadata_text": "text/plain",
+}
 
 #: Text cells starting with one of these are neutralised in CSV (see :func:`to_csv_bytes`).
 FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
@@ -91,6 +120,7 @@ LONG_COLUMNS: Final[tuple[str, ...]] = (
     *_REFERENCE_COLUMNS,
     "gap_to_city",
     "meting",
+    "derived",
     *_FLAG_COLUMNS,
 )
 #: Per-year columns of the wide table (``<name>_<year>``).
@@ -125,6 +155,12 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
     "meting": {
         "nl": "Leefbaarometer-meting (publicatie) waaruit de rij komt",
         "en": "Leefbaarometer measurement (release) the row comes from",
+    },
+    "derived": {
+        "nl": "maten van deze rij die de build heeft berekend in plaats van overgenomen uit een publicatie "
+        "(leeg: alles gepubliceerd); hoe staat onder 'derived' in de metadata",
+        "en": "measures of this row that the build computed instead of taking them from a publication "
+        "(empty: all published); how is under 'derived' in the metadata",
     },
     "excluded": {
         "nl": "true: de scores van dit gebied worden niet getoond (zie excluded_reason)",
@@ -189,9 +225,12 @@ def _city_references(ds: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
 def _long(ds: Dataset, codes: list[str], years: list[int]) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([codes, years], names=["code", "year"])
     scores = ds.scores[ds.scores["code"].isin(codes)].set_index(["code", "year"])
-    table = scores.reindex(grid)[[*MEASURES, "meting"]].reset_index()
+    if "derived" not in scores.columns:  # a dataset built before derived values were flagged
+        scores = scores.assign(derived="")
+    table = scores.reindex(grid)[[*MEASURES, "meting", "derived"]].reset_index()
     table["year"] = table["year"].astype("int64")
     table["meting"] = table["meting"].astype("Int64")
+    table["derived"] = table["derived"].fillna("").astype("str")
     attrs = ds.areas.loc[codes, list(_AREA_COLUMNS[1:])]
     table = table.join(attrs, on="code")
     pairs = table[["gemeente_code", "year"]].drop_duplicates()
@@ -219,6 +258,11 @@ def _wide(ds: Dataset, long: pd.DataFrame, codes: list[str], years: list[int]) -
         pivot = long.pivot(index="code", columns="year", values=m).reindex(index=codes, columns=keep)
         pivot.columns = [f"{m}_{y}" for y in keep]
         parts.append(pivot.astype("float64"))
+    flagged = [y for y in years if (long.loc[long["year"] == y, "derived"] != "").any()]
+    if flagged:
+        pivot = long.pivot(index="code", columns="year", values="derived").reindex(index=codes, columns=flagged)
+        pivot.columns = [f"derived_{y}" for y in flagged]
+        parts.append(pivot.fillna("").astype("str"))
     parts.append(first.loc[codes, list(_FLAG_COLUMNS)])
     wide = pd.concat(parts, axis=1)
     wide.index.name = "code"
@@ -247,7 +291,8 @@ def export_table(
         ``long``: one row per area and year, columns :data:`LONG_COLUMNS`. ``wide``: one row per
         area with ``<measure>_<year>`` columns for the measures, ``city_reference`` and
         ``gap_to_city`` (dimension columns only for years in which dimensions are published),
-        plus ``national_reference``, ``excluded`` and ``excluded_reason``.
+        plus ``national_reference``, ``excluded`` and ``excluded_reason``, and
+        ``derived_<year>`` for the years in which a selected area has a derived value.
 
     Returns
     -------
@@ -260,19 +305,27 @@ def export_table(
         When the selection is empty, holds a code the dataset lacks, or ``years`` or ``layout``
         are not allowed.
 
+    See Also
+    --------
+    export_files : every file of an export at once, as the app and the command line write them.
+
     Examples
     --------
     >>> sel = Selection().add_gemeente(ds, "GM0363")  # doctest: +SKIP
     >>> export_table(ds, sel, years=[2022]).shape  # doctest: +SKIP
     (111, 20)
     """
-    if layout not in ("long", "wide"):
-        msg = f"`layout` was {layout!r} but is expected to be 'long' or 'wide'"
-        raise ValueError(msg)
+    _check_layout(layout)
     codes = _checked_selection(ds, selection)
     chosen = _checked_years(ds, codes, years)
     long = _long(ds, codes, chosen)
     return long if layout == "long" else _wide(ds, long, codes, chosen)
+
+
+def _check_layout(layout: object) -> None:
+    if layout not in ("long", "wide"):
+        msg = f"`layout` was {layout!r} but is expected to be 'long' or 'wide'"
+        raise ValueError(msg)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -320,14 +373,12 @@ def to_csv_bytes(
     Raises
     ------
     ValueError
-        When ``frame`` has no rows or ``decimals`` is not an int >= 0.
+        When ``frame`` has no rows or ``decimals`` is not an int from 0 to :data:`MAX_DECIMALS`.
     """
     if len(frame) == 0:
         msg = "`frame` has no rows: nothing to write. Export a non-empty selection"
         raise ValueError(msg)
-    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0):
-        msg = f"`decimals` was {decimals!r} but is expected to be an int >= 0 or None (full precision)"
-        raise ValueError(msg)
+    _check_decimals(decimals)
     out = frame.copy()
     for col in out.columns:
         s = out[col]
@@ -343,6 +394,17 @@ def to_csv_bytes(
     )
     data = text.encode("utf-8")
     return b"\xef\xbb\xbf" + data if bom else data
+
+
+def _check_decimals(decimals: object) -> None:
+    if decimals is None:
+        return
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS:
+        msg = (
+            f"`decimals` was {decimals!r} but is expected to be a whole number from 0 to {MAX_DECIMALS}, "
+            "or None for full precision"
+        )
+        raise ValueError(msg)
 
 
 # -- metadata ----------------------------------------------------------------------------------
@@ -363,8 +425,11 @@ def export_metadata(
     *,
     years: Sequence[int] | None = None,
     layout: Layout = "long",
-    file_format: str = "csv",
+    file_format: FileFormat = "csv",
     export_date: dt.date | None = None,
+    dutch: bool = False,
+    bom: bool = False,
+    decimals: int | None = None,
 ) -> dict[str, Any]:
     """Describe an export: sources, licences, vintages, build identity, date and criteria.
 
@@ -381,25 +446,67 @@ def export_metadata(
     years : sequence of int, optional
         As given to :func:`export_table`.
     layout : {"long", "wide"}, default "long"
-        As given to :func:`export_table`; recorded.
-    file_format : str, default "csv"
-        Recorded, e.g. ``"csv"``, ``"geojson"``, ``"gpkg"``.
+        As given to :func:`export_table`; recorded. Geo files are always ``"wide"``.
+    file_format : {"csv", "geojson", "gpkg"}, default "csv"
+        The file the metadata describes; recorded.
     export_date : datetime.date, optional
         Defaults to today (UTC). Pass it for reproducible files.
+    dutch, bom, decimals
+        The CSV options, as given to :func:`to_csv_bytes`; recorded under ``csv`` when
+        ``file_format`` is ``"csv"``.
 
     Returns
     -------
     dict
-        JSON-ready: ``title, export_date, format, layout, selection, counts, years, sources,
-        licences, attribution, dataset, columns, notes``.
+        JSON-ready: ``title, export_date, format, layout, [csv], selection, counts, years,
+        sources, licences, attribution, dataset, [derived], columns, notes``. ``derived`` is
+        the dataset manifest's own list of values that are computed rather than published,
+        copied when the manifest has one.
 
     Raises
     ------
     ValueError
         As :func:`export_table`.
+
+    See Also
+    --------
+    export_files : the metadata together with the files it describes.
     """
+    _check_layout(layout)
+    _check_format(file_format)
+    _check_decimals(decimals)
     codes = _checked_selection(ds, selection)
     chosen = _checked_years(ds, codes, years)
+    csv = _csv_record(dutch=dutch, bom=bom, decimals=decimals) if file_format == "csv" else None
+    return _metadata(ds, selection, codes, chosen, layout, file_format, export_date, csv)
+
+
+def _check_format(file_format: object) -> None:
+    if file_format not in FILE_FORMATS:
+        msg = f"`file_format` was {file_format!r} but is expected to be one of {', '.join(FILE_FORMATS)}"
+        raise ValueError(msg)
+
+
+def _csv_record(*, dutch: bool, bom: bool, decimals: int | None) -> dict[str, Any]:
+    return {
+        "separator": ";" if dutch else ",",
+        "decimal": "," if dutch else ".",
+        "encoding": "UTF-8",
+        "byte_order_mark": bom,
+        "decimals": decimals,
+    }
+
+
+def _metadata(
+    ds: Dataset,
+    selection: Selection,
+    codes: list[str],
+    chosen: list[int],
+    layout: Layout,
+    file_format: FileFormat,
+    export_date: dt.date | None,
+    csv: dict[str, Any] | None,
+) -> dict[str, Any]:
     rows = ds.scores[ds.scores["code"].isin(codes) & ds.scores["year"].isin(chosen)]
     per_file = rows.groupby("source").agg(rows=("code", "size"), areas=("code", "nunique"))
     levels = set(ds.areas.loc[codes, "level"])
@@ -420,11 +527,15 @@ def export_metadata(
     build_date = next((ds.manifest[k] for k in ("built", "build_date", "created") if k in ds.manifest), None)
     level_counts = ds.areas.loc[codes, "level"].value_counts()
     today = export_date or dt.datetime.now(dt.UTC).date()
-    return {
+    meta: dict[str, Any] = {
         "title": "Leefbaarheid in de wijk: export",
         "export_date": today.isoformat(),
         "format": file_format,
         "layout": layout,
+    }
+    if csv is not None:
+        meta["csv"] = csv
+    meta |= {
         "selection": {
             "criteria": {"nl": selection.describe("nl"), "en": selection.describe("en")},
             "steps": [{"nl": c.nl, "en": c.en} for c in selection.criteria],
@@ -435,6 +546,7 @@ def export_metadata(
             "years": len(chosen),
             "score_rows": len(rows),
             "excluded_areas": int((_exclusion(ds, codes) != "").sum()),
+            "derived_rows": int((rows["derived"].fillna("") != "").sum()) if "derived" in rows else 0,
         },
         "years": chosen,
         "sources": sources,
@@ -442,12 +554,17 @@ def export_metadata(
         "attribution": attribution,
         "dataset": {
             "manifest_sha256": _manifest_sha256(ds),
+            "build_id": ds.manifest.get("build_id"),
             "format": ds.manifest.get("format"),
             "build_date": build_date,
             "build_date_note": None if build_date else "the dataset manifest records no build date",
             "years": ds.manifest.get("years"),
             "crs": ds.manifest.get("crs"),
         },
+    }
+    if ds.manifest.get("derived") is not None:
+        meta["derived"] = ds.manifest["derived"]
+    meta |= {
         "columns": {c: _COLUMN_DOCS[c] for c in LONG_COLUMNS},
         "notes": {
             "nl": (
@@ -462,6 +579,7 @@ def export_metadata(
             ),
         },
     }
+    return meta
 
 
 def metadata_json(meta: dict[str, Any]) -> bytes:
@@ -469,7 +587,7 @@ def metadata_json(meta: dict[str, Any]) -> bytes:
     return (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def metadata_text(meta: dict[str, Any], *, lang: Literal["nl", "en"] = "nl", prefix: str = "") -> str:
+def metadata_text(meta: dict[str, Any], *, lang: Lang = "nl", prefix: str = "") -> str:
     """Write metadata from :func:`export_metadata` as a short plain-text block.
 
     Parameters
@@ -485,14 +603,25 @@ def metadata_text(meta: dict[str, Any], *, lang: Literal["nl", "en"] = "nl", pre
     str
         One line per item, each ending in a newline.
     """
-    if lang not in ("nl", "en"):
-        msg = f"`lang` was {lang!r} but is expected to be 'nl' or 'en'"
-        raise ValueError(msg)
+    check_lang(lang)
     nl = lang == "nl"
     ds = meta["dataset"]
     lines = [
-        meta["title"],
+        meta["title"] if nl else "Liveability by neighbourhood: export",
         f"{'Exportdatum' if nl else 'Export date'}: {meta['export_date']}",
+        f"{'Bestand' if nl else 'File'}: {meta['format']}, "
+        f"{'indeling' if nl else 'layout'} {_NAME_WORDS[lang][meta['layout']]}",
+    ]
+    csv = meta.get("csv")
+    if csv is not None:
+        full = "volledige precisie" if nl else "full precision"
+        lines.append(
+            f"CSV: {'scheidingsteken' if nl else 'separator'} {csv['separator']!r}, "
+            f"{'decimaalteken' if nl else 'decimal mark'} {csv['decimal']!r}, {csv['encoding']}"
+            + ((" met BOM, " if nl else " with byte-order mark, ") if csv["byte_order_mark"] else ", ")
+            + (full if csv["decimals"] is None else f"{'afgerond op' if nl else 'rounded to'} {csv['decimals']}")
+        )
+    lines += [
         f"{'Selectie' if nl else 'Selection'}: {meta['selection']['criteria'][lang]}",
         f"{'Gebieden' if nl else 'Areas'}: {meta['selection']['n_areas']}; "
         f"{'jaren' if nl else 'years'}: {', '.join(map(str, meta['years']))}",
@@ -508,7 +637,29 @@ def metadata_text(meta: dict[str, Any], *, lang: Literal["nl", "en"] = "nl", pre
         + (str(ds["build_date"]) if ds["build_date"] else ("niet vastgelegd" if nl else "not recorded")),
         meta["notes"][lang],
     ]
+    if "derived" in meta:
+        lines.append(f"{'Afgeleide waarden' if nl else 'Derived values'}:")
+        lines += [f"  - {_plain(item, lang)}" for item in _items(meta["derived"])]
     return "".join(f"{prefix}{line}\n" for line in lines)
+
+
+def _items(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [f"{k}: {_plain(v, None)}" for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def _plain(value: object, lang: str | None) -> str:
+    """One line for a manifest entry whose shape the dataset decides (text, or a mapping)."""
+    if isinstance(value, dict):
+        if lang is not None and isinstance(value.get(lang), str):
+            return str(value[lang])
+        return "; ".join(f"{k}: {_plain(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v, lang) for v in value)
+    return str(value)
 
 
 # -- geo files ---------------------------------------------------------------------------------
@@ -523,7 +674,10 @@ def geo_frame(ds: Dataset, selection: Selection, *, years: Sequence[int] | None 
     ValueError
         As :func:`export_table`.
     """
-    wide = export_table(ds, selection, years=years, layout="wide")
+    return _geo(ds, export_table(ds, selection, years=years, layout="wide"))
+
+
+def _geo(ds: Dataset, wide: pd.DataFrame) -> gpd.GeoDataFrame:
     geometry = ds.areas.loc[list(wide["code"]), "geometry"].to_numpy()
     return gpd.GeoDataFrame(wide, geometry=geometry, crs=ds.areas.crs or STORAGE_CRS)
 
@@ -649,3 +803,228 @@ def to_gpkg_bytes(
                 promote_to_multi=True,
             )
         return path.read_bytes()
+
+
+# -- one export: every file of a request -------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class ExportOptions:
+    """What an export asks for; the same options give the same bytes in the app and the command line.
+
+    Attributes
+    ----------
+    layout : {"long", "wide"}, default "long"
+        Layout of the CSV (geo files are always wide: one feature per area).
+    dutch : bool, default False
+        CSV for Dutch Excel: ``;`` between fields and a decimal comma.
+    bom : bool, default False
+        Start the CSV with a UTF-8 byte-order mark.
+    decimals : int, optional
+        Round the CSV's numbers to this many decimals (0 to :data:`MAX_DECIMALS`); by default
+        full precision.
+    lang : {"nl", "en"}, default "nl"
+        Language of the plain-text metadata and of the suggested file names.
+    formats : tuple of {"csv", "geojson", "gpkg"}, default all
+        The files to build; the others are ``None`` in the result.
+    years : tuple of int, optional
+        Measurement years; by default every year with a score in the selection.
+    export_date : datetime.date, optional
+        Recorded in the metadata (and the GeoPackage's timestamp); by default today (UTC).
+    """
+
+    layout: Layout = "long"
+    dutch: bool = False
+    bom: bool = False
+    decimals: int | None = None
+    lang: Lang = "nl"
+    formats: tuple[FileFormat, ...] = FILE_FORMATS
+    years: tuple[int, ...] | None = None
+    export_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        """Check every option once, naming the option and what is allowed."""
+        _check_layout(self.layout)
+        _check_decimals(self.decimals)
+        check_lang(self.lang)
+        if not isinstance(self.formats, tuple) or not self.formats:
+            msg = f"`formats` was {self.formats!r} but is expected to be a non-empty tuple, e.g. ('csv',)"
+            raise ValueError(msg)
+        for f in self.formats:
+            _check_format(f)
+        if self.years is not None and (
+            not isinstance(self.years, tuple)
+            or not all(isinstance(y, int) and not isinstance(y, bool) for y in self.years)
+        ):
+            msg = f"`years` was {self.years!r} but is expected to be a tuple of whole years, e.g. (2012, 2022), or None"
+            raise ValueError(msg)
+        if self.export_date is not None and not isinstance(self.export_date, dt.date):
+            msg = f"`export_date` was {self.export_date!r} but is expected to be a datetime.date or None (today)"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """Every file of one export, as bytes, with the name each is offered under.
+
+    Attributes
+    ----------
+    options : ExportOptions
+        The request.
+    n_areas : int
+        Areas exported.
+    rows : int
+        Rows of the CSV table (one per area and year in the long layout, one per area in the
+        wide layout).
+    csv, geojson, gpkg : bytes or None
+        The files; ``None`` for a format not in ``options.formats``. The geo files carry their
+        own metadata (``format`` ``"geojson"`` or ``"gpkg"``).
+    metadata : dict of str to dict
+        The metadata of each file built, by format (see :func:`export_metadata`).
+    metadata_json : bytes
+        The JSON sidecar of the first format built (the CSV by default).
+    metadata_text : str
+        The same as plain text, in ``options.lang``.
+    names : dict of str to str
+        Suggested file name per file: ``csv``, ``geojson``, ``gpkg``, ``metadata_json`` and
+        ``metadata_text``. The CSV's name encodes layout, language and variant, e.g.
+        ``leefbaarheid-selectie-lang-nl-excel.csv``, so every variant downloads under its own name.
+    """
+
+    options: ExportOptions
+    n_areas: int
+    rows: int
+    csv: bytes | None
+    geojson: bytes | None
+    gpkg: bytes | None
+    metadata: Mapping[str, Mapping[str, Any]]
+    metadata_json: bytes
+    metadata_text: str
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def data(self, file_format: FileFormat) -> bytes:
+        """Return the bytes of one format; raise ValueError when it was not requested."""
+        _check_format(file_format)
+        data: bytes | None = getattr(self, file_format)
+        if data is None:
+            msg = f"`{file_format}` was not built; ask for it with ExportOptions(formats=(..., {file_format!r}))"
+            raise ValueError(msg)
+        return data
+
+    def sidecar(self, file_format: FileFormat) -> bytes:
+        """Return the JSON metadata sidecar of one built format."""
+        self.data(file_format)
+        return metadata_json(dict(self.metadata[file_format]))
+
+    @staticmethod
+    def media_type(kind: str) -> str:
+        """Return the media type of a file kind (a key of :attr:`names`)."""
+        return _MEDIA_TYPES[kind]
+
+
+def export_files(ds: Dataset, selection: Selection, options: ExportOptions | None = None) -> ExportFiles:
+    """Build every file of an export: CSV, GeoJSON, GeoPackage and their metadata.
+
+    The one pipeline behind the app's downloads and ``python -m geo export``: the selection is
+    checked once and the table built once, so the same request gives the same bytes everywhere.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    selection : Selection
+        The areas, in the order they appear in every file.
+    options : ExportOptions, optional
+        What to build; defaults to ``ExportOptions()`` (every format, long plain CSV).
+
+    Returns
+    -------
+    ExportFiles
+
+    Raises
+    ------
+    ValueError
+        When the selection is empty or holds a code the dataset lacks, or a year is unknown.
+
+    Examples
+    --------
+    >>> sel = Selection().add_gemeente(ds, "GM0363")  # doctest: +SKIP
+    >>> files = export_files(ds, sel, ExportOptions(dutch=True, bom=True, formats=("csv",)))  # doctest: +SKIP
+    >>> files.names["csv"]  # doctest: +SKIP
+    'leefbaarheid-selectie-lang-nl-excel.csv'
+    """
+    opts = ExportOptions() if options is None else options
+    if not isinstance(opts, ExportOptions):
+        msg = f"`options` was {type(opts).__name__} but is expected to be a geo.export.ExportOptions"
+        raise TypeError(msg)
+    codes = _checked_selection(ds, selection)
+    years = _checked_years(ds, codes, opts.years)
+    long = _long(ds, codes, years)
+    geo_wanted = any(f != "csv" for f in opts.formats)
+    wide = _wide(ds, long, codes, years) if geo_wanted or opts.layout == "wide" else None
+    frame = _geo(ds, wide) if geo_wanted and wide is not None else None
+    out: dict[str, bytes | None] = dict.fromkeys(FILE_FORMATS)
+    metadata: dict[str, dict[str, Any]] = {}
+    rows = 0
+    for fmt in dict.fromkeys(opts.formats):
+        if fmt == "csv":
+            table = long if opts.layout == "long" or wide is None else wide
+            rows = len(table)
+            csv = _csv_record(dutch=opts.dutch, bom=opts.bom, decimals=opts.decimals)
+            metadata[fmt] = _metadata(ds, selection, codes, years, opts.layout, fmt, opts.export_date, csv)
+            out[fmt] = to_csv_bytes(table, dutch=opts.dutch, bom=opts.bom, decimals=opts.decimals)
+            continue
+        assert frame is not None  # built above whenever a geo format is asked for
+        metadata[fmt] = _metadata(ds, selection, codes, years, "wide", fmt, opts.export_date, None)
+        writer = to_geojson_bytes if fmt == "geojson" else to_gpkg_bytes
+        out[fmt] = writer(frame, metadata=metadata[fmt])
+    first = metadata[opts.formats[0]]
+    return ExportFiles(
+        options=opts,
+        n_areas=len(codes),
+        rows=rows,
+        csv=out["csv"],
+        geojson=out["geojson"],
+        gpkg=out["gpkg"],
+        metadata=metadata,
+        metadata_json=metadata_json(first),
+        metadata_text=metadata_text(first, lang=opts.lang),
+        names=file_names(opts),
+    )
+
+
+_NAME_WORDS: Final[dict[str, dict[str, str]]] = {
+    "nl": {"long": "lang", "wide": "breed"},
+    "en": {"long": "long", "wide": "wide"},
+}
+
+
+def file_names(options: ExportOptions) -> dict[str, str]:
+    """Return the suggested file name of every file of an export.
+
+    The CSV's name says its layout (in the chosen language), the language and the variant:
+    ``excel`` (Dutch Excel: ``;``, decimal comma, byte-order mark), ``semicolon`` (the same
+    without the mark), ``plain`` or ``plain-bom``; then ``rN`` when rounded to N decimals and
+    the years when a subset was asked for. The metadata files share the CSV's stem.
+
+    Examples
+    --------
+    >>> file_names(ExportOptions(dutch=True, bom=True))["csv"]
+    'leefbaarheid-selectie-lang-nl-excel.csv'
+    >>> file_names(ExportOptions(layout="wide", lang="en"))["csv"]
+    'leefbaarheid-selectie-wide-en-plain.csv'
+    """
+    variants = {(True, True): "excel", (True, False): "semicolon", (False, True): "plain-bom", (False, False): "plain"}
+    variant = variants[(options.dutch, options.bom)]
+    years = "" if options.years is None else "-" + "-".join(map(str, sorted(set(options.years))))
+    geo_stem = f"{FILE_STEM}{years}"
+    parts = [FILE_STEM, _NAME_WORDS[options.lang][options.layout], options.lang, variant]
+    if options.decimals is not None:
+        parts.append(f"r{options.decimals}")
+    csv_stem = "-".join(parts) + years
+    meta_stem = csv_stem if options.formats[0] == "csv" else f"{geo_stem}-{options.formats[0]}"
+    return {
+        "csv": f"{csv_stem}.csv",
+        "geojson": f"{geo_stem}.geojson",
+        "gpkg": f"{geo_stem}.gpkg",
+        "metadata_json": f"{meta_stem}.metadata.json",
+        "metadata_text": f"{meta_stem}.metadata.txt",
+    }

@@ -18,10 +18,14 @@ from typing import Any, Final
 import folium
 import numpy as np
 import shapely
+from branca.element import Element
 from jinja2 import Template
 
+from geo import fmt
 from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
 from geo.dataset import Dataset
+from geo.i18n import check_lang
+from geo.summary import previous_year
 from geo.view import NATIONAL, View
 
 __all__ = [
@@ -95,17 +99,8 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
 
 
 def format_number(value: float | None, *, lang: str = "nl", decimals: int = 3, signed: bool = False) -> str:
-    """Format a number for display: decimal comma in Dutch, "–" for a missing value."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
-def previous_year(ds: Dataset, year: int, measure: str) -> int | None:
-    """Return the measurement year before ``year`` that has data for ``measure``."""
-    earlier = [y for y in ds.years(measure) if y < year]
-    return max(earlier) if earlier else None
+    """Format a number for display: decimal comma in Dutch, "–" for a missing value (:func:`geo.fmt.number`)."""
+    return fmt.number(value, lang, decimals, signed=signed)
 
 
 def encode_ring(coords: np.ndarray, *, precision: int = 5) -> str:
@@ -272,7 +267,7 @@ def choropleth_layer(
         previous measurement with a value.
 
     """
-    text = _TEXT.get(lang, _TEXT["nl"])
+    text = _TEXT[check_lang(lang)]
     codes = list(codes)
     values = ds.values(codes, year, measure).to_numpy()
     prev = previous_year(ds, year, measure)
@@ -319,7 +314,7 @@ def change_layer(
 
     Areas without a value in either year are "geen gegevens" (class -1).
     """
-    text = _TEXT.get(lang, _TEXT["nl"])
+    text = _TEXT[check_lang(lang)]
     codes = list(codes)
     a, b = ds.values(codes, start, measure).to_numpy(), ds.values(codes, end, measure).to_numpy()
     change = b - a
@@ -369,15 +364,16 @@ _LEGEND_NOTES: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def legend_html(scale: Scale, *, title: str, lang: str = "nl", note: str | None = None) -> str:
+def legend_html(scale: Scale, *, title: str, lang: str = "nl", note: str | None = None, decimals: int = 2) -> str:
     """Return the legend of a scale as escaped HTML: swatches best first, then "no data" and a note.
 
     Official total-score classes show their official names next to the range; every other
-    scale shows the ranges. ``title`` and ``note`` are plain text (escaped here).
+    scale shows the ranges, with ``decimals`` decimals. ``title`` and ``note`` are plain text
+    (escaped here). The map page and the change page both draw their legend with it.
     """
-    text = _TEXT.get(lang, _TEXT["nl"])
+    text = _TEXT[check_lang(lang)]
     names = scale.class_names(lang=lang)
-    labels = scale.labels()
+    labels = scale.labels(decimals=decimals)
     if lang == "nl":
         labels = [label.replace(".", ",") for label in labels]
     entries = [f"{names[i]} ({labels[i]})" if names else labels[i] for i in range(len(labels))]
@@ -391,7 +387,7 @@ def legend_html(scale: Scale, *, title: str, lang: str = "nl", note: str | None 
     ]
     rows.append(swatch.format(colour=NO_DATA_COLOUR, line="dashed", label=html.escape(text["no_data"])))
     kind = "change" if scale.measure == "change" else scale.kind
-    note = note if note is not None else _LEGEND_NOTES["en" if lang == "en" else "nl"][kind]
+    note = note if note is not None else _LEGEND_NOTES[check_lang(lang)][kind]
     return (
         f'<div class="legend" style="line-height:1.5"><b>{html.escape(title)}</b>{"".join(rows)}'
         f'<div style="font-size:.85em;color:#444;margin-top:.3em">{html.escape(note)}</div></div>'
@@ -504,7 +500,7 @@ def change_scale_classes(vmin: float, vmax: float) -> Scale:
     Parameters
     ----------
     vmin, vmax : float
-        The fixed bounds of the change scale (see :func:`geo.trends.change_scale`); the outer
+        The fixed bounds of the change scale (see :func:`geo.change.change_scale`); the outer
         classes are open-ended beyond them.
     """
     bound = max(abs(vmin), abs(vmax))
@@ -562,6 +558,18 @@ class _Attribution(folium.MacroElement):
         self.bounds = json.dumps(bounds)
 
 
+class _RawScript(Element):
+    """A piece of finished script: rendered as it is, never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the script text."""
+        return self._text
+
+
 class _EncodedLayer(folium.MacroElement):
     """Leaflet script of a :class:`ChoroplethLayer`: decode the rings, style by class, tooltips as text."""
 
@@ -596,6 +604,17 @@ class _EncodedLayer(folium.MacroElement):
         "})();"
         "{% endmacro %}"
     )
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Add the script to the figure as it is.
+
+        branca's default compiles every element's script output once more as a Jinja
+        template; for a layer of up to a megabyte of data that costs more than the rest of the
+        map together, and the output needs no templating.
+        """
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())  # type: ignore[attr-defined]
 
     def __init__(self, layer: ChoroplethLayer) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

@@ -17,6 +17,7 @@ import pandas as pd
 from geo.classify import OFFICIAL_NAMES, official_class
 from geo.codes import LEVELS
 from geo.dataset import Dataset
+from geo.i18n import check_lang
 from geo.schema import MEASURES
 
 __all__ = ["MIN_POPULATION", "RANKING_COLUMNS", "Ranking", "ranking"]
@@ -150,7 +151,7 @@ def ranking(
     kept = list(values.index[keep])
     prev_year, prev_value = _previous_years(ds, kept, year, measure)
     ref = float(ds.national_reference().value or 0.0)
-    names = OFFICIAL_NAMES["en" if lang == "en" else "nl"]
+    names = OFFICIAL_NAMES[check_lang(lang)]
     table = pd.DataFrame(
         {
             "code": kept,

@@ -10,6 +10,8 @@ __all__ = [
     "DIMENSIONS",
     "MEASURES",
     "MEASURE_LABELS",
+    "NATIONAL_REFERENCE",
+    "OFFICIAL_CLASS_COLUMNS",
     "PUBLISHED_YEARS",
     "SCORE_CODE_COLUMNS",
     "SCORE_NAME_COLUMNS",
@@ -43,3 +45,20 @@ SCORE_NAME_COLUMNS: Final[dict[Level, str]] = {"buurt": "bu_naam", "wijk": "wk_n
 #: Absolute tolerance of the two arithmetic checks. Meting 2024 files carry 6 decimals, so
 #: a sum of five rounded dimensions may differ from the rounded ``afw`` by up to 3e-6.
 TOLERANCE: Final[float] = 1e-5
+
+#: The national reference level of Leefbaarometer 3.0 (``lbm - afw`` on every published row of
+#: meting 2022 and meting 2024). Used to derive ``lbm`` where a source gives only ``afw`` (the
+#: WFS export of meting 2024); a value derived that way is flagged as derived.
+NATIONAL_REFERENCE: Final[float] = 4.102264851143685
+
+#: The official Leefbaarometer class (1-9) of each measure, as the WFS export names it: ``kscore``
+#: is the class of the total score, ``kafw`` of ``afw``, ``kfys`` ... ``kwon`` of each dimension.
+OFFICIAL_CLASS_COLUMNS: Final[dict[str, str]] = {
+    "lbm": "kscore",
+    "afw": "kafw",
+    "fys": "kfys",
+    "onv": "konv",
+    "soc": "ksoc",
+    "vrz": "kvrz",
+    "won": "kwon",
+}

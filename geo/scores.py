@@ -143,7 +143,11 @@ def read_scores(path: str | Path) -> ScoreFile:
     if header_problems:
         raise ValidationError(str(path), header_problems)
     if raw.empty:
-        raise ValidationError(str(path), ["the file has a header but no rows"])
+        msg = (
+            "the file has a header but no rows (an incomplete download or export?); download it again "
+            "from leefbaarometer.nl/page/open-data, or export it again with its rows"
+        )
+        raise ValidationError(str(path), [msg])
 
     numeric = raw[["jaar", *MEASURES]].apply(pd.to_numeric, errors="coerce")
     problems = score_problems(raw, numeric, level=level, code_col=code_col)

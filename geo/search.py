@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 import pandas as pd
 
+from geo._cache import memo
 from geo.dataset import Dataset
+from geo.i18n import check_lang
 
 __all__ = ["SearchHit", "search_areas"]
 
@@ -50,20 +51,22 @@ def _fold(text: str) -> str:
     return plain.replace("-", " ").replace("'", "").replace("\u2019", "")
 
 
-@lru_cache(maxsize=4)
 def _index(ds: Dataset) -> pd.DataFrame:
-    a = ds.areas
-    gemeente = a["gemeente_name"].where(a["gemeente_name"].notna(), a["name"]).astype(str)
-    return pd.DataFrame(
-        {
-            "code": a.index.astype(str),
-            "name": a["name"].astype(str).to_numpy(),
-            "level": a["level"].astype(str).to_numpy(),
-            "gemeente": gemeente.to_numpy(),
-            "key": [_fold(f"{n} {c}") for n, c in zip(a["name"].astype(str), a.index.astype(str), strict=True)],
-            "gemeente_key": [_fold(g) for g in gemeente],
-        }
-    )
+    def compute() -> pd.DataFrame:
+        a = ds.areas
+        gemeente = a["gemeente_name"].where(a["gemeente_name"].notna(), a["name"]).astype(str)
+        return pd.DataFrame(
+            {
+                "code": a.index.astype(str),
+                "name": a["name"].astype(str).to_numpy(),
+                "level": a["level"].astype(str).to_numpy(),
+                "gemeente": gemeente.to_numpy(),
+                "key": [_fold(f"{n} {c}") for n, c in zip(a["name"].astype(str), a.index.astype(str), strict=True)],
+                "gemeente_key": [_fold(g) for g in gemeente],
+            }
+        )
+
+    return memo(ds, ("search_index",), compute)
 
 
 def search_areas(ds: Dataset, query: str, *, limit: int = 50, lang: str = "nl") -> list[SearchHit]:
@@ -104,7 +107,7 @@ def search_areas(ds: Dataset, query: str, *, limit: int = 50, lang: str = "nl") 
     found["starts"] = ~found["key"].str.startswith(words[0])
     found["order"] = found["level"].map(_LEVEL_ORDER)
     found = found.sort_values(["starts", "order", "name", "code"]).head(limit)
-    level_words = _LEVEL_WORDS["en" if lang == "en" else "nl"]
+    level_words = _LEVEL_WORDS[check_lang(lang)]
     hits = []
     for row in found.itertuples():
         level_word = level_words[str(row.level)]

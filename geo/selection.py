@@ -37,8 +37,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, cast
 
+from geo import fmt
 from geo.codes import LEVELS, Level, is_valid_code
 from geo.dataset import Dataset
+from geo.i18n import check_lang
 from geo.schema import MEASURES
 
 __all__ = [
@@ -74,14 +76,7 @@ _LEVEL_WORDS: Final[dict[str, tuple[str, str]]] = {
 
 
 def _fmt(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("nl", "en"):
-        msg = f"`lang` was {lang!r} but is expected to be 'nl' or 'en'"
-        raise ValueError(msg)
+    return fmt.plain(value, lang)
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ class Criterion:
 
     def text(self, lang: Lang = "nl") -> str:
         """Return the text in ``lang`` (``"nl"`` or ``"en"``)."""
-        _check_lang(lang)
+        check_lang(lang)
         return self.nl if lang == "nl" else self.en
 
 
@@ -211,7 +206,7 @@ class Selection:
 
     def describe(self, lang: Lang = "nl") -> str:
         """Return the criteria as one sentence-like text, ``"; "``-separated."""
-        _check_lang(lang)
+        check_lang(lang)
         return "; ".join(c.text(lang) for c in self.criteria)
 
     def _extend(self, codes: Iterable[str], criterion: Criterion) -> Selection:

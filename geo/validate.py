@@ -66,8 +66,7 @@ def missing_column_problems(found: Sequence[str], required: Sequence[str]) -> li
         close = difflib.get_close_matches(col, unused, n=1, cutoff=0.6)
         if close:
             problems.append(
-                f"column {col!r} is missing; found {close[0]!r}, which looks misspelt: "
-                f"rename it to {col!r}"
+                f"column {col!r} is missing; found {close[0]!r}, which looks misspelt: rename it to {col!r}"
             )
         else:
             problems.append(
@@ -82,9 +81,7 @@ def _row_numbers(mask: pd.Series) -> list[int]:
     return [int(i) + 2 for i in mask.index[mask.to_numpy()]]
 
 
-def score_problems(
-    raw: pd.DataFrame, numeric: pd.DataFrame, *, level: Level, code_col: str
-) -> list[str]:
+def score_problems(raw: pd.DataFrame, numeric: pd.DataFrame, *, level: Level, code_col: str) -> list[str]:
     """Run every check on a score table and return all problems found.
 
     Parameters
@@ -135,7 +132,8 @@ def score_problems(
         examples = ", ".join(str(v) for v in sorted(year[bad_year].unique())[:3])
         problems.append(
             f"column 'jaar': {bad_year.sum()} values ({examples}) are not measurement years "
-            f"{', '.join(map(str, PUBLISHED_YEARS))} in {describe_rows(_row_numbers(bad_year))}"
+            f"{', '.join(map(str, PUBLISHED_YEARS))} in {describe_rows(_row_numbers(bad_year))}; "
+            "the Leefbaarometer measured only in those years: correct the year or remove those rows"
         )
 
     # compare years as numbers where they are numbers ("2022" and "2022.0" are one year)

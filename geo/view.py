@@ -10,25 +10,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
 
+from geo._cache import memo
 from geo.codes import gemeente_of, is_valid_code, level_of
 from geo.dataset import Dataset
+from geo.i18n import check_lang
 from geo.schema import MEASURES
+from geo.selection import MAX_TOKEN_LENGTH, Selection, decode_selection
 
 __all__ = [
     "BASEMAPS",
+    "CHOICE_PARAMS",
     "DEFAULT_GEMEENTE",
+    "LANGS",
+    "MAX_COMPARE",
+    "MAX_MOVERS",
     "NATIONAL",
     "SCALES",
+    "Link",
+    "Notice",
+    "PageChoices",
     "View",
+    "change_options",
+    "choices_params",
     "default_view",
     "drill_down",
     "map_years",
     "national_view",
+    "parse_choices",
+    "parse_link",
     "parse_view",
-    "summary",
+    "read_param",
     "view_params",
 ]
 
@@ -109,19 +123,48 @@ def _default_wijk(ds: Dataset, gemeente: str, year: int | None = None) -> str:
     return (scored or wijken)[0]
 
 
+def _years_index(ds: Dataset) -> dict[tuple[str, str, str], list[int]]:
+    """Per (gemeente or NL, level, measure), the years with at least one value."""
+    areas = ds.areas[["level", "gemeente_code"]]
+    long = ds.scores[["code", "year", *MEASURES]].merge(areas, left_on="code", right_index=True)
+    index: dict[tuple[str, str, str], list[int]] = {}
+    for measure in MEASURES:
+        rows = long.loc[long[measure].notna(), ["gemeente_code", "level", "year"]].drop_duplicates()
+        for (gm, level), years in rows.groupby(["gemeente_code", "level"])["year"]:
+            index[(str(gm), str(level), measure)] = sorted(int(y) for y in years)
+        for level, years in rows.groupby("level")["year"]:
+            index[(NATIONAL, str(level), measure)] = sorted({int(y) for y in years})
+    return index
+
+
 def map_years(ds: Dataset, gemeente: str, level: str, measure: str = "lbm") -> list[int]:
     """Return the years in which the map of (gemeente, level) has at least one value of ``measure``.
 
     ``gemeente`` may be :data:`NATIONAL` for the whole country.
     """
-    codes = ds.codes(level) if gemeente == NATIONAL else ds.codes(level, gemeente=gemeente)  # type: ignore[arg-type]
-    wide = ds.scores.loc[ds.scores["code"].isin(set(codes)), ["year", measure]].dropna()
-    return sorted(int(y) for y in wide["year"].unique())
+    index = memo(ds, ("map_years",), lambda: _years_index(ds))
+    return list(index.get((gemeente, level, measure), []))
 
 
 def _latest_year(ds: Dataset, gemeente: str, level: str, measure: str) -> int:
     years = map_years(ds, gemeente, level, measure) or ds.years(measure)
     return max(years)
+
+
+def _default_area(ds: Dataset, gemeente: str, level: str, year: int) -> tuple[str, str]:
+    """Return the (wijk, area) a map opens on.
+
+    A wijk with a score that year; on a buurt map without wijk scores that year, a buurt with a
+    score (and its wijk).
+    """
+    wijk = _default_wijk(ds, gemeente, year)
+    if level != "buurt" or ds.value(wijk, year, "lbm") is not None:
+        return wijk, wijk
+    scored = ds.values(ds.codes("buurt", gemeente=gemeente), year, "lbm").dropna()
+    if scored.empty:
+        return wijk, wijk
+    buurt = str(scored.index[0])
+    return str(ds.parent(buurt)), buurt
 
 
 def default_view(ds: Dataset, gemeente: str | None = None) -> View:
@@ -150,8 +193,8 @@ def drill_down(ds: Dataset, view: View, gemeente: str) -> View:
     levels += [lv for lv in _LEVELS if lv not in levels]
     found = [(lv, view.year) for lv in levels if view.year in map_years(ds, gm, lv, view.measure)]
     level, year = found[0] if found else ("wijk", _latest_year(ds, gm, "wijk", view.measure))
-    wijk = _default_wijk(ds, gm, year)
-    return replace(view, gemeente=gm, wijk=wijk, area=wijk, level=level, year=year)
+    wijk, area = _default_area(ds, gm, level, year)
+    return replace(view, gemeente=gm, wijk=wijk, area=area, level=level, year=year)
 
 
 def national_view(ds: Dataset, view: View) -> View:
@@ -169,7 +212,62 @@ def _has_buurten(ds: Dataset, gemeente: str) -> bool:
     return any(ds.children(w) for w in ds.children(gemeente))
 
 
-def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View, list[str]]:
+@dataclass(frozen=True)
+class Notice:
+    """What was ignored from a link, in both languages of the app.
+
+    Attributes
+    ----------
+    nl, en : str
+        The notice in Dutch and in English. Untrusted values are echoed only as plain
+        code-like text (letters, digits, ``_`` and ``-``; anything else becomes ``?``).
+    """
+
+    nl: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        """Return the notice in ``lang`` ("nl" or "en")."""
+        return self.en if check_lang(lang) == "en" else self.nl
+
+
+def read_param(
+    params: Mapping[str, str | list[str]], key: str, notices: list[Notice], *, max_length: int = _MAX_PARAM_LENGTH
+) -> str | None:
+    """Read one untrusted query parameter with ASCII-only rules.
+
+    Repeated parameters (lists) use the last value; surrounding spaces are dropped. A value
+    that is longer than ``max_length`` or holds a non-ASCII character (``"²"``, ``"２"``) is
+    ignored with a notice, so no later step sees anything but short ASCII text.
+
+    Returns
+    -------
+    str or None
+        The value, or None when it is absent or was ignored.
+    """
+    raw = params.get(key)
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    if raw is None:
+        return None
+    value = str(raw).strip()
+    if len(value) > max_length:
+        notices.append(
+            Notice(f"parameter '{key}' is te lang en genegeerd", f"parameter '{key}' is too long and was ignored")
+        )
+        return None
+    if not value.isascii():
+        notices.append(
+            Notice(
+                f"parameter '{key}' bevat andere tekens dan ASCII en is genegeerd",
+                f"parameter '{key}' holds characters other than ASCII and was ignored",
+            )
+        )
+        return None
+    return value
+
+
+def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View, list[Notice]]:
     """Validate query parameters into a view; fall back per parameter with a notice.
 
     Parameters
@@ -180,29 +278,22 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
         Untrusted parameters: ``g`` (gemeente, or ``NL`` for the national overview), ``a``
         (area), ``j`` (year; without it, the most recent year with data for the gemeente and
         level), ``m`` (measure), ``n`` (level), ``b`` (base map), ``k`` (colour scale). Lists
-        (repeated parameters) use the last value.
+        (repeated parameters) use the last value. Values are read with ASCII-only rules
+        (:func:`read_param`).
 
     Returns
     -------
     View
         Always valid.
-    list of str
-        One notice (Dutch) per parameter that was ignored, naming value and fallback.
+    list of Notice
+        One notice (Dutch and English) per parameter that was ignored, naming value and fallback.
 
     """
-    notices: list[str] = []
+    notices: list[Notice] = []
 
     def get(key: str) -> str | None:
-        raw = params.get(key)
-        if isinstance(raw, list):
-            raw = raw[-1] if raw else None
-        if raw is None:
-            return None
-        value = str(raw).strip()
-        if len(value) > _MAX_PARAM_LENGTH:
-            notices.append(f"parameter '{key}' is te lang en genegeerd")
-            return None
-        return value.upper() if key in ("g", "a") else value
+        value = read_param(params, key, notices)
+        return value.upper() if value is not None and key in ("g", "a") else value
 
     g, a = get("g"), get("a")
     gemeente = None
@@ -211,17 +302,37 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
         if is_valid_code(g, "gemeente") and ds.has(g) and ds.children(g):
             gemeente = g
         else:
-            notices.append(f"gemeente '{_shown(g)}' bestaat niet in de dataset; standaardweergave getoond")
+            notices.append(
+                Notice(
+                    f"gemeente '{_shown(g)}' bestaat niet in de dataset; standaardweergave getoond",
+                    f"municipality '{_shown(g)}' is not in the dataset; the default view is shown",
+                )
+            )
     if a is not None and not (is_valid_code(a, "wijk") or is_valid_code(a, "buurt")):
-        notices.append(f"gebied '{_shown(a)}' is geen wijk- of buurtcode; genegeerd")
+        notices.append(
+            Notice(
+                f"gebied '{_shown(a)}' is geen wijk- of buurtcode; genegeerd",
+                f"area '{_shown(a)}' is not a district or neighbourhood code; ignored",
+            )
+        )
         a = None
     elif a is not None and not ds.has(a):
-        notices.append(f"gebied '{_shown(a)}' bestaat niet (meer) in de dataset; genegeerd")
+        notices.append(
+            Notice(
+                f"gebied '{_shown(a)}' bestaat niet (meer) in de dataset; genegeerd",
+                f"area '{_shown(a)}' is not (or no longer) in the dataset; ignored",
+            )
+        )
         a = None
     if a is not None:
         gm_of_a = gemeente_of(a)
         if gemeente is not None and gm_of_a != gemeente:
-            notices.append(f"gebied '{_shown(a)}' ligt niet in gemeente '{gemeente}'; genegeerd")
+            notices.append(
+                Notice(
+                    f"gebied '{_shown(a)}' ligt niet in gemeente '{gemeente}'; genegeerd",
+                    f"area '{_shown(a)}' is not in municipality '{gemeente}'; ignored",
+                )
+            )
             a = None
         else:
             gemeente = gm_of_a
@@ -237,7 +348,13 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
         if m.lower() in MEASURES:
             view = replace(view, measure=m.lower())
         else:
-            notices.append(f"maat '{_shown(m)}' bestaat niet (kies uit {', '.join(MEASURES)}); 'lbm' getoond")
+            choices = ", ".join(MEASURES)
+            notices.append(
+                Notice(
+                    f"maat '{_shown(m)}' bestaat niet (kies uit {choices}); 'lbm' getoond",
+                    f"measure '{_shown(m)}' does not exist (choose from {choices}); 'lbm' shown",
+                )
+            )
     n = get("n")
     if n is not None:
         allowed = _NATIONAL_LEVELS if national else _LEVELS
@@ -245,7 +362,13 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
             view = replace(view, level=n)
         else:
             fallback = "gemeente" if national else "wijk"
-            notices.append(f"niveau '{_shown(n)}' is hier niet beschikbaar; {fallback}en getoond")
+            fallback_en = "municipalities" if national else "districts"
+            notices.append(
+                Notice(
+                    f"niveau '{_shown(n)}' is hier niet beschikbaar; {fallback}en getoond",
+                    f"level '{_shown(n)}' is not available here; {fallback_en} shown",
+                )
+            )
             view = replace(view, level=fallback)
     if view.level == "buurt" and not _has_buurten(ds, view.gemeente):
         view = replace(view, level="wijk")
@@ -256,30 +379,284 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
             view = replace(view, year=int(j))
         else:
             latest = _latest_year(ds, view.gemeente, view.level, view.measure)
+            listed = ", ".join(map(str, years))
             notices.append(
-                f"jaar '{_shown(j)}' heeft geen gegevens voor deze maat (wel: {', '.join(map(str, years))}); "
-                f"{latest} getoond"
+                Notice(
+                    f"jaar '{_shown(j)}' heeft geen gegevens voor deze maat (wel: {listed}); {latest} getoond",
+                    f"year '{_shown(j)}' has no data for this measure (years with data: {listed}); {latest} shown",
+                )
             )
             view = replace(view, year=latest)
     else:
         # no year asked for: the most recent year with data for this gemeente and level
         view = replace(view, year=_latest_year(ds, view.gemeente, view.level, view.measure))
     if not national and a is None:
-        wijk = _default_wijk(ds, view.gemeente, view.year)
-        view = replace(view, wijk=wijk, area=wijk)
+        wijk, area = _default_area(ds, view.gemeente, view.level, view.year)
+        view = replace(view, wijk=wijk, area=area)
     b = get("b")
     if b is not None:
         if b.lower() in BASEMAPS:
             view = replace(view, basemap=b.lower())
         else:
-            notices.append(f"achtergrondkaart '{_shown(b)}' bestaat niet (kies uit {', '.join(BASEMAPS)}); genegeerd")
+            choices = ", ".join(BASEMAPS)
+            notices.append(
+                Notice(
+                    f"achtergrondkaart '{_shown(b)}' bestaat niet (kies uit {choices}); genegeerd",
+                    f"base map '{_shown(b)}' does not exist (choose from {choices}); ignored",
+                )
+            )
     k = get("k")
     if k is not None:
         if k.lower() in SCALES:
             view = replace(view, scale=k.lower())
         else:
-            notices.append(f"kleurschaal '{_shown(k)}' bestaat niet (kies uit {', '.join(SCALES)}); officieel getoond")
+            choices = ", ".join(SCALES)
+            notices.append(
+                Notice(
+                    f"kleurschaal '{_shown(k)}' bestaat niet (kies uit {choices}); officieel getoond",
+                    f"colour scale '{_shown(k)}' does not exist (choose from {choices}); official classes shown",
+                )
+            )
     return view, notices
+
+
+#: Languages of the app (``lang`` in a link).
+LANGS: Final[tuple[str, ...]] = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Everything a shared link asks for, validated.
+
+    Attributes
+    ----------
+    view : View
+        The view (:func:`parse_view`).
+    lang : {"nl", "en"}
+        The language (``lang``; Dutch when absent or unknown).
+    presentation : bool
+        Presentation mode (``p=1``).
+    selection : Selection
+        The researcher's selection (``s``; empty when absent or invalid).
+    notices : tuple of Notice
+        What was ignored, one notice per parameter.
+    choices : PageChoices
+        The pages' own choices (gap period, change years and count, compared areas).
+    """
+
+    view: View
+    lang: str
+    presentation: bool
+    selection: Selection
+    notices: tuple[Notice, ...]
+    choices: PageChoices = field(default_factory=lambda: PageChoices())
+
+
+def parse_link(ds: Dataset, params: Mapping[str, str | list[str]]) -> Link:
+    """Validate every parameter of a link; never raises on any text.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset the codes and years must exist in.
+    params : mapping of str to str or list of str
+        Untrusted query parameters: those of :func:`parse_view`, plus ``lang`` (``nl`` or
+        ``en``), ``p`` (``1`` for presentation mode, ``0`` for not) and ``s`` (a selection
+        token of :func:`geo.selection.encode_selection`) and the pages' own choices of
+        :func:`parse_choices`.
+
+    Returns
+    -------
+    Link
+    """
+    view, notices = parse_view(ds, params)
+    lang = read_param(params, "lang", notices)
+    if lang is not None and lang.lower() not in LANGS:
+        notices.append(Notice(f"taal '{_shown(lang)}' onbekend; Nederlands getoond", "language unknown; Dutch shown"))
+    lang = lang.lower() if lang is not None and lang.lower() in LANGS else "nl"
+    presentation = read_param(params, "p", notices)
+    if presentation not in (None, "0", "1"):
+        notices.append(
+            Notice(
+                f"presentatie 'p={_shown(presentation)}' onbekend (gebruik p=1 of p=0); genegeerd",
+                f"presentation 'p={_shown(presentation)}' unknown (use p=1 or p=0); ignored",
+            )
+        )
+    token = read_param(params, "s", notices, max_length=MAX_TOKEN_LENGTH)
+    selection = Selection()
+    if token:
+        try:
+            selection = decode_selection(ds, token)
+        except ValueError:
+            # the detail may echo text from the link; a fixed notice only
+            notices.append(
+                Notice(
+                    "de selectie in de link is ongeldig of beschadigd en is genegeerd",
+                    "the selection in the link is invalid or damaged and was ignored",
+                )
+            )
+    choices = parse_choices(ds, view, params, notices)
+    return Link(view, lang, presentation == "1", selection, tuple(notices), choices)
+
+
+# -- the pages' own choices ---------------------------------------------------------------------
+#: At most this many areas in the free comparison (``c``).
+MAX_COMPARE: Final[int] = 8
+#: The change page lists at most this many risers and fallers (``vn``).
+MAX_MOVERS: Final[int] = 20
+#: Query parameters of :class:`PageChoices`: gap from/to (Trends), change from/to and count
+#: (Verandering), compared areas (Trends).
+CHOICE_PARAMS: Final[tuple[str, ...]] = ("gv", "gt", "vv", "vt", "vn", "c")
+_COUNT: Final[re.Pattern[str]] = re.compile(r"[0-9]{1,2}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class PageChoices:
+    """What a user chose on the Trends and Verandering pages, beyond the shared view.
+
+    None (or empty) means "not chosen": the page shows its default.
+
+    Attributes
+    ----------
+    gap : tuple of (int, int) or None
+        The gap period on the Trends page, ``start < end``, both years with a score and a city
+        average for the view's area (``gv``, ``gt``).
+    change : tuple of (int, int) or None
+        The two years of the Verandering page, ``start < end``, both with data in the gemeente
+        (``vv``, ``vt``).
+    movers : int or None
+        How many risers and fallers the Verandering page lists, 1 to :data:`MAX_MOVERS` (``vn``).
+    compare : tuple of str
+        The areas of the free comparison on the Trends page, wijk or buurt codes, at most
+        :data:`MAX_COMPARE` (``c``, comma-separated).
+    """
+
+    gap: tuple[int, int] | None = None
+    change: tuple[int, int] | None = None
+    movers: int | None = None
+    compare: tuple[str, ...] = ()
+
+
+def _gap_options(ds: Dataset, view: View) -> list[int]:
+    from geo.city_gap import gap_years
+
+    if view.national:
+        return []
+    return gap_years(ds, view.area, view.measure)
+
+
+def change_options(ds: Dataset, view: View) -> list[int]:
+    """Return the years the Verandering page offers for a view: years with data at the area's level."""
+    from geo.change import years_with_data
+
+    if view.national:
+        return []
+    scope = ds.codes(level_of(view.area), gemeente=view.gemeente)
+    return years_with_data(ds, scope, view.measure)
+
+
+def _period(
+    params: Mapping[str, str | list[str]],
+    keys: tuple[str, str],
+    options: list[int],
+    notices: list[Notice],
+    what: tuple[str, str],
+) -> tuple[int, int] | None:
+    start, end = (read_param(params, key, notices) for key in keys)
+    if start is None and end is None:
+        return None
+    ok = (
+        start is not None
+        and end is not None
+        and _YEAR.fullmatch(start) is not None
+        and _YEAR.fullmatch(end) is not None
+        and int(start) in options
+        and int(end) in options
+        and int(start) < int(end)
+    )
+    if ok:
+        return int(start), int(end)  # type: ignore[arg-type]
+    shown = f"{_shown(start or '')}-{_shown(end or '')}"
+    listed = ", ".join(map(str, options)) or "-"
+    notices.append(
+        Notice(
+            f"{what[0]} '{shown}' kan hier niet (jaren: {listed}; Van ligt voor Tot); standaardperiode getoond",
+            f"{what[1]} '{shown}' is not possible here (years: {listed}; From comes before To); default period shown",
+        )
+    )
+    return None
+
+
+def parse_choices(ds: Dataset, view: View, params: Mapping[str, str | list[str]], notices: list[Notice]) -> PageChoices:
+    """Validate the pages' own link parameters for a (valid) view; fall back per parameter with a notice.
+
+    Parameters
+    ----------
+    ds : Dataset
+    view : View
+        The view of the same link (:func:`parse_view`); the years must have data for its area.
+    params : mapping of str to str or list of str
+        Untrusted parameters (ASCII-only rules of :func:`read_param`): ``gv``/``gt`` (gap period,
+        both four-digit years), ``vv``/``vt`` (change years), ``vn`` (a whole number from 1 to
+        :data:`MAX_MOVERS`), ``c`` (comma-separated wijk or buurt codes).
+    notices : list of Notice
+        Appended to: one notice per ignored parameter or period, in Dutch and English.
+
+    Returns
+    -------
+    PageChoices
+        Only valid choices; the rest is None or empty (the page's default).
+    """
+    gap = _period(params, ("gv", "gt"), _gap_options(ds, view), notices, ("periode", "period"))
+    change = _period(params, ("vv", "vt"), change_options(ds, view), notices, ("veranderperiode", "change period"))
+    movers = None
+    n = read_param(params, "vn", notices)
+    if n is not None:
+        if _COUNT.fullmatch(n) and 1 <= int(n) <= MAX_MOVERS:
+            movers = int(n)
+        else:
+            notices.append(
+                Notice(
+                    f"aantal 'vn={_shown(n)}' moet 1 tot {MAX_MOVERS} zijn; standaard getoond",
+                    f"count 'vn={_shown(n)}' must be 1 to {MAX_MOVERS}; the default is shown",
+                )
+            )
+    compare: list[str] = []
+    c = read_param(params, "c", notices, max_length=MAX_COMPARE * 11 + 8)
+    if c:
+        bad = []
+        for part in c.upper().split(","):
+            code = part.strip()
+            if not code:
+                continue
+            valid = (is_valid_code(code, "wijk") or is_valid_code(code, "buurt")) and ds.has(code)
+            if valid and code not in compare and len(compare) < MAX_COMPARE:
+                compare.append(code)
+            elif not valid:
+                bad.append(_shown(code))
+        if bad:
+            shown = ", ".join(bad[:3]) + (", ..." if len(bad) > 3 else "")
+            notices.append(
+                Notice(
+                    f"vergelijken: geen wijk of buurt in de dataset ({shown}); weggelaten",
+                    f"compare: not a district or neighbourhood in the dataset ({shown}); left out",
+                )
+            )
+    return PageChoices(gap=gap, change=change, movers=movers, compare=tuple(compare))
+
+
+def choices_params(choices: PageChoices) -> dict[str, str]:
+    """Return the query parameters that reproduce ``choices`` (the inverse of :func:`parse_choices`)."""
+    params: dict[str, str] = {}
+    if choices.gap is not None:
+        params["gv"], params["gt"] = map(str, choices.gap)
+    if choices.change is not None:
+        params["vv"], params["vt"] = map(str, choices.change)
+    if choices.movers is not None:
+        params["vn"] = str(choices.movers)
+    if choices.compare:
+        params["c"] = ",".join(choices.compare)
+    return params
 
 
 def view_params(view: View) -> dict[str, str]:
@@ -292,51 +669,4 @@ def view_params(view: View) -> dict[str, str]:
         "n": view.level,
         "b": view.basemap,
         "k": view.scale,
-    }
-
-
-def summary(ds: Dataset, code: str, year: int, measure: str) -> dict[str, float | int | str | None]:
-    """Summarise one area in one year: the figures shown next to the map.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset.
-    code : str
-        The area (wijk or buurt).
-    year : int
-        Measurement year.
-    measure : str
-        The measure.
-
-    Returns
-    -------
-    dict
-        ``value``; ``national`` and ``vs_national`` (value minus the published national
-        reference); ``city``, ``city_method`` and ``vs_city`` (value minus the city reference);
-        ``rank`` and ``rank_of`` among the same-level areas of the gemeente with a value
-        (1 = highest); ``previous_year`` and ``change`` since the previous measurement with a
-        value. Missing figures are None.
-
-    """
-    value = ds.value(code, year, measure)
-    national = ds.national_reference(measure).value
-    city = ds.city_reference(code, year, measure)
-    gm = str(ds.area(code)["gemeente_code"])
-    peers = ds.values(ds.codes(ds.level(code), gemeente=gm), year, measure).dropna()
-    rank = int((peers > value).sum()) + 1 if value is not None and code in peers.index else None
-    earlier = [y for y in ds.years(measure, code=code) if y < year]
-    previous_year = max(earlier) if earlier else None
-    previous = ds.value(code, previous_year, measure) if previous_year is not None else None
-    return {
-        "value": value,
-        "national": national,
-        "vs_national": None if value is None or national is None else value - national,
-        "city": city.value,
-        "city_method": city.method,
-        "vs_city": None if value is None or city.value is None else value - city.value,
-        "rank": rank,
-        "rank_of": len(peers),
-        "previous_year": previous_year,
-        "change": None if value is None or previous is None else value - previous,
     }

@@ -101,53 +101,68 @@ with left:
 with right:
     label = ui.measure_label(v.measure)
     if v.national:
-        values = ds.values(ds.codes(v.level), v.year, v.measure).dropna()
+        level_codes = ds.codes(v.level)  # type: ignore[arg-type]  # View.level is typed as str
+        values = ds.values(level_codes, v.year, v.measure).dropna()
         st.metric(
             ui.t("Landelijk referentieniveau", "National reference"),
             format_number(ds.national_reference(v.measure).value, lang=lang),
         )
         st.metric(
             ui.t(f"{level_word.capitalize()} met een score", f"{level_word.capitalize()} with a score"),
-            f"{len(values)} / {len(ds.codes(v.level))}",
+            f"{len(values)} / {len(level_codes)}",
         )
     else:
         s = ui.summary(v.area, v.year, v.measure)
         st.metric(
             f"{label} {v.year}",
-            format_number(s["value"], lang=lang),
+            format_number(s.value, lang=lang),
             help=ui.t(
                 "Leefbaarometer 3.0-score van het geselecteerde gebied.",
                 "Leefbaarometer 3.0 score of the selected area.",
             ),
         )
+        official_city = s.city_basis == "official gemeente score"
+        weighting = {
+            "population-weighted": ui.t("gewogen naar inwoners (CBS 2024)", "weighted by population (CBS 2024)"),
+            "unweighted": ui.t("ongewogen", "unweighted"),
+        }.get(s.city_method, "")
         st.metric(
-            ui.t("Verschil met stedelijk gemiddelde", "Difference from city average"),
-            format_number(s["vs_city"], lang=lang, signed=True),
+            ui.t("Verschil met de officiële gemeentescore", "Difference from the official municipal score")
+            if official_city
+            else ui.t("Verschil met stedelijk gemiddelde", "Difference from city average"),
+            format_number(s.gap, lang=lang, signed=True),
             help=ui.t(
-                "Stedelijk gemiddelde: gemiddelde van de wijken van de gemeente, "
-                + ("gewogen naar inwoners (CBS 2024)" if s["city_method"] == "population-weighted" else "ongewogen")
-                + ". Geen officiële gemeentescore.",
-                "City average: mean of the gemeente's districts, "
-                + ("weighted by population (CBS 2024)" if s["city_method"] == "population-weighted" else "unweighted")
-                + ". Not an official municipal score.",
+                f"De officiële Leefbaarometer-score van de gemeente in {v.year} (er zijn dat jaar geen "
+                "wijkscores om te middelen).",
+                f"The municipality's official Leefbaarometer score in {v.year} (no district scores to average "
+                "that year).",
+            )
+            if official_city
+            else ui.t(
+                f"Stedelijk gemiddelde: berekend gemiddelde van de wijken van de gemeente, {weighting}. "
+                "Geen officiële gemeentescore.",
+                f"City average: computed mean of the municipality's districts, {weighting}. "
+                "Not an official municipal score.",
             ),
         )
-        prev = s["previous_year"]
+        prev = s.previous_year
         st.metric(
             ui.t(f"Verandering sinds {prev}", f"Change since {prev}") if prev else ui.t("Verandering", "Change"),
-            format_number(s["change"], lang=lang, signed=True),
+            format_number(s.change, lang=lang, signed=True),
         )
         if not presenting:
             st.metric(
                 ui.t("Verschil met landelijk referentieniveau", "Difference from national reference"),
-                format_number(s["vs_national"], lang=lang, signed=True),
+                format_number(s.vs_national, lang=lang, signed=True),
             )
             st.metric(
-                ui.t("Positie in de gemeente", "Rank in municipality"),
-                f"{s['rank']} / {s['rank_of']}" if s["rank"] else "–",
+                ui.rank_title(s.measure),
+                s.rank_text(lang) if s.rank else "–",
                 help=ui.t(
-                    "1 = hoogste waarde onder de gebieden van hetzelfde niveau.",
-                    "1 = highest among areas of the same level.",
+                    "1 = hoogste waarde op deze maat onder de gebieden van hetzelfde niveau in de gemeente "
+                    "die een waarde hebben.",
+                    "1 = highest value on this measure among the areas of the same level in the municipality "
+                    "that have a value.",
                 ),
             )
     ui.legend(v.measure, v.scale)

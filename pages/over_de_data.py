@@ -72,6 +72,4 @@ for level, rec in m["reconciliation"].items():
 if m.get("repairs"):
     with st.expander(ui.t("Herstelde geometrie", "Repaired geometry")):
         for r in m["repairs"]:
-            st.markdown(
-                f"**{ui.escape(r['source'])}**: " + ", ".join(f"{ui.escape(k)}: {v}" for k, v in r["counts"].items())
-            )
+            st.markdown(f"**{ui.md(r['source'])}**: " + ", ".join(f"{ui.md(k)}: {v}" for k, v in r["counts"].items()))

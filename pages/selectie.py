@@ -4,18 +4,21 @@ A thin page: it reads and writes the shared selection (``ui.current_selection``)
 ``geo.selection`` and ``geo.export`` and draws.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 import geo
 import ui
-from geo import trends
-from geo.selection import Filter, filter_codes
+from geo.compare import area_options
+from geo.selection import Filter, Selection, filter_codes
 
 ui.page_guard()
 
 ds = ui.dataset()
-sel = ui.selection()
+sel = ui.view()
 lang = ui.lang()
 selection = ui.current_selection()
 
@@ -30,44 +33,52 @@ st.caption(
 )
 
 
-def _add(new, error_key: str) -> None:
+def _add(new: Callable[[], Selection], error_key: str, clear: str | None = None) -> None:
     try:
         ui.set_selection(new())
     except ValueError as exc:
         st.session_state[error_key] = str(exc)
+    else:
+        if clear:  # the list box empties once its areas are in the selection
+            st.session_state[clear] = []
 
 
 add_list, add_area, add_filter = st.tabs(
     [ui.t("Uit een lijst", "From a list"), ui.t("Hele gebieden", "Whole areas"), ui.t("Met een filter", "By a filter")]
 )
 with add_list:
-    options = trends.area_options(ds)
+    options = area_options(ds)
     chosen = st.multiselect(
-        ui.t("Gebieden", "Areas"), list(options), format_func=options.get, key="sel_pick", max_selections=500
+        ui.t("Gebieden", "Areas"),
+        list(options),
+        format_func=options.__getitem__,
+        key="sel_pick",
+        max_selections=500,
+        placeholder=ui.t("Kies gebieden", "Choose areas"),
     )
     st.button(
         ui.t("Voeg toe", "Add"),
         key="sel_add_list",
         disabled=not chosen,
         on_click=_add,
-        args=(lambda: ui.current_selection().add_codes(ds, st.session_state["sel_pick"]), "_sel_error"),
+        args=(lambda: ui.current_selection().add_codes(ds, st.session_state["sel_pick"]), "_sel_error", "sel_pick"),
     )
 with add_area:
-    gm_name = ds.name(sel.gemeente)
+    gm_name = ui.md(ds.name(sel.gemeente))  # button labels are Markdown
     st.button(
         ui.t(f"Voeg alle wijken van {gm_name} toe", f"Add all districts of {gm_name}"),
         key="sel_add_gemeente",
         on_click=_add,
-        args=(lambda: ui.current_selection().add_gemeente(ds, ui.selection().gemeente), "_sel_error"),
+        args=(lambda: ui.current_selection().add_gemeente(ds, ui.view().gemeente), "_sel_error"),
     )
-    wijk_name = ds.name(sel.wijk)
+    wijk_name = ui.md(ds.name(sel.wijk))
     has_buurten = bool(ds.children(sel.wijk))
     st.button(
         ui.t(f"Voeg wijk {wijk_name} toe", f"Add district {wijk_name}")
         + (ui.t(" met haar buurten", " with its neighbourhoods") if has_buurten else ""),
         key="sel_add_wijk",
         on_click=_add,
-        args=(lambda: ui.current_selection().add_wijk(ds, ui.selection().wijk), "_sel_error"),
+        args=(lambda: ui.current_selection().add_wijk(ds, ui.view().wijk), "_sel_error"),
     )
     st.caption(ui.t("Kies gemeente en wijk in de zijbalk.", "Pick the municipality and district in the sidebar."))
 with add_filter:
@@ -78,6 +89,7 @@ with add_filter:
         format_func={m: ui.measure_label(m) for m in geo.MEASURES}.__getitem__,
         index=1,  # afw: "afw below -0.1" is the classic question
         key="sel_f_measure",
+        placeholder=ui.t("Kies een optie", "Choose an option"),
     )
     ops = {
         "below": ui.t("lager dan", "below"),
@@ -85,20 +97,37 @@ with add_filter:
         "declined": ui.t("gedaald tussen", "declined between"),
         "improved": ui.t("gestegen tussen", "improved between"),
     }
-    op = f2.selectbox(ui.t("Voorwaarde", "Condition"), list(ops), format_func=ops.__getitem__, key="sel_f_op")
+    op = f2.selectbox(
+        ui.t("Voorwaarde", "Condition"),
+        list(ops),
+        format_func=ops.__getitem__,
+        key="sel_f_op",
+        placeholder=ui.t("Kies een optie", "Choose an option"),
+    )
     years = ds.years(measure)
     if op in ("below", "above"):
-        threshold = f3.number_input(ui.t("Drempel", "Threshold"), value=-0.1, step=0.01, format="%.3f", key="sel_f_t")
-        year = st.selectbox(ui.t("Jaar", "Year"), years, index=len(years) - 1, key="sel_f_year")
-        spec_kwargs = {"threshold": float(threshold), "year": int(year)}
-    else:
-        threshold = f3.number_input(
-            ui.t("Minimaal verschil", "At least"), value=0.0, min_value=0.0, step=0.01, format="%.3f", key="sel_f_t2"
+        threshold = ui.number_text(ui.t("Drempel", "Threshold"), -0.1, key="sel_f_t", box=f3)
+        year = st.selectbox(
+            ui.t("Jaar", "Year"),
+            years,
+            index=len(years) - 1,
+            key="sel_f_year",
+            placeholder=ui.t("Kies een optie", "Choose an option"),
         )
+        spec_kwargs: dict[str, Any] = {"threshold": threshold, "year": int(year)}
+    else:
+        threshold = ui.number_text(ui.t("Minimaal verschil", "At least"), 0.0, min_value=0.0, key="sel_f_t2", box=f3)
         y1, y2 = st.columns(2)
-        year_from = y1.selectbox(ui.t("Van", "From"), years[:-1], key="sel_f_from")
-        year_to = y2.selectbox(ui.t("Tot", "To"), [y for y in years if y > year_from], key="sel_f_to")
-        spec_kwargs = {"threshold": float(threshold), "year_from": int(year_from), "year_to": int(year_to)}
+        year_from = y1.selectbox(
+            ui.t("Van", "From"), years[:-1], key="sel_f_from", placeholder=ui.t("Kies een optie", "Choose an option")
+        )
+        year_to = y2.selectbox(
+            ui.t("Tot", "To"),
+            [y for y in years if y > year_from],
+            key="sel_f_to",
+            placeholder=ui.t("Kies een optie", "Choose an option"),
+        )
+        spec_kwargs = {"threshold": threshold, "year_from": int(year_from), "year_to": int(year_to)}
     s1, s2 = st.columns(2)
     levels = ["wijk", "buurt"] if ds.codes("buurt") else ["wijk"]
     level = s1.radio(
@@ -111,26 +140,37 @@ with add_filter:
     scope = s2.radio(
         ui.t("Waar", "Where"),
         ["gemeente", "nl"],
-        format_func={"gemeente": ds.name(sel.gemeente), "nl": ui.t("heel Nederland", "the whole country")}.__getitem__,
+        format_func={
+            "gemeente": ui.md(ds.name(sel.gemeente)),
+            "nl": ui.t("heel Nederland", "the whole country"),
+        }.__getitem__,
         key="sel_f_scope",
         horizontal=True,
     )
-    spec = Filter(
-        measure=measure, op=op, level=level, gemeente=sel.gemeente if scope == "gemeente" else None, **spec_kwargs
-    )
-    try:
-        result = filter_codes(ds, spec)
-    except ValueError as exc:
-        st.error(str(exc))
-    else:
-        st.text(result.criterion.text(lang))
-        st.button(
-            ui.t(f"Voeg {len(result.codes)} gebieden toe", f"Add {len(result.codes)} areas"),
-            key="sel_add_filter",
-            disabled=not result.codes,
-            on_click=_add,
-            args=(lambda: ui.current_selection().add_codes(ds, result.codes, criterion=result.criterion), "_sel_error"),
+    if threshold is not None:  # else number_text showed what is wrong
+        spec = Filter(
+            measure=measure,
+            op=op,  # type: ignore[arg-type]  # one of the ops offered above
+            level=level,  # type: ignore[arg-type]  # one of the levels offered above
+            gemeente=sel.gemeente if scope == "gemeente" else None,
+            **spec_kwargs,
         )
+        try:
+            result = filter_codes(ds, spec)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.text(result.criterion.text(lang))
+            st.button(
+                ui.t(f"Voeg {len(result.codes)} gebieden toe", f"Add {len(result.codes)} areas"),
+                key="sel_add_filter",
+                disabled=not result.codes,
+                on_click=_add,
+                args=(
+                    lambda: ui.current_selection().add_codes(ds, result.codes, criterion=result.criterion),
+                    "_sel_error",
+                ),
+            )
 
 error = st.session_state.pop("_sel_error", None)
 if error:
@@ -148,7 +188,7 @@ else:
                 "code": list(selection.codes),
                 ui.t("naam", "name"): [ds.name(c) for c in selection.codes],
                 ui.t("niveau", "level"): [ds.level(c) for c in selection.codes],
-                "gemeente": [ds.name("GM" + c[2:6]) if ds.has("GM" + c[2:6]) else "" for c in selection.codes],
+                "gemeente": [ds.name(gm) if ds.has(gm := geo.gemeente_of(c)) else "" for c in selection.codes],
             }
         ),
         hide_index=True,
@@ -192,39 +232,39 @@ else:
     token = ui.encode_selection(selection)
     dutch = dialect == "dutch"
     files = ui.export_files(token, layout, dutch, dutch, rounding, lang)
-    stem = "leefbaarheid-selectie"
+    names = files.names
     d1, d2, d3, d4, d5 = st.columns(5)
-    d1.download_button("CSV", files["csv"], f"{stem}.csv", "text/csv", key="dl_csv")
+    d1.download_button("CSV", files.csv, names["csv"], files.media_type("csv"), key="dl_csv")
     d2.download_button(
         ui.t("Metadata (JSON)", "Metadata (JSON)"),
-        files["meta_json"],
-        f"{stem}.metadata.json",
-        "application/json",
+        files.metadata_json,
+        names["metadata_json"],
+        files.media_type("metadata_json"),
         key="dl_meta",
     )
     d3.download_button(
         ui.t("Metadata (tekst)", "Metadata (text)"),
-        files["meta_text"],
-        f"{stem}.metadata.txt",
-        "text/plain",
+        files.metadata_text.encode("utf-8"),
+        names["metadata_text"],
+        files.media_type("metadata_text"),
         key="dl_meta_txt",
     )
-    d4.download_button("GeoJSON (WGS84)", files["geojson"], f"{stem}.geojson", "application/geo+json", key="dl_geojson")
-    d5.download_button(
-        "GeoPackage (RD New)", files["gpkg"], f"{stem}.gpkg", "application/geopackage+sqlite3", key="dl_gpkg"
+    d4.download_button(
+        "GeoJSON (WGS84)", files.geojson, names["geojson"], files.media_type("geojson"), key="dl_geojson"
     )
+    d5.download_button("GeoPackage (RD New)", files.gpkg, names["gpkg"], files.media_type("gpkg"), key="dl_gpkg")
     st.caption(
         ui.t(
-            f"{files['rows']} rijen. Tekst die met =, +, - of @ begint, krijgt een ' ervoor (veilig in Excel); "
+            f"{files.rows} rijen. Tekst die met =, +, - of @ begint, krijgt een ' ervoor (veilig in Excel); "
             "getallen blijven getallen. De metadata noemen bronnen, licenties, versie en de selectiecriteria.",
-            f"{files['rows']} rows. Text starting with =, +, - or @ gets a leading ' (safe in spreadsheets); "
+            f"{files.rows} rows. Text starting with =, +, - or @ gets a leading ' (safe in spreadsheets); "
             "numbers stay numbers. The metadata name sources, licences, version and the selection criteria.",
         )
     )
 
 # -- meeting brief ---------------------------------------------------------------------------------
 st.subheader(ui.t("Vergaderbrief", "Meeting brief"))
-area_name = ds.name(sel.area)
+area_name = ui.md(ds.name(sel.area))  # shown in Markdown only
 if ds.value(sel.area, sel.year) is None:
     st.info(
         ui.t(

@@ -1,50 +1,193 @@
-"""Time from opening the page to the first drawn polygon, in headless Debian chromium.
+"""The map in headless Debian chromium, side by side with the naive page, in one run.
 
-Run: python scripts/bench_browser.py   (needs `apt-get install chromium`)
+Figures (all on warm servers unless said otherwise; medians over ``--rounds`` page loads in
+fresh browser contexts, the two pages alternating so that machine noise hits both alike):
+
+1. time from opening the link to the first drawn polygon: Amsterdam buurten, and all wijken of
+   the country, for the app and for the naive page (``scripts/naive_map.py``: source GeoJSON
+   read on every run, full-geometry folium, st_folium defaults, Leaflet served locally);
+2. map click to the updated heading and selection outline, with the zoom level before and after;
+3. a cold server: how many times the first session receives the map script.
+
+Run: python scripts/bench_browser.py [--rounds 5]   (needs `apt-get install chromium`)
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Browser, Page, sync_playwright
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, running_app  # noqa: E402
-
-# The map is the default page, so a shared link is the root URL with the view's parameters.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CASES = [
-    ("Amsterdam buurten (518)", "/?g=GM0363&n=buurt&b=none&j=2024"),
-    ("Amsterdam wijken (111)", "/?g=GM0363&n=wijk&b=none&j=2024"),
-    ("Amsterdam buurten, via /kaart", "/kaart?g=GM0363&n=buurt&b=none&j=2024"),
+    ("Amsterdam buurten (518)", "/?g=GM0363&n=buurt&b=none&j=2024", "/?what=amsterdam-buurten"),
+    ("all wijken of the country (3,475)", "/?g=NL&n=wijk&b=none&j=2022", "/?what=wijken"),
 ]
 
 
-def main(rounds: int = 5) -> None:
+@contextmanager
+def server(script: str) -> Iterator[str]:
+    """Run ``streamlit run script`` on a free port on 127.0.0.1 until the block ends.
+
+    A script outside the project root runs from a temporary folder that links the project's
+    ``static/`` (Leaflet) and ``.streamlit/`` config, so that it serves Leaflet as the app does.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        cwd = ROOT
+        if Path(script).parent != Path("."):
+            cwd = Path(tmp)
+            (cwd / "static").symlink_to(ROOT / "static")
+            (cwd / ".streamlit").symlink_to(ROOT / ".streamlit")
+            shutil.copy(ROOT / script, cwd / Path(script).name)
+            script = Path(script).name
+        with _server(script, cwd) as base:
+            yield base
+
+
+@contextmanager
+def _server(script: str, cwd: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "LEEFBAARHEID_ROOT": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"{script} did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def first_polygon(browser: Browser, url: str) -> float:
+    """Seconds from navigation to the first drawn polygon, in a fresh context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+    seconds = time.perf_counter() - t0
+    context.close()
+    return seconds
+
+
+def wait_idle(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def click_to_outline(browser: Browser, base: str) -> tuple[float, float, float]:
+    """Zoom in twice, click an area: seconds to the new heading and outline, zoom before and after."""
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{base}/?g=GM0363&b=none&j=2022")
+    wait_idle(page)
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(400)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(800)
+    handle = page.locator(MAP_IFRAME).element_handle()
+    inner = handle.content_frame() if handle else None
+    assert inner is not None
+    zoom_before = float(inner.evaluate("() => window.map.getZoom()"))
+    heading = page.locator("h3").first.inner_text()
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    t0 = time.perf_counter()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_function(
+        "(old) => { const h = document.querySelector('h3'); return h && h.innerText !== old; }",
+        arg=heading,
+        timeout=30_000,
+    )
+    inner.wait_for_function("() => (window.feature_group || []).length > 0", timeout=30_000)
+    seconds = time.perf_counter() - t0
+    zoom_after = float(inner.evaluate("() => window.map.getZoom()"))
+    page.context.close()
+    return seconds, zoom_before, zoom_after
+
+
+def maps_sent_on_cold_start(browser: Browser) -> int:
+    """Open the map on a fresh server; count websocket messages that carry the map script."""
+    with server("app.py") as base:
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        carried: list[int] = []
+
+        def on_ws(ws: object) -> None:
+            ws.on("framereceived", lambda payload: carried.append(int(b"function dec(s)" in _bytes(payload))))  # type: ignore[attr-defined]
+
+        page.on("websocket", on_ws)
+        page.goto(f"{base}/?g=GM0363&n=buurt&b=none&j=2024")
+        page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+        wait_idle(page)
+        page.wait_for_timeout(2000)
+        page.context.close()
+        return sum(carried)
+
+
+def _bytes(payload: object) -> bytes:
+    return payload if isinstance(payload, bytes) else str(payload).encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
     if CHROMIUM is None:
         sys.exit("chromium not found: apt-get install chromium")
-    with running_app() as base, sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for label, path in CASES:
-            times = []
-            for _ in range(rounds):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                page = context.new_page()
-                t0 = time.perf_counter()
-                page.goto(base + path)
-                page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-                times.append(time.perf_counter() - t0)
-                context.close()
-            print(
-                f"first drawn polygon, {label}: first (cold server for the first case) {times[0]:.2f} s, "
-                f"median {statistics.median(times):.2f} s, max {max(times):.2f} s over {rounds} page loads "
-                "(budget 2.5 s)"
-            )
+        print(f"cold server: the first session received the map script {maps_sent_on_cold_start(browser)} time(s)")
+        with server("app.py") as app, server("scripts/naive_map.py") as naive:
+            for _label, ours, theirs in CASES:  # warm both servers and their caches
+                first_polygon(browser, app + ours)
+                first_polygon(browser, naive + theirs)
+            print("first drawn polygon, warm servers (median of", rounds, "page loads each):")
+            for label, ours, theirs in CASES:
+                a, b = [], []
+                for _ in range(rounds):
+                    a.append(first_polygon(browser, app + ours))
+                    b.append(first_polygon(browser, naive + theirs))
+                ma, mb = statistics.median(a), statistics.median(b)
+                print(f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x")
+            seconds, z0, z1 = click_to_outline(browser, app)
+            print(f"map click to new heading and outline: {seconds:.2f} s; zoom before {z0:g}, after {z1:g}")
         browser.close()
 
 

@@ -1,7 +1,8 @@
 """Map payload bytes and server time per rerun (AppTest) on the embedded data.
 
-Server time is the time app.py spends on a run (it stores it in session state), for the map
-page (changing year or measure) and for the trends page (switching the selected wijk).
+Server time is the time Streamlit spends running app.py and its page, measured from outside
+the app (:func:`streamlit_compat.run_timer`), for the map page (changing year or measure) and for
+the trends page (switching the selected wijk).
 
 Run: python scripts/bench_map.py
 """
@@ -16,13 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit_folium import _get_header, _get_html, _get_map_string  # noqa: E402
 
 import geo  # noqa: E402
 from geo.mapping import build_map  # noqa: E402
 from geo.view import parse_view  # noqa: E402
+from streamlit_compat import apptest_navigation, run_timer, shared_script_cache  # noqa: E402
 
 
 def payload(ds: geo.Dataset, params: dict[str, str]) -> tuple[int, float]:
@@ -48,14 +49,7 @@ def main() -> None:
         print(f"  {label:28s} {size:>9,} bytes{note}; built in {secs * 1000:.0f} ms")
 
     # AppTest reruns: the same path as `streamlit run` minus the browser.
-    init = PagesManager.__init__
-
-    def no_v1(self, *a, **k):  # see tests/conftest.py
-        init(self, *a, **k)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = no_v1
-    _share_script_cache()
+    shared_script_cache()
     for gm, n in (("GM0363", "wijk"), ("GM0363", "buurt")):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params["g"] = gm
@@ -64,33 +58,22 @@ def main() -> None:
         times, walls = [], []
         for year in (2022, 2020, 2018, 2014, 2012, 2024, 2016, 2008, 2002, 2022):
             t0 = time.perf_counter()
-            at.select_slider(key="year").set_value(year).run()
+            with run_timer() as runs:
+                at.select_slider(key="year").set_value(year).run()
             walls.append(time.perf_counter() - t0)
-            times.append(at.session_state["_run_seconds"])
+            times.append(sum(runs()))
         for measure in ("afw", "lbm", "afw", "lbm", "afw"):
             t0 = time.perf_counter()
-            at.selectbox(key="measure").select(measure).run()
+            with run_timer() as runs:
+                at.selectbox(key="measure").select(measure).run()
             walls.append(time.perf_counter() - t0)
-            times.append(at.session_state["_run_seconds"])
+            times.append(sum(runs()))
         assert not at.exception, at.exception
         print(
             f"server time per rerun, {gm} {n} (year/measure changes, n={len(times)}): "
             f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (budget: median 150 ms); "
             f"AppTest wall time incl. its polling: median {statistics.median(walls) * 1000:.0f} ms"
         )
-
-
-def _share_script_cache() -> None:
-    """Let AppTest reuse compiled page code across runs, as ``streamlit run`` does.
-
-    AppTest builds a new ScriptCache for every run, so each rerun recompiles app.py and the
-    page (10-40 ms for a large page); a real server compiles them once.
-    """
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-
-    shared = ScriptCache()
-    app_test.ScriptCache = lambda: shared  # type: ignore[assignment]
 
 
 def trends_page() -> None:
@@ -101,8 +84,9 @@ def trends_page() -> None:
     wijken = at.selectbox(key="wijk").options
     times = []
     for code in [w for w in wijken][:12] * 2:
-        at.selectbox(key="wijk").select(code).run()
-        times.append(at.session_state["_run_seconds"])
+        with run_timer() as runs:
+            at.selectbox(key="wijk").select(code).run()
+        times.append(sum(runs()))
     assert not at.exception, at.exception
     print(
         f"server time per rerun, trends page, switching wijk in Rotterdam (n={len(times)}): "
@@ -111,5 +95,6 @@ def trends_page() -> None:
 
 
 if __name__ == "__main__":
-    main()
-    trends_page()
+    with apptest_navigation():
+        main()
+        trends_page()

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import geo  # noqa: E402
-from geo import trends  # noqa: E402
+from geo import change, city_gap, compare, trend  # noqa: E402
 from geo.neighbours import TOLERANCE_BY_LEVEL, build_graph, graph_for  # noqa: E402
 
 BUDGET_SECONDS = 2.0
@@ -59,26 +59,26 @@ def main() -> None:
     cases: list[tuple[str, Callable[[], object]]] = []
     for code in ("WK0363AA", "WK024601", "BU0363AA01"):
         cases += [
-            (f"trend_table({code})", lambda c=code: trends.trend_table(ds, c)),
-            (f"contributions({code})", lambda c=code: trends.contributions(ds, c)),
+            (f"trend_table({code})", lambda c=code: trend.trend_table(ds, c)),
+            (f"contributions({code})", lambda c=code: trend.contributions(ds, c)),
             (
                 f"gap_change+sentence({code})",
-                lambda c=code: trends.gap_sentence(ds, trends.gap_change(ds, c, 2012, 2022)),
+                lambda c=code: city_gap.gap_sentence(ds, city_gap.gap_change(ds, c, 2012, 2022)),
             ),
-            (f"comparison_table({code}, 2022)", lambda c=code: trends.comparison_table(ds, c, 2022, since=2012)),
+            (f"comparison_table({code}, 2022)", lambda c=code: compare.comparison_table(ds, c, 2022, since=2012)),
         ]
     rotterdam = ds.codes("wijk", gemeente="GM0599")
     wijken = ds.codes("wijk")
     cases += [
-        ("compare_table(3 areas)", lambda: trends.compare_table(ds, ["WK0363AA", "WK059901", "WK024601"], 2022)),
+        ("compare_table(3 areas)", lambda: compare.compare_table(ds, ["WK0363AA", "WK059901", "WK024601"], 2022)),
         (
             "change_table+movers(Rotterdam)",
-            lambda: trends.biggest_movers(trends.change_table(ds, rotterdam, 2012, 2022)),
+            lambda: change.biggest_movers(change.change_table(ds, rotterdam, 2012, 2022)),
         ),
-        ("change_table+movers(all wijken)", lambda: trends.biggest_movers(trends.change_table(ds, wijken, 2012, 2022))),
+        ("change_table+movers(all wijken)", lambda: change.biggest_movers(change.change_table(ds, wijken, 2012, 2022))),
     ]
     t0 = time.perf_counter()
-    trends.change_scale(ds, "lbm")
+    change.change_scale(ds, "lbm")
     print(f"  change_scale(lbm), first call (then cached): {(time.perf_counter() - t0) * 1000:.0f} ms")
     for label, fn in cases:
         fn()  # warm-up: lazy tables of the dataset, memoised national means

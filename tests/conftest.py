@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 import geo
+from streamlit_compat import apptest_navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -17,6 +19,11 @@ WIJKEN_2024 = SOURCES / "cbs" / "wijken_2024.geojson"
 GEMEENTEN_2024 = SOURCES / "cbs" / "gemeenten_2024.geojson"
 AMSTERDAM_BUURTEN = SOURCES / "amsterdam" / "buurten.geojson"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# The app picks the dataset with geo.locate: a dataset built by `python -m geo fetch` in the user
+# data folder would win over the embedded one. Tests use the embedded data: point the user data
+# folder (XDG_DATA_HOME, Linux) at a folder that holds no dataset.
+os.environ["XDG_DATA_HOME"] = str(ARTIFACTS / "no-user-data")
 
 
 @pytest.fixture(scope="session")
@@ -43,22 +50,6 @@ def amsterdam_buurten() -> geo.AreaFile:
 
 @pytest.fixture(autouse=True, scope="session")
 def _navigation_not_mpa_v1():
-    """Keep AppTest reruns on the st.navigation path.
-
-    AppTest builds a new PagesManager per run, which sets the class flag
-    ``uses_pages_directory`` to True because the project has a ``pages/`` folder (the layout
-    the product design fixes). Reruns then take Streamlit's legacy multipage path and execute
-    the page file without ``app.py`` around it. ``streamlit run`` is not affected: there
-    ``st.navigation`` clears the flag for the whole process on the first run.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
-    yield
-    PagesManager.__init__ = original
+    """Keep AppTest reruns on the st.navigation path (see :func:`streamlit_compat.apptest_navigation`)."""
+    with apptest_navigation():
+        yield

@@ -45,3 +45,57 @@ def test_a_higher_value_never_gets_a_lower_class(a, b):
 def test_one_class_per_value(v):
     s = scale_for("fys", national_reference=REF)
     assert 0 <= s.classify([v])[0] <= 8
+
+
+# -- the official classes, read off the published 2024 class values --------------------------
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from geo.classify import OFFICIAL_NAMES, official_class  # noqa: E402
+
+WFS = Path(__file__).resolve().parent.parent / "data" / "sources" / "leefbaarometer" / "wfs-meting-2024"
+CLASS_FIELDS = {"lbm": "kscore", "afw": "kafw", "fys": "kfys", "onv": "konv", "soc": "ksoc", "vrz": "kvrz", "won": "kwon"}
+
+
+def _published_classes():
+    """Every (code, measure, value, published class) of the WFS export, read with json only."""
+    files = [*sorted((WFS / "buurten").glob("*.geojson")), WFS / "gemeenten.geojson"]
+    rows = []
+    for f in files:
+        for feature in json.loads(f.read_text(encoding="utf-8"))["features"]:
+            raw = feature["properties"]["raw"]
+            for measure, field in CLASS_FIELDS.items():
+                value = float(raw["afw" if measure in ("lbm", "afw") else measure])
+                if measure == "lbm":
+                    value += REF
+                rows.append((feature["properties"]["code"], measure, value, int(raw[field])))
+    return rows
+
+
+def test_every_published_class_value_is_reproduced():
+    rows = _published_classes()
+    assert len({r[0] for r in rows}) == 12_147 + 342
+    wrong = [r for r in rows if official_class(r[1], r[2], national_reference=REF) != r[3]]
+    assert not wrong, wrong[:5]
+    # every class of the total score occurs, so each cut-off is pinned from both sides
+    assert {r[3] for r in rows if r[1] == "lbm"} == set(range(1, 10))
+
+
+def test_official_lbm_scale_has_the_official_names_worst_to_best():
+    s = scale_for("lbm", national_reference=REF, kind="official")
+    assert s.class_names(lang="nl") == list(OFFICIAL_NAMES["nl"])
+    assert OFFICIAL_NAMES["nl"][3] == "zwak" and OFFICIAL_NAMES["nl"][2] == "onvoldoende"
+    assert describe(s, REF + 0.5) == "uitstekend"
+    assert describe(s, REF - 0.5, lang="en") == "very insufficient"
+    # afw and the dimensions have a class scale but no official names
+    assert scale_for("afw", national_reference=REF, kind="official").class_names() is None
+
+
+def test_official_class_of_a_missing_value_is_none():
+    assert official_class("lbm", None, national_reference=REF) is None
+    assert official_class("afw", float("nan"), national_reference=REF) is None
+
+
+def test_unknown_scale_kind_is_refused():
+    with pytest.raises(ValueError, match="`kind` was 'offical'"):
+        scale_for("lbm", national_reference=REF, kind="offical")

@@ -91,7 +91,7 @@ def test_the_patterns_work_in_pandas_str_match_too():
 
 def test_every_real_code_has_the_level_and_parent_the_dataset_gives_it(dataset):
     areas = dataset.areas
-    assert len(areas) == 343 + 3475 + 518
+    assert len(areas) == 343 + 3475 + 12_224
     for code, level, parent in zip(areas["code"], areas["level"], areas["parent_code"], strict=True):
         assert geo.level_of(code) == level
         assert geo.parent_of(code) == (None if pd.isna(parent) else parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -20,13 +21,16 @@ ALLOWED = "lbm, afw, fys, onv, soc, vrz, won"
 
 def _codes(level: str) -> list[str]:
     # hypothesis strategies are built at import time: read the codes without the session fixture
-    areas = pd.read_parquet(ROOT / "data" / "areas.parquet", columns=["code", "level"])
+    listed = json.loads((ROOT / "data" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    areas = pd.read_parquet(ROOT / "data" / listed["areas"]["file"], columns=["code", "level"])
     return sorted(areas.loc[areas["level"] == level, "code"])
 
 
 # -- areas --------------------------------------------------------------------------------------
 def test_three_levels_in_rd_new(dataset):
-    assert dataset.areas["level"].value_counts().to_dict() == {"wijk": 3475, "buurt": 518, "gemeente": 343}
+    # buurten: Amsterdam's 518 and the 12,147 - 441 buurten of the WFS export in the other gemeenten
+    counts = dataset.areas["level"].value_counts().to_dict()
+    assert counts == {"wijk": 3475, "buurt": 518 + 12_147 - 441, "gemeente": 343}
     assert dataset.areas.crs.to_epsg() == 28992
     assert (dataset.areas.index == dataset.areas["code"]).all() and dataset.areas.index.is_unique
     assert dataset.areas.geometry.is_valid.all()
@@ -56,10 +60,11 @@ def test_parents(dataset):
     assert dataset.children("BU0363AA01") == []  # buurten have no children
 
 
-def test_only_amsterdam_has_buurten(dataset):
+def test_every_gemeente_has_buurten(dataset):
     buurten = dataset.codes("buurt")
-    assert len(buurten) == 518 and {geo.gemeente_of(b) for b in buurten} == {"GM0363"}
-    assert dataset.children("WK059901") == []
+    assert len(buurten) == 12_224 and len({geo.gemeente_of(b) for b in buurten}) == 342
+    assert len(dataset.codes("buurt", gemeente="GM0363")) == 518  # Amsterdam's own polygons
+    assert len(dataset.codes("buurt", gemeente="GM0599")) == 77  # Rotterdam: the scored buurten of the WFS export
 
 
 def test_every_parent_is_an_area_of_the_dataset(dataset):
@@ -129,7 +134,10 @@ def test_values_are_the_published_ones(dataset):
     assert dataset.series("WK0363AA", "fys").index.tolist() == DIMENSION_YEARS
     values = dataset.values(["WK0363AA", "BU0363AA01", "GM0363"], 2024)
     assert values.index.tolist() == ["WK0363AA", "BU0363AA01", "GM0363"]
-    assert values.iloc[:2].notna().all() and np.isnan(values["GM0363"])  # gemeenten have no scores of their own
+    assert values.iloc[:2].notna().all()
+    # the official gemeente score (WFS export, raw afw 0.0624663; lbm derived with the national reference)
+    assert values["GM0363"] == pytest.approx(0.0624663 + 4.102264851143685, abs=1e-12)
+    assert np.isnan(dataset.values(["GM0363"], 2022)["GM0363"])  # official gemeente scores: 2024 only
 
 
 def test_scores_hold_one_row_per_code_and_year_and_only_areas_of_the_dataset(dataset):
@@ -254,13 +262,15 @@ def test_load_dataset_reads_the_manifest(dataset):
 
 def test_load_dataset_from_an_empty_folder_says_how_to_build(tmp_path):
     with pytest.raises(
-        geo.DataFileError, match=rf"dataset folder {tmp_path} lacks .*; run `python -m geo build --out {tmp_path}`"
+        geo.DataFileError,
+        match=rf"dataset folder {tmp_path} has no manifest\.json .*; rebuild it with `python -m geo build --out {tmp_path}`",
     ):
         geo.load_dataset(tmp_path)
 
 
 def test_load_dataset_names_the_missing_file(tmp_path):
-    for name in ("areas.parquet", "display.parquet", "scores.parquet", "manifest.json"):
-        shutil.copy(ROOT / "data" / name, tmp_path / name)
-    with pytest.raises(geo.DataFileError, match=r"lacks \S*excluded\.parquet; run"):
+    for name in (ROOT / "data").iterdir():
+        if name.is_file() and not name.name.startswith("excluded-"):
+            shutil.copy(name, tmp_path / name.name)
+    with pytest.raises(geo.DataFileError, match=r"excluded-[0-9a-f]{12}\.parquet: missing, although .* lists it"):
         geo.load_dataset(tmp_path)

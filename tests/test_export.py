@@ -1,4 +1,4 @@
-"""Export: table, CSV round trips, formula injection, metadata sidecar, GeoJSON, GeoPackage and the CLI."""
+"""Export: table, CSV round trips, formula injection, metadata sidecar, GeoJSON, GeoPackage, export_files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import subprocess
-import sys
 
 import geopandas as gpd
 import numpy as np
@@ -17,12 +15,15 @@ import pyogrio
 import pytest
 
 import geo
-from geo.__main__ import main, sidecar_path
+from geo import export as geo_export
 from geo.export import (
     FORMULA_PREFIXES,
     LONG_COLUMNS,
+    ExportOptions,
+    export_files,
     export_metadata,
     export_table,
+    file_names,
     geo_frame,
     metadata_json,
     metadata_text,
@@ -33,7 +34,16 @@ from geo.export import (
 from geo.selection import Filter, Selection
 from tests.conftest import ROOT
 
-TEXT_COLUMNS = ["code", "name", "level", "gemeente_code", "gemeente_name", "city_reference_method", "excluded_reason"]
+TEXT_COLUMNS = [
+    "code",
+    "name",
+    "level",
+    "gemeente_code",
+    "gemeente_name",
+    "city_reference_method",
+    "derived",
+    "excluded_reason",
+]
 DAY = dt.date(2025, 3, 14)
 
 
@@ -347,83 +357,132 @@ def test_geojson_is_wgs84_keyed_by_code(dataset, selection):
     assert np.allclose(rd, dataset.areas.loc[list(selection.codes)].geometry.area.to_numpy(), rtol=1e-3)
 
 
-# -- the command line ----------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("flags", "build"),
-    [
-        ([], lambda ds, sel, meta: to_csv_bytes(export_table(ds, sel))),
-        (
-            ["--dutch", "--bom", "--layout", "wide", "--round", "4", "--years", "2012,2022"],
-            lambda ds, sel, meta: to_csv_bytes(
-                export_table(ds, sel, years=[2012, 2022], layout="wide"), dutch=True, bom=True, decimals=4
-            ),
-        ),
-        (["--format", "geojson"], lambda ds, sel, meta: to_geojson_bytes(geo_frame(ds, sel), metadata=meta)),
-        (["--format", "gpkg"], lambda ds, sel, meta: to_gpkg_bytes(geo_frame(ds, sel), metadata=meta)),
-    ],
-    ids=["csv", "csv-dutch-wide-round", "geojson", "gpkg"],
-)
-def test_cli_gives_the_library_bytes(dataset, tmp_path, capsys, flags, build):
-    out = tmp_path / "export.out"
-    args = ["export", "--gemeente", "GM0014,GM0820", "--out", str(out), "--export-date", "2025-03-14", "--sidecar"]
-    assert main([*args, *flags]) == 0
-    sel = Selection().add_gemeente(dataset, "GM0014").add_gemeente(dataset, "GM0820")
-    fmt = flags[flags.index("--format") + 1] if "--format" in flags else "csv"
-    layout = "wide" if fmt != "csv" or "wide" in flags else "long"
-    years = [2012, 2022] if "--years" in flags else None
-    meta = export_metadata(dataset, sel, years=years, layout=layout, file_format=fmt, export_date=DAY)
-    assert out.read_bytes() == build(dataset, sel, meta)
-    assert sidecar_path(out).read_bytes() == metadata_json(meta)
-    assert "wrote" in capsys.readouterr().out
-
-
-def test_cli_filter_and_codes(dataset, tmp_path):
-    out = tmp_path / "f.csv"
-    assert main(["export", "--filter", "measure=afw,op=below,threshold=-0.1,year=2022", "--out", str(out)]) == 0
-    sel = Selection().add_filter(dataset, Filter("afw", "below", -0.1, year=2022))
-    assert out.read_bytes() == to_csv_bytes(export_table(dataset, sel))
-    assert main(["export", "--codes", "WK0363AA,BU0363AA01", "--out", str(out)]) == 0
-    assert out.read_bytes() == to_csv_bytes(export_table(dataset, Selection(("WK0363AA", "BU0363AA01"))))
-
-
-@pytest.mark.parametrize(
-    ("argv", "match"),
-    [
-        (["--codes", "WK999901"], "not areas of the dataset: WK999901"),
-        (["--filter", "measure=afw,op=below,threshold=-9,year=2022"], "`selection` is empty"),
-        (["--filter", "colour=red"], "filter key 'colour' is unknown"),
-        (["--selection", "1abcd"], "not a valid selection link"),
-        (["--gemeente", "GM0014", "--format", "gpkg", "--dutch"], "--dutch: only for --format csv"),
-        (["--gemeente", "GM0014", "--years", "2012,x"], "--years was '2012,x'"),
-        (["--gemeente", "GM0014", "--export-date", "14-03-2025"], "expected YYYY-MM-DD"),
-    ],
-    ids=["unknown-code", "empty", "bad-filter", "bad-token", "csv-flag-on-gpkg", "years", "date"],
-)
-def test_cli_errors_exit_2(tmp_path, capsys, argv, match):
-    out = tmp_path / "x.csv"
-    assert main(["export", *argv, "--out", str(out)]) == 2
-    assert match in capsys.readouterr().err
-    assert not out.exists()
-
-
-def test_python_dash_m_geo_export(tmp_path):
-    out = tmp_path / "a.csv"
-    ok = subprocess.run(
-        [sys.executable, "-m", "geo", "export", "--codes", "WK0363AA", "--dutch", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+# -- one export: export_files ------------------------------------------------------------------
+def test_export_files_holds_the_files_of_each_building_block(dataset, selection):
+    opts = ExportOptions(layout="wide", dutch=True, bom=True, decimals=3, years=(2012, 2022), export_date=DAY)
+    files = export_files(dataset, selection, opts)
+    wide = export_table(dataset, selection, years=[2012, 2022], layout="wide")
+    assert files.csv == to_csv_bytes(wide, dutch=True, bom=True, decimals=3)
+    assert files.rows == len(wide) == len(selection) and files.n_areas == len(selection)
+    frame = geo_frame(dataset, selection, years=[2012, 2022])
+    geo_meta = export_metadata(
+        dataset, selection, years=[2012, 2022], layout="wide", file_format="gpkg", export_date=DAY
     )
-    assert ok.returncode == 0, ok.stderr
-    ds = geo.load_dataset()
-    assert out.read_bytes() == to_csv_bytes(export_table(ds, Selection(("WK0363AA",))), dutch=True)
-    bad = subprocess.run(
-        [sys.executable, "-m", "geo", "export", "--codes", "WK0363ZZ", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    assert files.gpkg == to_gpkg_bytes(frame, metadata=geo_meta)
+    assert json.loads(files.geojson)["metadata"]["format"] == "geojson"
+    csv_meta = json.loads(files.metadata_json)
+    assert csv_meta["format"] == "csv" and csv_meta["layout"] == "wide"
+    assert csv_meta["csv"] == {
+        "separator": ";",
+        "decimal": ",",
+        "encoding": "UTF-8",
+        "byte_order_mark": True,
+        "decimals": 3,
+    }
+    assert files.sidecar("csv") == files.metadata_json
+    assert "afgerond op 3" in files.metadata_text and "indeling breed" in files.metadata_text
+
+
+def test_export_files_checks_the_selection_and_builds_the_table_once(dataset, selection, monkeypatch):
+    calls = {"_checked_selection": 0, "_long": 0}
+    for name in calls:
+        original = getattr(geo_export, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(geo_export, name, counted)
+    export_files(dataset, selection, ExportOptions(layout="wide"))
+    assert calls == {"_checked_selection": 1, "_long": 1}
+
+
+def test_only_the_formats_asked_for_are_built(dataset):
+    files = export_files(dataset, Selection(("WK0363AA",)), ExportOptions(formats=("geojson",)))
+    assert files.csv is None and files.gpkg is None and files.geojson is not None
+    assert json.loads(files.metadata_json)["format"] == "geojson"
+    with pytest.raises(ValueError, match="`csv` was not built"):
+        files.data("csv")
+
+
+def test_every_csv_variant_has_its_own_name():
+    names = {
+        file_names(ExportOptions(layout=layout, dutch=dutch, bom=bom, lang=lang, decimals=d))["csv"]
+        for layout in ("long", "wide")
+        for dutch in (False, True)
+        for bom in (False, True)
+        for lang in ("nl", "en")
+        for d in (None, 3)
+    }
+    assert len(names) == 2 * 2 * 2 * 2 * 2
+    assert file_names(ExportOptions(dutch=True, bom=True))["csv"] == "leefbaarheid-selectie-lang-nl-excel.csv"
+    assert file_names(ExportOptions(layout="wide", lang="en"))["csv"] == "leefbaarheid-selectie-wide-en-plain.csv"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"layout": "tall"}, "`layout` was 'tall'"),
+        ({"decimals": 16}, "`decimals` was 16 but is expected to be a whole number from 0 to 15"),
+        ({"decimals": -1}, "`decimals` was -1"),
+        ({"lang": "de"}, "`lang` was 'de'"),
+        ({"formats": ("csv", "shp")}, "`file_format` was 'shp'"),
+        ({"formats": ()}, "`formats` was ()"),
+        ({"years": [2022]}, r"`years` was \[2022\] but is expected to be a tuple"),
+    ],
+    ids=["layout", "decimals-16", "decimals-neg", "lang", "format", "no-format", "years-list"],
+)
+def test_export_options_are_checked(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ExportOptions(**kwargs)
+
+
+@pytest.mark.parametrize("decimals", [16, 308, 400])
+def test_rounding_beyond_15_decimals_is_refused(long, decimals):
+    # 400 used to write every number as an empty cell and 308 as inf
+    with pytest.raises(ValueError, match=f"`decimals` was {decimals}"):
+        to_csv_bytes(long, decimals=decimals)
+    assert b"inf" not in to_csv_bytes(long, decimals=15)
+
+
+def test_derived_values_are_copied_from_the_manifest(dataset):
+    sel = Selection(("WK0363AA",))
+    derived = [
+        {
+            "column": "lbm",
+            "rows": "2024 WFS",
+            "how": {"nl": "afw + landelijke referentie", "en": "afw + national reference"},
+        }
+    ]
+    marked = geo.Dataset(
+        dataset.areas, dataset.scores, excluded=dataset.excluded, manifest={**dataset.manifest, "derived": derived}
     )
-    assert bad.returncode == 2
-    assert "error: `codes` holds 1 code(s) that are not areas of the dataset: WK0363ZZ" in bad.stderr
+    files = export_files(marked, sel, ExportOptions(formats=("csv", "geojson")))
+    assert json.loads(files.metadata_json)["derived"] == derived
+    assert json.loads(files.geojson)["metadata"]["derived"] == derived
+    assert "afw + landelijke referentie" in files.metadata_text
+    plain = {k: v for k, v in dataset.manifest.items() if k != "derived"}
+    bare = geo.Dataset(dataset.areas, dataset.scores, excluded=dataset.excluded, manifest=plain)
+    assert "derived" not in json.loads(export_files(bare, sel, ExportOptions(formats=("csv",))).metadata_json)
+
+
+def test_rows_with_a_derived_lbm_are_flagged(dataset, tmp_path):
+    # The 2024 WFS publishes afw but no lbm for these Groningen buurten; the build derives lbm.
+    wfs = json.loads((ROOT / "data/sources/leefbaarometer/wfs-meting-2024/buurten/20.geojson").read_bytes())
+    wfs_codes = {f["properties"]["code"] for f in wfs["features"]}
+    sel = Selection().add_wijk(dataset, "WK001400")
+    buurten = [c for c in sel.codes if c.startswith("BU")]
+    assert buurten and set(buurten) <= wfs_codes
+    files = export_files(dataset, sel, ExportOptions(layout="wide", formats=("csv", "geojson")))
+    long = export_table(dataset, sel)
+    flagged = long.loc[long["derived"] != "", ["code", "year", "derived"]]
+    assert set(flagged["code"]) == set(buurten) and set(flagged["year"]) == {2024}
+    assert (flagged["derived"] == "lbm").all()
+    assert (long.loc[long["code"] == "WK001400", "derived"] == "").all()
+    meta = json.loads(files.metadata_json)
+    assert meta["counts"]["derived_rows"] == len(buurten)
+    assert meta["derived"] == dataset.manifest["derived"]  # copied, not invented
+    wide = _read(files.csv, dutch=False)
+    assert [c for c in wide.columns if c.startswith("derived_")] == ["derived_2024"]
+    props = {f["id"]: f["properties"] for f in json.loads(files.geojson)["features"]}
+    assert props[buurten[0]]["derived_2024"] == "lbm" and props["WK001400"]["derived_2024"] == ""

@@ -182,7 +182,7 @@ def test_a_measure_typo_is_refused(dataset):
 
 
 def test_missing_dataset_folder_says_how_to_build(tmp_path):
-    with pytest.raises(geo.DataFileError, match="run `python -m geo build"):
+    with pytest.raises(geo.DataFileError, match="rebuild it with `python -m geo build --out"):
         geo.load_dataset(tmp_path)
 
 

@@ -2,7 +2,21 @@
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import AMSTERDAM_BUURTEN, ROOT, SOURCES
+
+
+def _buurten_in_sources() -> int:
+    """Amsterdam's own buurt polygons plus the WFS buurten of every other gemeente, counted with json."""
+    import json
+
+    amsterdam = len(json.loads(AMSTERDAM_BUURTEN.read_text(encoding="utf-8"))["features"])
+    wfs = SOURCES / "leefbaarometer" / "wfs-meting-2024" / "buurten"
+    others = sum(
+        not f["properties"]["code"].startswith("BU0363")
+        for path in wfs.glob("*.geojson")
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]
+    )
+    return amsterdam + others
 
 
 def test_coverage_and_sources(dataset):
@@ -10,9 +24,13 @@ def test_coverage_and_sources(dataset):
     at.switch_page("pages/over_de_data.py").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Gemeenten": "343", "Wijken": "3475", "Buurten": "518", "Meetjaren": "9"}
+    assert metrics == {"Gemeenten": "343", "Wijken": "3475", "Buurten": str(_buurten_in_sources()), "Meetjaren": "9"}
     sources = at.dataframe[0].value
-    assert set(sources["licence"]) == {"CC0 1.0", "CC BY 4.0"}
-    assert len(sources) == len(dataset.manifest["sources"]) == 6
+    assert set(sources["licence"]) == {
+        "CC0 1.0",
+        "CC BY 4.0",
+        "CC0 1.0 (scores and classes); CC BY 4.0 (geometry, CBS / Kadaster)",  # the WFS export
+    }
+    assert len(sources) == len(dataset.manifest["sources"]) > 6
     text = " ".join(m.value for m in at.markdown)
     assert "3290 van 3323" in text and "CBS / Kadaster" in text

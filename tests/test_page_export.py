@@ -1,31 +1,37 @@
-"""AppTest: the export and brief download buttons deliver the library's bytes."""
+"""AppTest: the selection page's downloads are the command line's files, byte for byte.
+
+The app and ``python -m geo export`` share one pipeline (:func:`geo.export.export_files`); these
+tests compare what each of them hands out for the same request, without rebuilding either.
+"""
+
+import json
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from geo import export
+from geo.__main__ import main, sidecar_path
 from geo.brief import render_brief
-from geo.selection import Selection
 from tests.conftest import ROOT
 
 
 @pytest.fixture
 def served(monkeypatch):
-    """Capture every file the app hands to Streamlit's media storage, by file id."""
-    files: dict[str, bytes] = {}
+    """Capture every file the app hands to Streamlit's media storage: file id -> (bytes, file name)."""
+    files: dict[str, tuple[bytes, str | None]] = {}
     original = MemoryMediaFileStorage.load_and_get_id
 
     def capture(self, path_or_data, mimetype, kind, filename=None):
         file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[file_id] = path_or_data if isinstance(path_or_data, bytes) else path_or_data.encode()
+        data = path_or_data if isinstance(path_or_data, bytes) else path_or_data.encode()
+        files[file_id] = (data, filename)
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
     return files
 
 
-def _downloads(at, served) -> dict[str, bytes]:
+def _downloads(at, served) -> dict[str, tuple[bytes, str | None]]:
     out = {}
     for button in at.get("download_button"):
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
@@ -41,26 +47,56 @@ def _app(**params) -> AppTest:
     return at.switch_page("pages/selectie.py").run()
 
 
-def test_downloads_equal_the_library_output(dataset, served):
+def _cli(tmp_path, name: str, *flags: str) -> tuple[bytes, bytes]:
+    """Run ``python -m geo export`` for Rotterdam's wijken; return the file and its sidecar."""
+    out = tmp_path / name
+    assert main(["export", "--gemeente", "GM0599", *flags, "--sidecar", "--out", str(out)]) == 0
+    return out.read_bytes(), sidecar_path(out).read_bytes()
+
+
+def test_app_downloads_are_the_command_lines_files(served, tmp_path):
     at = _app(g="GM0599")
     at.button(key="sel_add_gemeente").click().run()
     assert not at.exception
-    selection = Selection().add_gemeente(dataset, "GM0599")
     got = _downloads(at, served)
     assert set(got) >= {"dl_csv", "dl_meta", "dl_meta_txt", "dl_geojson", "dl_gpkg"}
-    table = export.export_table(dataset, selection)
-    assert got["dl_csv"] == export.to_csv_bytes(table)
-    frame = export.geo_frame(dataset, selection)
-    meta = export.export_metadata(dataset, selection, layout="wide", file_format="geo")
-    assert got["dl_gpkg"] == export.to_gpkg_bytes(frame, metadata=meta)
-    assert b"CBS / Kadaster" in got["dl_meta"]
+
+    csv, sidecar = _cli(tmp_path, "plain.csv")
+    assert got["dl_csv"][0] == csv
+    assert got["dl_meta"][0] == sidecar
+    geojson, geojson_meta = _cli(tmp_path, "s.geojson", "--format", "geojson")
+    assert got["dl_geojson"][0] == geojson
+    gpkg, gpkg_meta = _cli(tmp_path, "s.gpkg", "--format", "gpkg")
+    assert got["dl_gpkg"][0] == gpkg
+
+    # each file's metadata names its own format, the same in the app and on the command line
+    assert json.loads(sidecar)["format"] == "csv"
+    assert json.loads(geojson)["metadata"] == json.loads(geojson_meta)
+    assert json.loads(geojson_meta)["format"] == "geojson" and json.loads(gpkg_meta)["format"] == "gpkg"
+    assert b'"format": "gpkg"' in gpkg  # the layer metadata inside the GeoPackage
+    text = got["dl_meta_txt"][0].decode("utf-8")
+    assert "alle wijken van Rotterdam (GM0599)" in text and "CC BY 4.0" in text
 
     at.radio(key="exp_dialect").set_value("dutch").run()
     at.radio(key="exp_layout").set_value("wide").run()
-    got = _downloads(at, served)
-    wide = export.export_table(dataset, selection, layout="wide")
-    assert got["dl_csv"] == export.to_csv_bytes(wide, dutch=True, bom=True)
-    assert got["dl_csv"].startswith(b"\xef\xbb\xbf")
+    at.selectbox(key="exp_round").set_value(4).run()
+    excel = _downloads(at, served)
+    csv, sidecar = _cli(tmp_path, "excel.csv", "--dutch", "--bom", "--layout", "wide", "--round", "4")
+    assert excel["dl_csv"][0] == csv and csv.startswith(b"\xef\xbb\xbf")
+    assert excel["dl_meta"][0] == sidecar
+    assert json.loads(sidecar)["csv"] == {
+        "separator": ";",
+        "decimal": ",",
+        "encoding": "UTF-8",
+        "byte_order_mark": True,
+        "decimals": 4,
+    }
+
+    # every CSV variant downloads under its own name, saying layout, language and variant
+    assert got["dl_csv"][1] == "leefbaarheid-selectie-lang-nl-plain.csv"
+    assert excel["dl_csv"][1] == "leefbaarheid-selectie-breed-nl-excel-r4.csv"
+    assert excel["dl_meta"][1] == "leefbaarheid-selectie-breed-nl-excel-r4.metadata.json"
+    assert got["dl_geojson"][1].endswith(".geojson") and got["dl_gpkg"][1].endswith(".gpkg")
 
 
 def test_empty_selection_offers_no_file():
@@ -76,4 +112,4 @@ def test_brief_download_is_the_rendered_brief(dataset, served):
     assert not at.exception
     got = _downloads(at, served)
     pdf, png = render_brief(dataset, "WK059903", 2022)
-    assert got["dl_brief_pdf"] == pdf and got["dl_brief_png"] == png
+    assert got["dl_brief_pdf"][0] == pdf and got["dl_brief_png"][0] == png

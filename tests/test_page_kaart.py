@@ -39,7 +39,10 @@ def test_summary_numbers_match_the_dataset(dataset):
     assert metrics["Leefbaarheid (totaalscore) 2022"] == format_number(value)
     assert metrics["Verschil met landelijk referentieniveau"] == format_number(value - 4.102264851143685, signed=True)
     assert metrics["Verschil met stedelijk gemiddelde"] == format_number(value - city, signed=True)
-    assert metrics["Positie in de gemeente"] == f"{int((peers > value).sum()) + 1} / {len(peers)}"
+    assert (
+        metrics["Positie op Leefbaarheid (totaalscore) in de gemeente"]
+        == f"{int((peers > value).sum()) + 1} / {len(peers)}"
+    )
     change = value - dataset.value("WK059901", 2020, "lbm")
     assert metrics["Verandering sinds 2020"] == format_number(change, signed=True)
 
@@ -96,7 +99,7 @@ def test_url_round_trip_restores_the_same_view():
         {"j": "1999"},
         {"m": "nonsense"},
         {"a": "WK036300"},
-        {"g": "GM0599", "n": "buurt"},
+        {"g": "GM0599", "n": "gemeente"},
         {"lang": "fr"},
     ],
 )
@@ -138,7 +141,7 @@ def test_national_overview_draws_all_gemeenten(dataset):
     assert (view.gemeente, view.level) == ("NL", "gemeente")
     assert _heading(at).startswith("### Nederland · gemeenten")
     assert _map_codes(at) == dataset.codes("gemeente")
-    assert at.expander and at.dataframe  # the national ranked table
+    assert at.dataframe  # the national ranked table, shown at once
 
 
 def test_national_wijk_level_draws_every_wijk_of_the_country(dataset):
@@ -172,3 +175,13 @@ def test_search_finds_and_selects_an_area():
     assert not at.exception
     view = at.session_state["_view"]
     assert (view.gemeente, view.area) == ("GM0014", "WK001404")
+
+
+def test_the_gemeente_ranking_is_shown_on_request_with_inhabitants(dataset):
+    at = _app(g="GM0014", j="2022")
+    assert not at.dataframe  # not built until asked for
+    at.toggle(key="show_ranking").set_value(True).run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert "Inwoners" in frame.columns and len(frame) == 20
+    assert any("minder dan 100 inwoners" in c.value for c in at.caption)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import trends
+from geo import change, city_gap, compare
 from tests.conftest import ROOT
 
 
@@ -49,11 +49,11 @@ def test_gap_controls_sentence_and_projection(dataset):
     assert "ingehaald" not in _texts(at)
     at.checkbox(key="trend_projection").check().run()
     assert not at.exception
-    change = trends.gap_change(dataset, "WK024601", 2012, 2022)
-    expected = trends.projection_text(dataset, change, trends.project_gap_close(change))
+    change = city_gap.gap_change(dataset, "WK024601", 2012, 2022)
+    expected = city_gap.projection_text(dataset, change, city_gap.project_gap_close(change))
     assert expected in _texts(at)
     assert "rond 2038 zijn ingehaald" in expected
-    assert trends.PROJECTION_CAVEAT["nl"] in _texts(at)
+    assert city_gap.PROJECTION_CAVEAT["nl"] in _texts(at)
     # an end year before the start year is never offered
     at.selectbox(key="trend_gap_start").select(2020).run()
     assert at.selectbox(key="trend_gap_end").options == ["2022"]
@@ -65,7 +65,7 @@ def test_neighbours_table_follows_year_and_since(dataset):
     at.selectbox(key="trend_since").select(2012).run()
     assert not at.exception
     table = _frames(at)[0]
-    expected = trends.comparison_table(dataset, "WK024601", 2022, since=2012)
+    expected = compare.comparison_table(dataset, "WK024601", 2022, since=2012)
     assert list(table["code"]) == list(expected["code"])
     assert table["change"].iloc[0] == pytest.approx(expected["change"].iloc[0])
     assert table["cross_border"].fillna(False).astype(bool).sum() >= 1
@@ -110,8 +110,8 @@ def test_movers_controls(dataset):
     at.selectbox(key="trend_change_end").select(2022).run()
     at.number_input(key="trend_movers_n").set_value(3).run()
     assert not at.exception
-    table = trends.change_table(dataset, dataset.codes("wijk", gemeente="GM0599"), 2012, 2022)
-    movers = trends.biggest_movers(table, n=3)
+    table = change.change_table(dataset, dataset.codes("wijk", gemeente="GM0599"), 2012, 2022)
+    movers = change.biggest_movers(table, n=3)
     frames = _frames(at)
     up = next(f for f in frames if list(f["code"]) == list(movers.up["code"]))
     assert len(up) == 3

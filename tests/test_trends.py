@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geo
-from geo import trends
+from geo import change, city_gap, compare, trend
+from geo.city_gap import GapChange
 from geo.neighbours import graph_for
-from geo.trends import GapChange
 from tests.conftest import WIJK_SCORES_2022, WIJK_SCORES_2024, WIJKEN_2024
 
 HEERDE = ("WK024600", "WK024601")  # Heerde, Wapenveld
@@ -69,19 +69,19 @@ def test_wapenveld_gap_narrowed_by_40_percent(dataset, published, population):
     assert g12 == pytest.approx(-0.039694, abs=1e-6)
     assert g22 == pytest.approx(-0.023895, abs=1e-6)
 
-    table = trends.gap_table(dataset, wapenveld).set_index("year")
+    table = city_gap.gap_table(dataset, wapenveld).set_index("year")
     assert table.at[2012, "gap"] == pytest.approx(g12, abs=1e-12)
     assert table.at[2022, "gap"] == pytest.approx(g22, abs=1e-12)
 
-    change = trends.gap_change(dataset, wapenveld, 2012, 2022)
+    change = city_gap.gap_change(dataset, wapenveld, 2012, 2022)
     assert change.status == "narrowed"
     assert change.change == pytest.approx(g22 - g12, abs=1e-12)
     assert change.percent == pytest.approx((abs(g22) - abs(g12)) / abs(g12) * 100, abs=1e-9)
     assert round(-change.percent) == 40
-    assert trends.gap_sentence(dataset, change) == (
+    assert city_gap.gap_sentence(dataset, change) == (
         "De achterstand op het stedelijk gemiddelde is tussen 2012 en 2022 met 40% afgenomen (van 0,040 naar 0,024)."
     )
-    assert trends.gap_sentence(dataset, change, lang="en") == (
+    assert city_gap.gap_sentence(dataset, change, lang="en") == (
         "Between 2012 and 2022 the gap to the city average narrowed by 40% (from 0.040 to 0.024)."
     )
 
@@ -95,18 +95,18 @@ def test_culemborg_oost_narrowed_and_projection_year(dataset, published, populat
     share = population[west] / (population[west] + population[oost])
     assert g22 == pytest.approx(-(published[west, 2022]["lbm"] - published[oost, 2022]["lbm"]) * share, abs=1e-12)
 
-    change = trends.gap_change(dataset, oost, 2012, 2022)
+    change = city_gap.gap_change(dataset, oost, 2012, 2022)
     assert change.status == "narrowed"
     assert change.gap_start == pytest.approx(g12, abs=1e-12)
     assert round(-change.percent) == 74
     rate = (g22 - g12) / 10
-    projection = trends.project_gap_close(change)
+    projection = city_gap.project_gap_close(change)
     assert projection.reason is None
     assert projection.rate == pytest.approx(rate, abs=1e-12)
     assert projection.year == 2022 + math.ceil(-g22 / rate) == 2026
-    text = trends.projection_text(dataset, change, projection)
+    text = city_gap.projection_text(dataset, change, projection)
     assert "rond 2026 zijn ingehaald" in text
-    assert "around 2026" in trends.projection_text(dataset, change, projection, lang="en")
+    assert "around 2026" in city_gap.projection_text(dataset, change, projection, lang="en")
 
 
 def test_nieuwleusen_fell_behind(dataset, published, population):
@@ -114,56 +114,56 @@ def test_nieuwleusen_fell_behind(dataset, published, population):
     g12 = published[nieuwleusen, 2012]["lbm"] - city_by_hand(published, population, DALFSEN, 2012)
     g22 = published[nieuwleusen, 2022]["lbm"] - city_by_hand(published, population, DALFSEN, 2022)
     assert g12 > 0 > g22
-    change = trends.gap_change(dataset, nieuwleusen, 2012, 2022)
+    change = city_gap.gap_change(dataset, nieuwleusen, 2012, 2022)
     assert change.status == "fell_behind"
     assert (change.gap_start, change.gap_end) == (pytest.approx(g12, abs=1e-12), pytest.approx(g22, abs=1e-12))
-    assert trends.gap_sentence(dataset, change) == (
+    assert city_gap.gap_sentence(dataset, change) == (
         "De wijk scoorde in 2012 nog 0,003 boven het stedelijk gemiddelde, maar in 2022 0,016 eronder: "
         "een nieuwe achterstand."
     )
-    assert trends.project_gap_close(change).reason == "widening"
+    assert city_gap.project_gap_close(change).reason == "widening"
 
 
 def test_culemborg_west_ahead_both_years(dataset, published, population):
     west = "WK021601"
     g12 = published[west, 2012]["lbm"] - city_by_hand(published, population, CULEMBORG, 2012)
     g22 = published[west, 2022]["lbm"] - city_by_hand(published, population, CULEMBORG, 2022)
-    change = trends.gap_change(dataset, west, 2012, 2022)
+    change = city_gap.gap_change(dataset, west, 2012, 2022)
     assert change.status == "ahead"
     pct = (g22 - g12) / g12 * 100
     assert change.percent == pytest.approx(pct, abs=1e-9)
-    sentence = trends.gap_sentence(dataset, change)
+    sentence = city_gap.gap_sentence(dataset, change)
     assert sentence.startswith("De wijk scoorde in 2012 en 2022 boven het stedelijk gemiddelde; de voorsprong is met")
     assert f"{round(abs(pct))}% afgenomen" in sentence
-    assert trends.project_gap_close(change).reason == "not_behind"
+    assert city_gap.project_gap_close(change).reason == "not_behind"
 
 
 def test_haarlemmerbuurt_values_come_from_meting_2024(dataset):
     rows = _read_rows(WIJK_SCORES_2024, {"WK0363AA"})
-    table = trends.trend_table(dataset, "WK0363AA").set_index("year")
+    table = trend.trend_table(dataset, "WK0363AA").set_index("year")
     assert sorted(table.index) == sorted(y for _, y in rows) == dataset.years()
     for (_, year), row in rows.items():
         assert table.at[year, "value"] == pytest.approx(row["lbm"], abs=1e-12)
         city = dataset.city_reference("WK0363AA", year).value
-        assert trends.gap_table(dataset, "WK0363AA").set_index("year").at[year, "gap"] == pytest.approx(
+        assert city_gap.gap_table(dataset, "WK0363AA").set_index("year").at[year, "gap"] == pytest.approx(
             row["lbm"] - city, abs=1e-12
         )
 
 
 def test_no_data_in_a_year_is_said(dataset):
     # Veendam is in meting 2022 only: no 2024 score and no 2024 city reference
-    change = trends.gap_change(dataset, "WK004700", 2012, 2024)
+    change = city_gap.gap_change(dataset, "WK004700", 2012, 2024)
     assert change.status == "no_data"
     assert change.missing == ("value 2024", "city 2024")
     assert change.gap_start is None and change.percent is None
-    assert trends.gap_sentence(dataset, change) == (
+    assert city_gap.gap_sentence(dataset, change) == (
         "Voor 2024 ontbreken de score van de wijk en het stedelijk gemiddelde, "
         "dus de verandering van de achterstand is niet te berekenen."
     )
-    assert "cannot be computed" in trends.gap_sentence(dataset, change, lang="en")
-    assert trends.project_gap_close(change) == trends.Projection(None, "no_data", None)
-    assert 2024 not in trends.gap_years(dataset, "WK004700")
-    assert trends.gap_years(dataset, "WK0363AA") == dataset.years()
+    assert "cannot be computed" in city_gap.gap_sentence(dataset, change, lang="en")
+    assert city_gap.project_gap_close(change) == city_gap.Projection(None, "no_data", None)
+    assert 2024 not in city_gap.gap_years(dataset, "WK004700")
+    assert city_gap.gap_years(dataset, "WK0363AA") == dataset.years()
 
 
 # -- sentences and projections for every status (known answers) ------------------------------------
@@ -172,7 +172,7 @@ def test_no_data_in_a_year_is_said(dataset):
 def _change(gs, ge, start=2012, end=2022, code="WK024601"):
     pct = (abs(ge) - abs(gs)) / abs(gs) * 100
     if gs < 0 and ge < 0:
-        st_ = "unchanged" if abs(pct) < trends.UNCHANGED_PERCENT else ("narrowed" if abs(ge) < abs(gs) else "widened")
+        st_ = "unchanged" if abs(pct) < city_gap.UNCHANGED_PERCENT else ("narrowed" if abs(ge) < abs(gs) else "widened")
     elif gs < 0:
         st_ = "closed"
     elif ge < 0:
@@ -197,26 +197,26 @@ def _change(gs, ge, start=2012, end=2022, code="WK024601"):
 )
 def test_sentences_and_projection_for_each_case(dataset, gs, ge, nl, en, reason, year):
     change = _change(gs, ge)
-    assert nl in trends.gap_sentence(dataset, change)
-    assert en in trends.gap_sentence(dataset, change, lang="en")
-    projection = trends.project_gap_close(change)
+    assert nl in city_gap.gap_sentence(dataset, change)
+    assert en in city_gap.gap_sentence(dataset, change, lang="en")
+    projection = city_gap.project_gap_close(change)
     assert projection.reason == reason
     assert projection.year == year
-    assert trends.projection_text(dataset, change, projection).startswith(
+    assert city_gap.projection_text(dataset, change, projection).startswith(
         "Geen projectie" if reason else "In het tempo"
     )
 
 
 def test_projection_caveat_exists_in_both_languages():
-    assert "geen voorspelling" in trends.PROJECTION_CAVEAT["nl"]
-    assert "not a forecast" in trends.PROJECTION_CAVEAT["en"]
+    assert "geen voorspelling" in city_gap.PROJECTION_CAVEAT["nl"]
+    assert "not a forecast" in city_gap.PROJECTION_CAVEAT["en"]
 
 
 def test_buurt_sentences_say_buurt(dataset):
-    change = trends.gap_change(dataset, "BU0363AA01", 2012, 2024)
+    change = city_gap.gap_change(dataset, "BU0363AA01", 2012, 2024)
     assert change.status == "ahead"
-    assert trends.gap_sentence(dataset, change).startswith("De buurt scoorde in 2012 en 2024 boven")
-    assert trends.gap_sentence(dataset, change, lang="en").startswith("The neighbourhood scored above")
+    assert city_gap.gap_sentence(dataset, change).startswith("De buurt scoorde in 2012 en 2024 boven")
+    assert city_gap.gap_sentence(dataset, change, lang="en").startswith("The neighbourhood scored above")
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -224,31 +224,31 @@ def test_buurt_sentences_say_buurt(dataset):
 
 def test_gap_change_refuses_bad_years(dataset):
     with pytest.raises(ValueError, match=r"`start` \(2022\) must be earlier than `end` \(2012\)"):
-        trends.gap_change(dataset, "WK024601", 2022, 2012)
+        city_gap.gap_change(dataset, "WK024601", 2022, 2012)
     with pytest.raises(ValueError, match="`start` was 2010 but lbm is published for 2002, 2008"):
-        trends.gap_change(dataset, "WK024601", 2010, 2022)
+        city_gap.gap_change(dataset, "WK024601", 2010, 2022)
     with pytest.raises(ValueError, match="`start` was 2016 but fys is published for 2014, 2018"):
-        trends.gap_change(dataset, "WK024601", 2016, 2022, measure="fys")
+        city_gap.gap_change(dataset, "WK024601", 2016, 2022, measure="fys")
 
 
 def test_bad_measure_lang_and_code(dataset):
     with pytest.raises(ValueError, match="`measure` was 'score' but is expected to be one of lbm, afw"):
-        trends.trend_table(dataset, "WK024601", "score")
-    with pytest.raises(ValueError, match="`lang` was 'de' but is expected to be 'nl' or 'en'"):
-        trends.gap_sentence(dataset, trends.gap_change(dataset, "WK024601", 2012, 2022), lang="de")
+        trend.trend_table(dataset, "WK024601", "score")
+    with pytest.raises(ValueError, match="`lang` was 'de' but is expected to be one of 'nl', 'en'"):
+        city_gap.gap_sentence(dataset, city_gap.gap_change(dataset, "WK024601", 2012, 2022), lang="de")
     with pytest.raises(KeyError, match="no area with code 'WK9999XX'"):
-        trends.trend_table(dataset, "WK9999XX")
+        trend.trend_table(dataset, "WK9999XX")
     with pytest.raises(KeyError, match="no area with code WK9999XX"):
-        trends.change_table(dataset, ["WK9999XX"], 2012, 2022)
+        change.change_table(dataset, ["WK9999XX"], 2012, 2022)
     with pytest.raises(ValueError, match="`year` was 2011"):
-        trends.comparison_table(dataset, "WK024601", 2011)
+        compare.comparison_table(dataset, "WK024601", 2011)
 
 
 # -- trend table -----------------------------------------------------------------------------------
 
 
 def test_trend_table_references(dataset, published, population):
-    table = trends.trend_table(dataset, "WK024601").set_index("year")
+    table = trend.trend_table(dataset, "WK024601").set_index("year")
     assert table.index.dtype == "int64"
     assert list(table.index) == dataset.years()
     assert table.at[2022, "city"] == pytest.approx(city_by_hand(published, population, HEERDE, 2022), abs=1e-12)
@@ -268,7 +268,7 @@ def test_trend_table_references(dataset, published, population):
 
 
 def test_trend_long_drops_missing_and_labels(dataset):
-    long = trends.trend_long(dataset, "WK024601", lang="en")
+    long = trend.trend_long(dataset, "WK024601", lang="en")
     assert set(long["series"]) == {"area", "city", "neighbours_mean", "national_mean", "national_reference"}
     assert long["value"].notna().all()
     assert "City average" in set(long["label"])
@@ -282,20 +282,20 @@ def test_trend_long_drops_missing_and_labels(dataset):
 
 @pytest.mark.parametrize("code", ["WK024601", "WK021600", "WK0363AA", "BU0363AA01"])
 def test_contributions_sum_to_afw_for_every_year_shown(dataset, code):
-    table = trends.contributions(dataset, code)
+    table = trend.contributions(dataset, code)
     assert list(table["year"]) == [y for y in (2014, 2018, 2020, 2022, 2024) if y in dataset.years("fys", code=code)]
     assert len(table) >= 4
     dims = table[list(geo.DIMENSIONS)].sum(axis=1)
     assert np.allclose(dims, table["afw"], atol=geo.schema.TOLERANCE, rtol=0)
     assert np.allclose(table["sum"], dims, rtol=0, atol=1e-15)
-    long = trends.contributions_long(dataset, code)
+    long = trend.contributions_long(dataset, code)
     assert len(long) == 5 * len(table)
     by_year = long.groupby("year")["value"].sum()
     assert np.allclose(by_year.to_numpy(), table["afw"].to_numpy(), atol=geo.schema.TOLERANCE, rtol=0)
 
 
 def test_contributions_match_the_published_rows(dataset, published):
-    table = trends.contributions(dataset, "WK024601").set_index("year")
+    table = trend.contributions(dataset, "WK024601").set_index("year")
     for year in (2014, 2018, 2020, 2022):
         row = published["WK024601", year]
         for d in geo.DIMENSIONS:
@@ -310,14 +310,14 @@ def test_contributions_refuse_an_inconsistent_dataset(dataset):
     scores.loc[hit, "fys"] += 0.01
     broken = geo.Dataset(dataset.areas, scores)
     with pytest.raises(ValueError, match=r"dimensions of WK024601 do not sum to afw in 2018 \(-0.010000\)"):
-        trends.contributions(broken, "WK024601")
+        trend.contributions(broken, "WK024601")
 
 
 # -- comparison tables -----------------------------------------------------------------------------
 
 
 def test_comparison_table_wapenveld(dataset, published, population):
-    table = trends.comparison_table(dataset, "WK024601", 2022, since=2012)
+    table = compare.comparison_table(dataset, "WK024601", 2022, since=2012)
     roles = list(table["role"])
     n = len(graph_for(dataset, "wijk").neighbours("WK024601"))
     assert roles == ["area"] + ["neighbour"] * n + ["city", "country", "reference"]
@@ -348,25 +348,27 @@ def test_comparison_table_wapenveld(dataset, published, population):
     assert reference["afw"] == 0.0
 
 
-def test_ranks_follow_lbm_within_the_gemeente(dataset):
-    table = trends.comparison_table(dataset, "WK0363AA", 2022)
-    areas = table[table["role"].isin(["area", "neighbour"])].sort_values("lbm", ascending=False)
+@pytest.mark.parametrize("measure", ["lbm", "onv"])
+def test_ranks_follow_the_measure_within_the_gemeente(dataset, measure):
+    table = compare.comparison_table(dataset, "WK0363AA", 2022, measure=measure)
+    areas = table[table["role"].isin(["area", "neighbour"]) & ~table["cross_border"].fillna(False).astype(bool)]
+    areas = areas.sort_values(measure, ascending=False)
     assert list(areas["rank"]) == sorted(areas["rank"])
-    best = max(dataset.codes("wijk", gemeente="GM0363"), key=lambda c: dataset.value(c, 2022) or -1)
-    assert trends.comparison_table(dataset, best, 2022).iloc[0]["rank"] == 1
+    best = max(dataset.codes("wijk", gemeente="GM0363"), key=lambda c: dataset.value(c, 2022, measure) or -1)
+    assert compare.comparison_table(dataset, best, 2022, measure=measure).iloc[0]["rank"] == 1
 
 
 def test_compare_table_and_series_across_gemeenten(dataset):
     codes = ["WK0363AA", "WK059901", "WK024601"]
-    table = trends.compare_table(dataset, codes, 2022, since=2012, lang="en")
+    table = compare.compare_table(dataset, codes, 2022, since=2012, lang="en")
     assert list(table["code"]) == [*codes, "NL", "NL"]
     assert list(table["gemeente_name"][:3]) == ["Amsterdam", "Rotterdam", "Heerde"]
     assert table.iloc[1]["change"] == pytest.approx(dataset.value("WK059901", 2022) - dataset.value("WK059901", 2012))
-    series = trends.compare_series(dataset, codes)
+    series = compare.compare_series(dataset, codes)
     assert series.groupby("code").size().to_dict() == {"WK0363AA": 9, "WK059901": 9, "WK024601": 8}
     assert series["year"].dtype == "int64"
     assert series["label"].nunique() == 3
-    assert trends.compare_series(dataset, []).empty
+    assert compare.compare_series(dataset, []).empty
 
 
 # -- change map data -------------------------------------------------------------------------------
@@ -374,22 +376,22 @@ def test_compare_table_and_series_across_gemeenten(dataset):
 
 def test_change_table_and_movers_rotterdam(dataset):
     codes = dataset.codes("wijk", gemeente="GM0599")
-    table = trends.change_table(dataset, codes, 2012, 2022)
+    table = change.change_table(dataset, codes, 2012, 2022)
     assert list(table.index) == codes
     row = table.loc["WK059901"]
     assert row["change"] == pytest.approx(dataset.value("WK059901", 2022) - dataset.value("WK059901", 2012))
-    movers = trends.biggest_movers(table, n=3)
+    movers = change.biggest_movers(table, n=3)
     assert list(movers.up["code"]) == list(table["change"].dropna().sort_values(ascending=False).index[:3])
     assert list(movers.down["code"]) == list(table["change"].dropna().sort_values().index[:3])
     assert movers.up.iloc[0]["name"] == "Vondelingenplaat"
 
 
 def test_biggest_movers_refuses_bad_input(dataset):
-    table = trends.change_table(dataset, ["WK0363AA"], 2012, 2022)
+    table = change.change_table(dataset, ["WK0363AA"], 2012, 2022)
     with pytest.raises(ValueError, match="`n` was 0 but is expected to be a positive integer"):
-        trends.biggest_movers(table, n=0)
+        change.biggest_movers(table, n=0)
     with pytest.raises(ValueError, match="needs `code` and `change`"):
-        trends.biggest_movers(table.drop(columns="change"))
+        change.biggest_movers(table.drop(columns="change"))
 
 
 @settings(max_examples=60, deadline=None)
@@ -406,7 +408,7 @@ def test_movers_follow_the_order_of_the_differences(changes, n):
     table = pd.DataFrame(
         {"code": codes, "change": [np.nan if c is None else c for c in changes]}, index=pd.Index(codes)
     )
-    movers = trends.biggest_movers(table, n=n)
+    movers = change.biggest_movers(table, n=n)
     up, down = list(movers.up["change"]), list(movers.down["change"])
     assert up == sorted(up, reverse=True)
     assert down == sorted(down)
@@ -425,21 +427,21 @@ def test_movers_follow_the_order_of_the_differences(changes, n):
 
 
 def test_change_scale_is_fixed_symmetric_and_covers_most_changes(dataset):
-    scale = trends.change_scale(dataset, "lbm")
+    scale = change.change_scale(dataset, "lbm")
     assert scale.vmin == -scale.vmax
     assert scale.vmax == 0.18
-    assert trends.change_scale(dataset, "lbm") is scale  # same for every selection: computed once
+    assert change.change_scale(dataset, "lbm") is scale  # same for every selection: computed once
     # about 98% of the changes of any selection in any span stay within the bound
     codes = dataset.codes("wijk")
-    changes = trends.change_table(dataset, codes, 2002, 2022)["change"].dropna()
+    changes = change.change_table(dataset, codes, 2002, 2022)["change"].dropna()
     assert 0.9 < (changes.abs() <= scale.vmax).mean() < 1.0
-    dims = trends.change_scale(dataset, "fys")
+    dims = change.change_scale(dataset, "fys")
     assert dims.vmax < scale.vmax
     assert dims.n < scale.n
 
 
 def test_area_options_cover_every_wijk_and_buurt_with_unique_labels(dataset):
-    options = trends.area_options(dataset)
+    options = compare.area_options(dataset)
     assert set(options) == set(dataset.codes("wijk")) | set(dataset.codes("buurt"))
     assert len(set(options.values())) == len(options)
     assert options["WK0363AA"] == "Haarlemmerbuurt (Amsterdam, WK0363AA)"
@@ -447,7 +449,7 @@ def test_area_options_cover_every_wijk_and_buurt_with_unique_labels(dataset):
 
 
 def test_years_with_data(dataset):
-    assert trends.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0246")) == dataset.years()[:-1]
-    assert trends.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0363"))[-1] == 2024
-    assert trends.years_with_data(dataset, ["WK024601"], "fys") == [2014, 2018, 2020, 2022]
-    assert trends.years_with_data(dataset, []) == []
+    assert change.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0246")) == dataset.years()[:-1]
+    assert change.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0363"))[-1] == 2024
+    assert change.years_with_data(dataset, ["WK024601"], "fys") == [2014, 2018, 2020, 2022]
+    assert change.years_with_data(dataset, []) == []

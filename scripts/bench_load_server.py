@@ -1,0 +1,265 @@
+"""Server-side load test: one Streamlit server, 20 concurrent sessions, 3 rounds.
+
+Run: python scripts/bench_load_server.py [--sessions 20] [--rounds 3] [--timeout 420] [--data DIR]
+
+How it drives the app: it starts ``streamlit run app.py`` on 127.0.0.1 at a random free port and
+talks to it over Streamlit's own websocket protocol (``/_stcore/stream``, protobuf ``BackMsg`` /
+``ForwardMsg``), as a browser would, without a browser. So it measures the server: script runs,
+caches and memory, not rendering (on 2 shared cores a browser would measure itself).
+
+In each round, every session opens a new connection and, one after the other:
+
+1. **map**: opens the map (``/?g=GM0363``);
+2. **year**: moves the year slider to another year (widget state ``year``);
+3. **area**: picks another wijk (widget state ``wijk``);
+4. **page**: switches to the trends page.
+
+The time of an interaction is from sending the rerun request to receiving the server's
+``script_finished`` message (over loopback, so it is the server's run time plus local transfer).
+The script prints p50 and p95 per interaction, the server's resident set size (RSS, from
+/proc) after each round, and checks the budgets: p95 at most 1 s, RSS growth after the first
+round at most 50 MB. It stops by itself: every interaction has a deadline and the whole run has
+``--timeout``; the server is always terminated. Exit status 1 when a budget is missed or a run
+failed, else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+ROOT = Path(__file__).resolve().parent.parent
+INTERACTIONS = ("map", "year", "area", "page")
+P95_BUDGET_S = 1.0
+RSS_GROWTH_BUDGET_MB = 50.0
+STEP_DEADLINE_S = 90.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Widget:
+    id: str
+    options: list[str]
+    value: list[str]
+
+
+@dataclass
+class Session:
+    """One browser-less client: the widgets and pages the server told it about."""
+
+    ws: websockets.ClientConnection
+    widgets: dict[str, Widget] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # url path -> page_script_hash
+    page_hash: str = ""
+    query: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    async def run(self, widget_states: list[WidgetState] | None = None) -> float:
+        """Send one rerun request and wait for the run to finish; return the seconds."""
+        msg = BackMsg()
+        state = ClientState(query_string=self.query, page_script_hash=self.page_hash)
+        state.widget_states.CopyFrom(WidgetStates(widgets=widget_states or []))
+        msg.rerun_script.CopyFrom(state)
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), STEP_DEADLINE_S))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta":
+                self._read_delta(fwd)
+            elif kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
+            elif kind == "script_finished":
+                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the app reran itself (st.rerun); wait for the run that completes
+                if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    self.errors.append("compile error")
+                return time.perf_counter() - t0
+
+    def _read_delta(self, fwd: ForwardMsg) -> None:
+        if fwd.delta.WhichOneof("type") != "new_element":
+            return
+        el = fwd.delta.new_element
+        kind = el.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(f"{el.exception.type}: {el.exception.message}"[:200])
+            return
+        proto = getattr(el, kind, None)
+        wid = getattr(proto, "id", "")
+        if not isinstance(wid, str) or not wid:
+            return
+        key = wid.rsplit("-", 1)[-1]
+        options = list(getattr(proto, "options", []))
+        if kind == "selectbox":
+            current = [proto.raw_value] if proto.raw_value else options[proto.default : proto.default + 1]
+            self.widgets[key] = Widget(wid, options, current)
+        elif kind == "slider" and options:  # a select_slider: options are the labels
+            current = list(proto.raw_value) or [options[int(v)] for v in proto.default if int(v) < len(options)]
+            self.widgets[key] = Widget(wid, options, current)
+
+
+def _other(widget: Widget, step: int) -> str:
+    choices = [o for o in widget.options if o not in widget.value] or widget.options
+    return choices[step % len(choices)]
+
+
+async def _session(url: str, round_no: int, n: int, times: dict[str, list[float]], errors: list[str]) -> None:
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:  # type: ignore[list-item]
+        s = Session(ws)
+        s.query = "g=GM0363"
+        times["map"].append(await s.run())
+        year = s.widgets.get("year")
+        if year is None:
+            errors.append("no year widget on the map page")
+            return
+        value = _other(year, n + round_no)
+        times["year"].append(await s.run([WidgetState(id=year.id, string_array_value={"data": [value]})]))
+        if f"j={value[:4]}" not in s.query:  # the app mirrors its state in the URL
+            errors.append(f"the year change to {value!r} did not reach the URL ({s.query})")
+        wijk = s.widgets.get("wijk")
+        if wijk is None:
+            errors.append("no wijk widget on the map page")
+            return
+        value = _other(wijk, n + round_no)
+        times["area"].append(await s.run([WidgetState(id=wijk.id, string_value=value)]))
+        if f"a={value.rsplit('(', 1)[-1].rstrip(')')}" not in s.query:
+            errors.append(f"the area change to {value!r} did not reach the URL ({s.query})")
+        s.page_hash = s.pages.get("trends", "")
+        if not s.page_hash:
+            errors.append(f"no trends page in the navigation ({sorted(s.pages)})")
+            return
+        times["page"].append(await s.run())
+        errors.extend(s.errors)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+async def _rounds(url: str, pid: int, sessions: int, rounds: int) -> tuple[bool, list[str]]:
+    ok, lines, rss = True, [], []
+    for r in range(1, rounds + 1):
+        times: dict[str, list[float]] = {k: [] for k in INTERACTIONS}
+        errors: list[str] = []
+        t0 = time.perf_counter()
+        results = await asyncio.gather(
+            *(_session(url, r, n, times, errors) for n in range(sessions)), return_exceptions=True
+        )
+        errors += [f"{type(e).__name__}: {e}" for e in results if isinstance(e, BaseException)]
+        wall = time.perf_counter() - t0
+        await asyncio.sleep(2)  # let the server drop the closed sessions
+        rss.append(_rss_mb(pid))
+        lines.append(f"round {r}: {sessions} sessions in {wall:.1f} s, server RSS {rss[-1]:.0f} MB")
+        for k in INTERACTIONS:
+            v = times[k]
+            p50, p95 = _quantile(v, 0.50), _quantile(v, 0.95)
+            flag = "" if p95 <= P95_BUDGET_S else "  OVER BUDGET"
+            ok &= p95 <= P95_BUDGET_S and len(v) == sessions
+            lines.append(f"  {k:<5} n={len(v):>2}  p50 {p50 * 1000:7.0f} ms  p95 {p95 * 1000:7.0f} ms{flag}")
+        if errors:
+            ok = False
+            lines.append(f"  {len(errors)} errors, e.g. {errors[0]}")
+        print("\n".join(lines[-(len(INTERACTIONS) + 1 + bool(errors)) :]), flush=True)
+    growth = rss[-1] - rss[0]
+    flag = "" if growth <= RSS_GROWTH_BUDGET_MB else "  OVER BUDGET"
+    ok &= growth <= RSS_GROWTH_BUDGET_MB
+    lines.append(
+        f"RSS after each round: {', '.join(f'{m:.0f}' for m in rss)} MB; growth after round 1 {growth:+.0f} MB{flag}"
+    )
+    return ok, lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--timeout", type=float, default=420.0, help="seconds for the whole run (default 420)")
+    ap.add_argument("--data", type=Path, default=None, help="dataset folder (default: the app's)")
+    args = ap.parse_args()
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if args.data:
+        env["LEEFBAARHEID_DATA"] = str(args.data.resolve())
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                print("the server did not start:", (server.stderr.read() if server.stderr else b"").decode()[-2000:])
+                return 1
+            time.sleep(0.5)
+        print(
+            f"server pid {server.pid} on 127.0.0.1:{port}, RSS {_rss_mb(server.pid):.0f} MB before any session; "
+            f"{args.sessions} concurrent sessions x {args.rounds} rounds of: {', '.join(INTERACTIONS)}",
+            flush=True,
+        )
+        url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        try:
+            ok, lines = asyncio.run(
+                asyncio.wait_for(_rounds(url, server.pid, args.sessions, args.rounds), args.timeout)
+            )
+        except TimeoutError:
+            print(f"stopped after {args.timeout:.0f} s (--timeout)")
+            return 1
+        print(lines[-1])
+        print(
+            f"budgets (p95 <= {P95_BUDGET_S:.1f} s, RSS growth <= {RSS_GROWTH_BUDGET_MB:.0f} MB):",
+            "met" if ok else "MISSED",
+        )
+        return 0 if ok else 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Workarounds that touch Streamlit's private internals, in one place.
+
+The app, the tests and the benchmarks import these helpers; nothing else in the project may
+reach into ``streamlit.runtime``. Every helper here was checked against the Streamlit versions
+that ``pyproject.toml`` allows (``streamlit>=1.50,<1.68``); when you widen that range, run
+``python -m pytest tests/test_page_kaart.py tests/test_page_trends.py`` and check these first.
+
+Why they are needed
+-------------------
+The project keeps its pages in a ``pages/`` folder (the layout the product design fixes).
+Streamlit then starts each server process in its *legacy* multipage mode: a deep link such as
+``/kaart?g=...`` runs ``pages/kaart.py`` on its own, without ``app.py`` (no state, no
+controls). ``st.navigation`` in ``app.py`` ends that mode for the process, but only once
+``app.py`` has run, and AppTest builds a fresh ``PagesManager`` (which switches the mode back
+on) for every run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["apptest_navigation", "end_legacy_pages_mode", "run_timer", "shared_script_cache"]
+
+
+def end_legacy_pages_mode() -> bool:
+    """End Streamlit's legacy ``pages/`` mode for this process; tell whether it was on.
+
+    A page calls this first (through ``ui.page_guard``) and reruns when it returns True: the
+    rerun then goes through ``app.py``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        return True
+    return False
+
+
+@contextmanager
+def apptest_navigation() -> Iterator[None]:
+    """Keep AppTest reruns on the ``st.navigation`` path while the context is open.
+
+    AppTest builds a new ``PagesManager`` per run, which sets the class flag
+    ``uses_pages_directory`` to True because the project has a ``pages/`` folder; reruns would
+    then execute the page file without ``app.py`` around it. ``streamlit run`` is not
+    affected: there ``st.navigation`` clears the flag for the whole process on the first run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original  # type: ignore[method-assign]
+
+
+def shared_script_cache() -> None:
+    """Let AppTest reuse compiled page code across runs, as ``streamlit run`` does (benchmarks only).
+
+    AppTest builds a new ScriptCache for every run, so each rerun recompiles ``app.py`` and the
+    page (10-40 ms for a large page); a real server compiles them once.
+    """
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared  # type: ignore[attr-defined,assignment]
+
+
+@contextmanager
+def run_timer() -> Iterator[Callable[[], list[float]]]:
+    """Measure the server time of every script run from outside the app (benchmarks only).
+
+    Wraps Streamlit's ``ScriptRunner._run_script`` (one call per run: ``app.py`` and its page,
+    without AppTest's polling) while the context is open, so ``app.py`` carries no timing code.
+
+    Yields
+    ------
+    callable
+        Returns the seconds of each run so far, in order.
+
+    Examples
+    --------
+    >>> with run_timer() as runs:  # doctest: +SKIP
+    ...     at.run()
+    ...     print(runs()[-1])
+    """
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    original = ScriptRunner._run_script
+    seconds: list[float] = []
+    lock = threading.Lock()
+
+    def timed(self: ScriptRunner, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        try:
+            original(self, *args, **kwargs)
+        finally:
+            with lock:
+                seconds.append(time.perf_counter() - start)
+
+    ScriptRunner._run_script = timed  # type: ignore[method-assign]
+    try:
+        yield lambda: list(seconds)
+    finally:
+        ScriptRunner._run_script = original  # type: ignore[method-assign]

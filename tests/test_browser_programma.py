@@ -1,0 +1,76 @@
+"""End-to-end: the programme page in a real browser (Playwright + Debian's chromium), offline.
+
+Open the 40 aandachtswijken, read the summary sentence, upload an indicator CSV (with HTML in a
+header and in a name column) and see it on the map, shown as text: nothing executes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import gaps, load_dataset, sets
+from tests.browser import CHROMIUM_ARGS, ROOT, require_chromium, running_app, wait_idle
+
+pytestmark = pytest.mark.browser
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_open_the_set_read_the_summary_upload_an_indicator(app_url, browser, tmp_path):
+    ds = load_dataset()
+    aset = sets.load_set("40-aandachtswijken", ds)
+    groups = {e: aset.resolution.codes_of(e) for e in aset.resolution.entries}
+    expected = gaps.entry_gap_table(ds, groups, 2008, 2018, set_name="de 40 aandachtswijken").summary("nl")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(f"{app_url}/programma?set=40-aandachtswijken&ya=2008&yb=2018&b=none")
+        wait_idle(page, timeout=90_000)
+        summary = page.locator('[data-testid="prog-summary"]')
+        summary.wait_for(timeout=60_000)
+        assert summary.inner_text().strip() == expected
+        page.screenshot(path=str(ROOT / "tests" / "artifacts" / "programma.png"))
+
+        csv_path = tmp_path / "indicator.csv"
+        rows = ["code;<img src=x onerror=alert(1)>;naam"]
+        rows += [f"{c};{i},5;<b>x</b>" for i, c in enumerate(aset.members[:20])]
+        csv_path.write_bytes(("\ufeff" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+        uploader = page.locator('[data-testid="stFileUploader"]').last
+        uploader.locator('input[type="file"]').set_input_files(str(csv_path))
+        wait_idle(page, timeout=90_000)
+        legend = page.locator('[data-testid="prog-ind-legend"]')
+        legend.wait_for(timeout=60_000)
+        assert "<img src=x onerror=alert(1)>" in legend.inner_text()  # shown as text
+        assert legend.locator("img").count() == 0  # not an element
+
+        frames = page.locator(MAP_IFRAME)
+        page.wait_for_function(f"() => document.querySelectorAll('{MAP_IFRAME}').length >= 2", timeout=60_000)
+        ind_map = page.frame_locator(MAP_IFRAME).nth(frames.count() - 1)
+        ind_map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        assert ind_map.locator("path.leaflet-interactive").count() >= 20
+        assert dialogs == []  # nothing executed
+    except Exception:
+        page.screenshot(path=str(ROOT / "tests" / "artifacts" / "programma-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()

@@ -1,0 +1,234 @@
+"""Every command-line failure exits 2 with a message naming the path or option and the fix.
+
+One test per defect found in issue 10. Outputs appear all together or not at all: a CSV and its
+sidecar, a PDF and its PNG. Disk and permission failures are injected by patching the write
+(the tests run as root, where chmod does not stop a write).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import geo._cli
+from geo.__main__ import main
+from tests.conftest import ROOT
+
+EXPORT = ["export", "--codes", "WK0363AA,WK0363AB"]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "geo", *args]
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
+
+
+def _no_raw_error(err: str) -> None:
+    assert "Traceback" not in err and "[Errno" not in err, err
+
+
+def _fail_open(monkeypatch, code: int, *, after: int = 0) -> None:
+    """Make the (after+1)-th file opened for writing by the command line fail with ``code``."""
+    real_open = os.open
+    count = {"n": 0}
+
+    def fake_open(path, flags, mode=0o777, *args, **kwargs):
+        if flags & os.O_WRONLY:
+            count["n"] += 1
+            if count["n"] > after:
+                raise OSError(code, os.strerror(code), str(path))
+        return real_open(path, flags, mode, *args, **kwargs)
+
+    monkeypatch.setattr(geo._cli.os, "open", fake_open)
+
+
+def _fail_write(monkeypatch, code: int, *, after: int = 0) -> None:
+    """Make the data write of the (after+1)-th output file fail with ``code`` (e.g. ENOSPC)."""
+    real_fdopen = os.fdopen
+    count = {"n": 0}
+
+    class Failing:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])  # part of the file reached the disk
+            raise OSError(code, os.strerror(code))
+
+    def fake_fdopen(fd, *args, **kwargs):
+        fh = real_fdopen(fd, *args, **kwargs)
+        count["n"] += 1
+        return Failing(fh) if count["n"] > after else fh
+
+    monkeypatch.setattr(geo._cli.os, "fdopen", fake_fdopen)
+
+
+# -- --out ---------------------------------------------------------------------------------------
+def test_out_pointing_at_a_folder(tmp_path):
+    run = _run(*EXPORT, "--out", str(tmp_path))
+    assert run.returncode == 2
+    assert f"--out {tmp_path} is a folder; --out takes a file name, e.g. --out {tmp_path}/" in run.stderr
+    assert "leefbaarheid-selectie-lang-nl-plain.csv" in run.stderr
+    _no_raw_error(run.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_in_a_folder_that_does_not_exist(tmp_path, capsys):
+    out = tmp_path / "nope" / "a.csv"
+    assert main([*EXPORT, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"the folder {tmp_path / 'nope'} does not exist; create it first (mkdir -p" in err
+    _no_raw_error(err)
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        (
+            errno.EROFS,
+            "the file system is read-only; nothing was written. To fix: pass another --out on a writable disk",
+        ),
+        (errno.EACCES, "permission denied; nothing was written. To fix: pass another --out in a folder you may write"),
+    ],
+    ids=["read-only-folder", "no-permission"],
+)
+def test_an_unwritable_folder(tmp_path, capsys, monkeypatch, code, says):
+    _fail_open(monkeypatch, code)
+    out = tmp_path / "a.csv"
+    assert main([*EXPORT, "--out", str(out), "--sidecar"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write --out {out}: " in err and says in err
+    _no_raw_error(err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_writing_the_sidecar_leaves_no_csv(tmp_path, capsys, monkeypatch):
+    _fail_write(monkeypatch, errno.ENOSPC, after=1)  # the CSV is written, its sidecar fails
+    out = tmp_path / "a.csv"
+    assert main([*EXPORT, "--out", str(out), "--sidecar"]) == 2
+    err = capsys.readouterr().err
+    sidecar = tmp_path / "a.metadata.json"
+    assert f"cannot write --out {sidecar}: the disk is full; nothing was written. To fix: free some space" in err
+    _no_raw_error(err)
+    assert list(tmp_path.iterdir()) == []  # neither the CSV, nor the sidecar, nor a temporary file
+
+
+def test_a_failed_write_keeps_the_previous_files(tmp_path, capsys, monkeypatch):
+    out, sidecar = tmp_path / "a.csv", tmp_path / "a.metadata.json"
+    out.write_bytes(b"old csv")
+    sidecar.write_bytes(b"old sidecar")
+    _fail_write(monkeypatch, errno.ENOSPC, after=1)
+    assert main([*EXPORT, "--out", str(out), "--sidecar"]) == 2
+    assert out.read_bytes() == b"old csv" and sidecar.read_bytes() == b"old sidecar"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.metadata.json"]
+
+
+# -- --round -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value", ["400", "308", "16", "-1", "²", "3.5"])
+def test_round_outside_0_to_15(tmp_path, capsys, value):
+    out = tmp_path / "a.csv"
+    with pytest.raises(SystemExit) as stop:
+        main([*EXPORT, "--round", value, "--out", str(out)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --round: {value!r} is not a whole number from 0 to 15; pass e.g. --round 4" in err
+    assert not out.exists()
+
+
+# -- brief ---------------------------------------------------------------------------------------
+def test_brief_out_must_be_a_pdf(tmp_path, capsys):
+    out = tmp_path / "b.png"
+    assert main(["brief", "--code", "WK0363AA", "--year", "2022", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"brief --out {out}: the brief is a PDF with a PNG of the same name beside it" in err
+    assert f"--out must end in .pdf, e.g. --out {tmp_path / 'b.pdf'}" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_brief_pdf_and_png_appear_together_or_not_at_all(tmp_path, capsys, monkeypatch):
+    import geo.brief
+
+    monkeypatch.setattr(geo.brief, "render_brief", lambda *a, **k: (b"%PDF-1.4 brief", b"\x89PNG brief"))
+    _fail_write(monkeypatch, errno.ENOSPC, after=1)  # the PDF is written, the PNG fails
+    out = tmp_path / "b.pdf"
+    assert main(["brief", "--code", "WK0363AA", "--year", "2022", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write --out {tmp_path / 'b.png'}: the disk is full" in err
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    monkeypatch.setattr(geo.brief, "render_brief", lambda *a, **k: (b"%PDF-1.4 brief", b"\x89PNG brief"))
+    assert main(["brief", "--code", "WK0363AA", "--year", "2022", "--out", str(out)]) == 0
+    assert out.read_bytes() == b"%PDF-1.4 brief" and (tmp_path / "b.png").read_bytes() == b"\x89PNG brief"
+
+
+# -- build ---------------------------------------------------------------------------------------
+def test_build_out_inside_from_is_refused(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    assert main(["build", "--from", str(src), "--out", str(src / "data")]) == 2
+    err = capsys.readouterr().err
+    assert f"build --out {src / 'data'} is inside --from {src}" in err and "outside" in err
+    assert list(src.iterdir()) == []
+
+
+def test_build_out_that_is_a_file(tmp_path, capsys):
+    src, out = tmp_path / "src", tmp_path / "data.txt"
+    src.mkdir()
+    out.write_text("keep me")
+    assert main(["build", "--from", str(src), "--out", str(out)]) == 2
+    assert f"build --out {out} is a file; --out takes the dataset folder" in capsys.readouterr().err
+    assert out.read_text() == "keep me"
+
+
+def test_malformed_sources_json_names_the_file(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "sources.json").write_text('{"files": {', encoding="utf-8")
+    run = _run("build", "--from", str(src), "--out", str(tmp_path / "out"))
+    assert run.returncode == 2
+    assert f"{src / 'sources.json'}: not valid JSON" in run.stderr
+    _no_raw_error(run.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_truncated_manifest_names_the_file(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    manifest = ROOT / "data" / "manifest.json"
+    for name in json.loads(manifest.read_text(encoding="utf-8")).get("files", {}).values():
+        file = name["file"] if isinstance(name, dict) else name
+        (data / file).symlink_to(ROOT / "data" / file)
+    text = manifest.read_text(encoding="utf-8")
+    (data / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    run = _run(*EXPORT, "--data", str(data), "--out", str(tmp_path / "a.csv"))
+    assert run.returncode == 2
+    assert str(data / "manifest.json") in run.stderr
+    _no_raw_error(run.stderr)
+    assert not (tmp_path / "a.csv").exists()
+
+
+def test_a_failure_is_one_plain_line_on_stderr(tmp_path):
+    run = _run(*EXPORT, "--out", str(tmp_path / "missing" / "a.csv"))
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1
+    _no_raw_error(run.stderr)  # used to be "error: [Errno 2] No such file or directory: ..."
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers(tmp_path):
+    yield
+    leftovers = [p for p in Path(tmp_path).rglob(".*.part")]
+    assert not leftovers, leftovers
+    shutil.rmtree(tmp_path, ignore_errors=True)

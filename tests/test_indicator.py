@@ -1,0 +1,75 @@
+"""Bring your own indicator: uploads checked at the boundary, all problems at once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from geo import ValidationError
+from geo.indicator import MAX_UPLOAD_BYTES, read_indicators
+
+
+def test_good_csv(dataset):
+    data = b"code,inwoners,aandeel_huur\nWK034403,35255,0.61\nWK047912,13000,0.7\nWK036103,8210,\n"
+    inwoners, huur = read_indicators(dataset, data)
+    assert inwoners.name == "inwoners"
+    assert inwoners.values == {"WK034403": 35255.0, "WK047912": 13000.0, "WK036103": 8210.0}
+    assert huur.values == {"WK034403": 0.61, "WK047912": 0.7}  # an empty cell is missing, not zero
+    assert inwoners.bins[0] == 8210.0 and inwoners.bins[-1] == 35255.0
+    assert len(inwoners.labels) == len(inwoners.bins) - 1
+    assert inwoners.classify(8210.0) == 0 and inwoners.classify(35255.0) == len(inwoners.labels) - 1
+    assert "e+" not in " ".join(inwoners.labels)  # labels readable, no exponent notation
+
+
+def test_dutch_excel_csv_with_bom_semicolon_and_decimal_comma(dataset):
+    data = "\ufeffcode;inkomen;score\r\nWK034403;1.234,5;0,25\r\nWK047912;987,25;-0,5\r\n".encode()
+    inkomen, score = read_indicators(dataset, data)
+    assert inkomen.values == {"WK034403": 1234.5, "WK047912": 987.25}
+    assert score.values == {"WK034403": 0.25, "WK047912": -0.5}
+
+
+def test_cp1252_header_is_read(dataset):
+    data = "code;gemiddelde woningwaarde (\u20ac)\nWK034403;250\n".encode("cp1252")
+    (ind,) = read_indicators(dataset, data)
+    assert ind.name == "gemiddelde woningwaarde (\u20ac)"
+
+
+def test_unknown_codes_duplicates_and_text_are_all_reported_with_rows(dataset):
+    data = b"code,v\nWK999999,1\nWK034403,abc\nWK034403,2\nhallo,3\n"
+    with pytest.raises(ValidationError) as info:
+        read_indicators(dataset, data)
+    message = str(info.value)
+    assert "4 problems" in message
+    assert "row 2: code WK999999 is not in the dataset" in message
+    assert "row 3, column 'v': 'abc' is not a number" in message
+    assert "row 4: code WK034403 appears again (first in row 3)" in message
+    assert "row 5: 'HALLO' is not a CBS code" in message
+
+
+def test_missing_code_column_names_the_columns(dataset):
+    with pytest.raises(ValidationError, match=r"no code column: the columns are 'wijk', 'v'"):
+        read_indicators(dataset, b"wijk,v\nWK034403,1\n")
+
+
+def test_far_over_the_size_limit_is_rejected_quickly(dataset):
+    data = b"code,v\n" + b"WK034403,1\n" * (MAX_UPLOAD_BYTES // 5)  # about 11 MB
+    start = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"at most 5 MB"):
+        read_indicators(dataset, data)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_html_in_a_header_and_a_value_is_kept_as_text_and_refused_as_number(dataset):
+    header = b'code,<img src=x onerror="alert(1)">\nWK034403,5\n'
+    (ind,) = read_indicators(dataset, header)
+    assert ind.name == '<img src=x onerror="alert(1)">'  # the page escapes it wherever it is shown
+    with pytest.raises(ValidationError, match=r"'<script>alert\(1\)</sc' is not a number"):
+        read_indicators(dataset, b"code,v\nWK034403,<script>alert(1)</script>\n")  # echoed cut to 20 characters
+
+
+def test_empty_upload(dataset):
+    with pytest.raises(ValidationError, match="empty"):
+        read_indicators(dataset, b"  \n")
+    with pytest.raises(ValidationError, match="no data rows"):
+        read_indicators(dataset, b"code,v\n")

@@ -1,0 +1,301 @@
+"""Area sets: the shipped programme sets resolve with a report; user sets; sharing; CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from geo import sets
+from geo.selection import decode_selection
+from tests.conftest import ROOT, SOURCES
+
+PROGRAMMES = SOURCES / "programmes"
+WFS_BUURTEN = SOURCES / "leefbaarometer" / "wfs-meting-2024" / "buurten"
+
+
+@pytest.fixture(scope="module")
+def shipped(dataset):
+    return {slug: sets.load_set(slug, dataset) for slug in sets.SHIPPED_SETS}
+
+
+# -- the source copies -------------------------------------------------------------------------
+def test_programme_sources_are_copied_with_their_readme():
+    aandacht = list(csv.DictReader((PROGRAMMES / "40-aandachtswijken.csv").open(encoding="utf-8")))
+    plus = list(csv.DictReader((PROGRAMMES / "40plus-wijken.csv").open(encoding="utf-8")))
+    assert len(aandacht) == 40 and len({r["as_published"] for r in aandacht}) == 40
+    assert len(plus) == 37 and sorted({r["tranche"] for r in plus}) == ["1", "2"]
+    assert "PC4" in (PROGRAMMES / "README.md").read_text(encoding="utf-8")
+
+
+# -- the reviewed resolution -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("slug", "counts", "n_members"),
+    [
+        ("40-aandachtswijken", {"exact": 10, "fuzzy": 5, "multiple": 10, "approximate": 15, "not_found": 0}, 82),
+        ("40plus-wijken", {"exact": 11, "fuzzy": 2, "multiple": 3, "approximate": 18, "not_found": 3}, 39),
+    ],
+)
+def test_shipped_sets_resolve_with_pinned_counts(shipped, slug, counts, n_members):
+    aset = shipped[slug]
+    assert aset.resolution is not None
+    assert aset.resolution.counts() == counts
+    assert sum(counts.values()) == len(aset.resolution.entries)
+    assert len(aset.members) == n_members
+    assert aset.caveat  # the set-level caveat (PC4 definition / own boundaries) is always there
+
+
+def test_every_non_exact_row_has_a_reason_and_every_fuzzy_a_score(shipped):
+    for aset in shipped.values():
+        frame = aset.resolution.frame()
+        assert (frame.loc[frame["category"] != "exact", "reason"].str.len() > 10).all()
+        fuzzy = frame[frame["category"] == "fuzzy"]
+        assert fuzzy["score"].notna().all() and (fuzzy["score"].astype(float) >= 0.5).all()
+        not_found = frame[frame["category"] == "not_found"]
+        assert not_found["code"].isna().all()
+
+
+# Checked by hand against the CBS wijk/buurt names and the map (see the closing note).
+HAND_CHECKED = [
+    ("40-aandachtswijken", "Utrecht Overvecht", "exact", {"WK034403"}),
+    ("40-aandachtswijken", "Den Haag Schilderswijk", "fuzzy", {"WK051829"}),
+    ("40-aandachtswijken", "Rotterdam Overschie", "exact", {"WK059904"}),
+    ("40-aandachtswijken", "Zaanstad Poelenburg", "exact", {"WK047912"}),
+    ("40-aandachtswijken", "Amsterdam Bos en Lommer", "multiple", {"WK0363EA", "WK0363ED", "WK0363EE", "WK0363EF"}),
+    ("40-aandachtswijken", "Utrecht Kanaleneiland", "approximate", {"WK034408"}),
+    ("40-aandachtswijken", "Arnhem Presikhaaf", "multiple", {"WK020204", "WK020205"}),
+    ("40-aandachtswijken", "Leeuwarden Heechterp/Schieringen", "exact", {"WK008050"}),
+    ("40-aandachtswijken", "Rotterdam Zuidelijke Tuinsteden", "approximate", {"WK059915"}),
+    ("40plus-wijken", "Hoogezand-Sappemeer Gorecht-West", "approximate", {"WK195202"}),
+    ("40plus-wijken", "Delfzijl Noord", "exact", {"WK197906"}),
+    ("40plus-wijken", "Den Bosch Boschveld", "approximate", {"WK079611"}),
+    ("40plus-wijken", "Leerdam West", "exact", {"WK196124"}),
+    ("40plus-wijken", "Sittard-Geleen TAS", "not_found", set()),
+]
+
+
+@pytest.mark.parametrize(("slug", "entry", "category", "codes"), HAND_CHECKED, ids=[e for _, e, _, _ in HAND_CHECKED])
+def test_entries_checked_by_hand(shipped, slug, entry, category, codes):
+    res = shipped[slug].resolution
+    assert res.category_of(entry) == category
+    assert set(res.codes_of(entry)) == codes
+
+
+def test_merged_and_renamed_gemeenten_are_resolved(shipped, dataset):
+    frame = pd.concat([a.resolution.frame() for a in shipped.values()])
+    by_written = {
+        "Den Haag": "GM0518",
+        "Den Bosch": "GM0796",
+        "Hoogezand-Sappemeer": "GM1952",
+        "Delfzijl": "GM1979",
+        "Leerdam": "GM1961",
+    }
+    for written, gm in by_written.items():
+        codes = frame.loc[(frame["gemeente"] == written) & frame["code"].notna(), "code"]
+        assert len(codes) and {dataset.area(c)["gemeente_code"] for c in codes} == {gm}, written
+        assert dataset.has(gm)
+
+
+def _wfs_buurten() -> dict[str, str]:
+    names = {}
+    for path in sorted(WFS_BUURTEN.glob("*.geojson")):
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            names[f["properties"]["code"]] = f["properties"]["naam"]
+    return names
+
+
+def test_buurten_named_in_reasons_exist_and_lie_in_the_member_wijk(shipped):
+    """Independent check of the buurt-based decisions against the published buurt file."""
+    buurten = _wfs_buurten()
+    checked = 0
+    for aset in shipped.values():
+        res = aset.resolution
+        for entry in res.entries:
+            reason = next(m.reason for m in res.matches if m.entry == entry)
+            for code in re.findall(r"BU\d{8}", reason):
+                assert code in buurten, (entry, code)
+                assert any(code[2:8] == w[2:8] for w in res.codes_of(entry)), (entry, code)
+                checked += 1
+    assert checked >= 20
+
+
+def test_rerunning_the_resolver_gives_the_reviewed_file(dataset, shipped):
+    for slug, aset in shipped.items():
+        again = sets.shipped_resolution(dataset, slug)
+        for entry in aset.resolution.entries:
+            assert again.codes_of(entry) == aset.resolution.codes_of(entry), entry
+            assert again.category_of(entry) == aset.resolution.category_of(entry), entry
+
+
+def test_entries_without_a_hand_decision_are_what_the_resolver_finds(dataset, shipped):
+    for slug, aset in shipped.items():
+        auto = sets.resolve_names(dataset, sets.load_entries(slug))
+        hand = sets.HAND_DECISIONS[slug]
+        for entry in aset.resolution.entries:
+            if entry not in hand:
+                assert auto.codes_of(entry) == aset.resolution.codes_of(entry), entry
+                assert auto.category_of(entry) == aset.resolution.category_of(entry), entry
+        decided = {m.entry for m in aset.resolution.matches if m.decided == "hand"}
+        assert decided == set(hand)
+
+
+HAND_OVERRIDES = {
+    "40-aandachtswijken": [
+        "Amsterdam Bijlmer",
+        "Amsterdam Bos en Lommer",
+        "Amsterdam Nieuw-West",
+        "Amsterdam Noord",
+        "Amsterdam Oost",
+        "Arnhem Malburgen/Immerloo",
+        "Den Haag Schilderswijk",
+        "Den Haag Transvaal",
+        "Den Haag Zuid-West",
+        "Dordrecht Wielwijk/Crabbehof",
+        "Eindhoven Bennekel",
+        "Eindhoven Woensel West",
+        "Enschede Velve-Lindenhof",
+        "Groningen De Hoogte",
+        "Groningen Korrewegwijk",
+        "Maastricht Noordoost",
+        "Nijmegen Hatert",
+        "Rotterdam Bergpolder",
+        "Rotterdam Oud Zuid",
+        "Rotterdam Vreewijk",
+        "Rotterdam West",
+        "Rotterdam Zuidelijke Tuinsteden",
+        "Utrecht Kanaleneiland",
+        "Utrecht Ondiep",
+        "Utrecht Zuilen Oost",
+    ],
+    "40plus-wijken": [
+        "Almere Steden-, Staatslieden-, Kruidenwijk, centrum",
+        "Amsterdam Holendrecht-West & Venserpolder",
+        "Bergen op Zoom Gageldonk-West",
+        "Breda Haagse Beemden",
+        "Capelle aan den IJssel De Hoeken en de Hoven/Wiekslag",
+        "Culemborg Terweijde",
+        "Den Bosch Boschveld",
+        "Den Bosch Hambaken",
+        "Ede Veldhuizen-A",
+        "Enschede Wesselerbrink-Noord",
+        "Gouda Oost",
+        "Haarlem Zomerzone",
+        "Heerlen Passart",
+        "Hoogezand-Sappemeer Gorecht-West",
+        "IJsselstein IJsselveld-Oost",
+        "Leiden Slaaghwijk",
+        "Lelystad Boswijk Zuid",
+        "Roosendaal Kalsdonk",
+        "Sittard-Geleen TAS",
+        "Tilburg Kruidenbuurt",
+        "Veenendaal JES",
+        "Venlo Leutherberg en Vogelhut",
+        "Vlaardingen Babberspolder-Oost",
+        "Zoetermeer Palenstein",
+    ],
+}
+
+
+def test_the_hand_overrides_are_listed_explicitly():
+    """The reviewed entries whose members a reviewer decided (all others: as the resolver finds them)."""
+    for slug, names in HAND_OVERRIDES.items():
+        assert sorted(sets.HAND_DECISIONS[slug]) == sorted(names)
+
+
+def test_resolver_categories_on_small_cases(dataset):
+    entries = [
+        sets.Entry("Utrecht", "Overvecht", "a"),
+        sets.Entry("Amersfoort", "De Kruiskamp", "b"),
+        sets.Entry("Arnhem", "Presikhaaf", "c"),
+        sets.Entry("Utrecht", "Nergenshuizen", "d"),
+        sets.Entry("Atlantis", "Centrum", "e"),
+        sets.Entry("Den Haag", "Stationsbuurt", "f"),
+    ]
+    res = sets.resolve_names(dataset, entries)
+    assert [res.category_of(x) for x in "abcdef"] == ["exact", "fuzzy", "multiple", "not_found", "not_found", "exact"]
+    assert "Atlantis" in next(m.reason for m in res.matches if m.entry == "e")
+    assert "'s-Gravenhage" in next(m.reason for m in res.matches if m.entry == "f")
+
+
+def test_resolver_refuses_bad_overrides(dataset):
+    entries = [sets.Entry("Utrecht", "Overvecht", "a")]
+    with pytest.raises(ValueError, match="not in the dataset"):
+        sets.resolve_names(dataset, entries, overrides={"a": sets.Decision(("WK999999",), "fuzzy", "x")})
+    with pytest.raises(ValueError, match="needs a reason"):
+        sets.resolve_names(dataset, entries, overrides={"a": sets.Decision(("WK034403",), "fuzzy", "")})
+    with pytest.raises(ValueError, match="not in the set"):
+        sets.resolve_names(dataset, entries, overrides={"zz": sets.Decision(("WK034403",), "exact", "")})
+    with pytest.raises(ValueError, match="unique labels"):
+        sets.resolve_names(dataset, entries * 2)
+
+
+def test_load_set_unknown_slug_names_the_choices():
+    with pytest.raises(KeyError, match="40-aandachtswijken"):
+        sets.load_set("41-wijken")
+
+
+def test_damaged_reviewed_file_is_refused_with_row_numbers(tmp_path):
+    frame = pd.read_csv(ROOT / "data" / "sets" / "40plus-wijken.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "category"] = "guess"
+    frame.loc[1, "code"] = "XX030710"
+    frame.loc[2, "reason"] = ""
+    frame.to_csv(tmp_path / "40plus-wijken.csv", index=False)
+    with pytest.raises(ValueError, match=r"3 problem.*row 2: category 'guess'.*row 3: code 'XX030710'.*row 4: a"):
+        sets.load_set("40plus-wijken", folder=tmp_path)
+
+
+# -- user sets --------------------------------------------------------------------------------------
+def test_user_set_from_typed_codes_and_names(dataset):
+    aset = sets.set_from_text(dataset, "WK034403\nUtrecht; Kanaleneiland-Noord\nZaanstad, Poelenburg\n\n", name="mijn")
+    assert aset.members[0] == "WK034403" and "WK047912" in aset.members
+    assert aset.resolution is not None and aset.resolution.counts()["exact"] >= 2
+    if dataset.has("BU03440832"):  # buurten kept as buurten in a user set
+        assert "BU03440832" in aset.members
+
+
+def test_user_set_errors_name_every_bad_line(dataset):
+    with pytest.raises(ValueError, match=r"line 1: code WK999999.*line 2: 'zomaar'"):
+        sets.set_from_text(dataset, "WK999999\nzomaar\n")
+    with pytest.raises(ValueError, match="none of the names"):
+        sets.set_from_text(dataset, "Utrecht; Nergenshuizen")
+
+
+def test_user_set_from_csv_of_codes_and_of_names(dataset):
+    a = sets.set_from_csv(dataset, b"code\nWK034403\nWK047912\n")
+    assert a.members == ("WK034403", "WK047912")
+    b = sets.set_from_csv(dataset, "\ufeffgemeente;naam\r\nUtrecht;Overvecht\r\n".encode())
+    assert b.members == ("WK034403",)
+    with pytest.raises(ValueError, match="needs a column 'code'"):
+        sets.set_from_csv(dataset, b"x,y\n1,2\n")
+
+
+def test_user_set_shares_by_url_token_and_round_trips(dataset):
+    aset = sets.set_from_codes(dataset, ["WK034403", "WK051829", "BU0363AA01"], name="Mijn wijken")
+    token = sets.encode_set(aset)
+    assert token.isascii() and re.fullmatch(r"[A-Za-z0-9_-]+", token)
+    back = sets.decode_set(dataset, token)
+    assert back.members == aset.members and back.name == "Mijn wijken"
+    assert decode_selection(dataset, token).codes == aset.members  # the selection token, reused
+    with pytest.raises(ValueError):
+        sets.decode_set(dataset, token[:-5] + "AAAAA")
+
+
+def test_set_csv_is_formula_safe(dataset):
+    aset = sets.set_from_codes(dataset, ["WK034403"], name="=HYPERLINK(1)")
+    text = sets.set_to_csv(dataset, aset).decode("utf-8")
+    assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
+    shipped = sets.set_to_csv(dataset, sets.load_set("40-aandachtswijken"), dutch=True, bom=True)
+    assert shipped.startswith(b"\xef\xbb\xbf") and b";" in shipped.splitlines()[0]
+
+
+def test_corrected_resolution_from_an_edited_table(dataset):
+    frame = sets.load_set("40-aandachtswijken").resolution.frame()
+    frame.loc[frame["entry"] == "Utrecht Ondiep", "code"] = "WK034401"
+    corrected = sets.resolution_from_frame(frame)
+    assert corrected.codes_of("Utrecht Ondiep") == ("WK034401",)
+    frame.loc[0, "category"] = "maybe"
+    with pytest.raises(ValueError, match="row 2: category 'maybe'"):
+        sets.resolution_from_frame(frame)

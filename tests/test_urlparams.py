@@ -1,0 +1,121 @@
+"""No exception from any link: every URL parameter is read with ASCII-only rules (geo.view.parse_link).
+
+A hypothesis property throws arbitrary text, unicode digits, huge values and repeated
+parameters at every parameter the app reads; AppTest opens three pages with bad parameters
+and checks that the notice shows, in the chosen language, on the page that was opened.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from geo.view import LANGS, Link, Notice, View, parse_link, read_param
+from tests.conftest import ROOT
+
+#: Every parameter the app reads from a link.
+PARAMS = ("g", "a", "j", "m", "n", "b", "k", "lang", "p", "s")
+
+#: Digits, letters and signs that str.isdigit()/isalnum() accept but int() or the codes do not.
+UNICODE_TRAPS = [
+    "²",
+    "²⁰²²",
+    "２０２２",
+    "٢٠٢٢",
+    "۲۰۲۴",
+    "𝟐𝟎𝟐𝟐",
+    "ⅫⅠ",
+    "GM０３６３",
+    "WK0363АА",
+    "ß",
+    "ﬁ",
+    "İ",
+    "\x00",
+    "\ufeff2022",
+]
+HUGE = ["9" * 5000, "2" * 65, "GM" + "0" * 10_000, "1e308", "-0", "+2022", " 2022 ", "2022\n"]
+
+values = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(UNICODE_TRAPS + HUGE),
+    st.sampled_from(["GM0363", "WK0363AA", "BU0363AA01", "NL", "2022", "lbm", "buurt", "osm", "fixed", "en", "1", ""]),
+    st.from_regex(r"[A-Z]{2}[0-9]{2,10}", fullmatch=True),
+)
+param_values = st.one_of(values, st.lists(values, max_size=4))  # a list: the parameter repeated
+links = st.dictionaries(st.sampled_from(PARAMS), param_values, max_size=len(PARAMS))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params=links)
+def test_no_link_raises_and_every_result_is_valid(dataset, params):
+    link = parse_link(dataset, params)
+    assert isinstance(link, Link) and isinstance(link.view, View)
+    v = link.view
+    assert v.year in dataset.years(v.measure)
+    assert v.national or (dataset.has(v.gemeente) and v.wijk in dataset.children(v.gemeente))
+    assert link.lang in LANGS
+    for notice in link.notices:
+        assert isinstance(notice, Notice) and notice.nl and notice.en and notice.nl != notice.en
+        # untrusted text is echoed only as plain code-like text: no markup, no control characters
+        assert all(c.isascii() and c.isprintable() for c in notice.nl + notice.en)
+        assert not {"<", ">", "[", "]", "`", "$", "*"} & set(notice.nl + notice.en)
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(PARAMS), value=st.sampled_from(UNICODE_TRAPS + HUGE[:3]))
+def test_non_ascii_or_huge_values_are_ignored_with_a_notice(dataset, key, value):
+    link = parse_link(dataset, {key: value})
+    default = parse_link(dataset, {})
+    assert link.notices, (key, value)
+    if key not in ("lang", "p", "s"):
+        assert link.view.gemeente == default.view.gemeente
+
+
+@pytest.mark.parametrize("value", ["²", "２０２２", "٢٠٢٢", "𝟐𝟎𝟐𝟐"])
+def test_read_param_refuses_unicode_digits(value):
+    notices: list[Notice] = []
+    assert read_param({"j": value}, "j", notices) is None
+    assert notices == [
+        Notice(
+            "parameter 'j' bevat andere tekens dan ASCII en is genegeerd",
+            "parameter 'j' holds characters other than ASCII and was ignored",
+        )
+    ]
+
+
+def test_repeated_parameters_use_the_last_value(dataset):
+    link = parse_link(dataset, {"m": ["bogus", "onv"], "lang": ["nl", "en"], "p": ["0", "1"]})
+    assert (link.view.measure, link.lang, link.presentation, link.notices) == ("onv", "en", True, ())
+
+
+@pytest.mark.parametrize("p", ["garbage", "2", "true", "¹"])
+def test_an_unknown_presentation_flag_gets_a_notice(dataset, p):
+    link = parse_link(dataset, {"p": p})
+    assert link.presentation is False
+    assert len(link.notices) == 1 and "'p" in link.notices[0].en
+
+
+# -- in the app: the notice on whichever page was opened, in the chosen language ---------------------
+@pytest.mark.parametrize(
+    ("page", "params", "expected"),
+    [
+        ("kaart", {"j": "²", "p": "garbage"}, ["parameter 'j' holds characters other than ASCII", "presentation 'p"]),
+        ("trends", {"m": "２", "g": "GM9999"}, ["parameter 'm' holds characters", "municipality 'GM9999' is not in"]),
+        ("over_de_data", {"s": "x" * 50, "k": "rainbow"}, ["the selection in the link is invalid", "colour scale"]),
+    ],
+)
+def test_bad_links_give_an_english_notice_on_the_page_that_was_opened(page, params, expected):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in {**params, "lang": "en"}.items():
+        at.query_params[k] = v
+    if page != "kaart":
+        at.switch_page(f"pages/{page}.py")  # a deep link: the session's first run opens this page
+    at.run()
+    assert not at.exception
+    notices = [w.value for w in at.warning if w.value.startswith("Not everything in the link could be used:")]
+    assert len(notices) == 1, [w.value for w in at.warning]
+    for text in expected:
+        assert text in notices[0].replace("\\", ""), (text, notices[0])
+    assert at.session_state["lang"] == "en"
