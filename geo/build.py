@@ -86,7 +86,8 @@ _DEFAULT_PROVENANCE = {
     "wfs": {
         "publisher": "Ministerie van BZK, Leefbaarometer 3.0 WFS (geo.leefbaarometer.nl); geometry CBS / Kadaster",
         "licence": "CC0 1.0 (scores); CC BY 4.0 (geometry)",
-        "attribution": "Leefbaarometer 3.0, Ministerie van BZK; CBS / Kadaster",
+        "attribution": "Leefbaarometer 3.0, Ministerie van BZK",
+        "geometry_attribution": "CBS / Kadaster",
     },
 }
 
@@ -288,7 +289,7 @@ def _combine_areas(files: list[AreaFile], wfs: list[WfsFile] | None = None) -> t
                 ],
             )
         seen.update(dict.fromkeys(f.frame["code"], f.path))
-        frames.append(f.frame.assign(level=f.level))
+        frames.append(f.frame.assign(level=f.level, source=str(f.path)))
     report: dict[str, Any] = {}
     for w in wfs or []:
         covered: dict[str, Path] = {}
@@ -308,7 +309,7 @@ def _combine_areas(files: list[AreaFile], wfs: list[WfsFile] | None = None) -> t
                 ],
             )
         seen.update(dict.fromkeys(kept["code"], w.path))
-        frames.append(kept.assign(level=w.level))
+        frames.append(kept.assign(level=w.level, source=str(w.path)))
         by_file: dict[str, int] = {}
         lacking: list[str] = []
         for code, gm in w.areas.loc[replaced, ["code", "gemeente_code"]].itertuples(index=False):
@@ -350,9 +351,19 @@ def _combine_areas(files: list[AreaFile], wfs: list[WfsFile] | None = None) -> t
     areas.loc[is_gm, "population"] = areas.loc[is_gm, "code"].map(pop).astype("float64")
     order = {lv: i for i, lv in enumerate(LEVELS)}
     areas = areas.sort_values(["level", "code"], key=lambda s: s.map(order) if s.name == "level" else s)
-    cols = ["code", "name", "level", "parent_code", "gemeente_code", "gemeente_name", "population", "geometry"]
+    cols = [
+        "code",
+        "name",
+        "level",
+        "parent_code",
+        "gemeente_code",
+        "gemeente_name",
+        "population",
+        "source",
+        "geometry",
+    ]
     out = gpd.GeoDataFrame(areas[cols].reset_index(drop=True), geometry="geometry", crs=STORAGE_CRS)
-    for c in ("code", "name", "level", "parent_code", "gemeente_code", "gemeente_name"):
+    for c in ("code", "name", "level", "parent_code", "gemeente_code", "gemeente_name", "source"):
         out[c] = out[c].astype("object").where(out[c].notna(), None)
     out["population"] = out["population"].astype("float64")
     return out, report
@@ -539,6 +550,8 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
     src, out = Path(src), Path(out)
     sources = _discover(src)
     areas, area_precedence = _combine_areas(sources.areas, sources.wfs)
+    # the file each polygon comes from, relative to the source folder (None: dissolved from below)
+    areas["source"] = [None if p is None else Path(p).relative_to(src).as_posix() for p in areas["source"]]
     scores, excluded, reconciliation, agreement = _combine_scores(sources, areas, src)
     display = _display_geometry(areas)
 

@@ -214,11 +214,18 @@ def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> s
     sources = ds.manifest.get("sources", [])
     areas = ds.areas.reindex(list(codes))
     levels = set(areas["level"].dropna())
+
+    def gives_areas(s: dict[str, Any]) -> bool:
+        return "areas" in s.get("provides", [s.get("kind")])
+
+    def credit(s: dict[str, Any]) -> str:
+        return str(s.get("geometry_attribution", s["attribution"]))
+
     if "source" in areas:
         files = set(areas["source"].dropna())
-        boundary = {s["attribution"] for s in sources if s.get("kind") == "areas" and s.get("file") in files}
+        boundary = {credit(s) for s in sources if gives_areas(s) and s.get("file") in files}
     else:
-        boundary = {s["attribution"] for s in sources if s.get("kind") == "areas" and s.get("level") in levels}
+        boundary = {credit(s) for s in sources if gives_areas(s) and s.get("level") in levels}
     score_files: set[str] = (
         set(ds.scores.loc[ds.scores["code"].isin(set(codes)), "source"]) if "source" in ds.scores else set()
     )

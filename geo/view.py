@@ -622,7 +622,7 @@ def parse_choices(ds: Dataset, view: View, params: Mapping[str, str | list[str]]
                 )
             )
     compare: list[str] = []
-    c = read_param(params, "c", notices, max_length=MAX_COMPARE * 11 + 8)
+    c = read_param(params, "c", notices, max_length=2 * MAX_COMPARE * 11)
     if c:
         bad = []
         for part in c.upper().split(","):
