@@ -489,7 +489,8 @@ def presentation_css() -> None:
     """Compact top margin always; large type and no sidebar clutter when presenting (1280x720 projector)."""
     st.markdown(
         "<style>.block-container { padding-top: 2.2rem; }"
-        " .gap-sentence { font-size: 1.15rem; font-weight: 600; line-height: 1.35; margin: 0.2rem 0 0.4rem; }"
+        ' [data-testid="stMarkdownContainer"] p.gap-sentence {'
+        " font-size: 1.15rem; font-weight: 600; line-height: 1.35; margin: 0.2rem 0 0.4rem; }"
         # the containers of these style blocks take no room
         ' [data-testid="stElementContainer"]:has(style) { display: none; }'
         "</style>",
@@ -523,7 +524,8 @@ def presentation_css() -> None:
             [data-testid="stMetricLabel"] p { line-height: 1.25; }
             h1 { font-size: 2.0rem !important; }
             h3 { font-size: 1.6rem !important; padding-top: 0.2rem !important; }
-            .gap-sentence { font-size: 1.55rem; line-height: 1.3; margin: 0.1rem 0 0.3rem; }
+            [data-testid="stMarkdownContainer"] p.gap-sentence {
+                font-size: 1.55rem; line-height: 1.3; margin: 0.1rem 0 0.3rem; }
             .legend { font-size: 0.8rem; line-height: 1.2 !important; }
             .legend > div > span { width: 0.9em !important; height: 0.9em !important; }
             [data-testid="stElementToolbar"] { display: none; }
@@ -632,11 +634,11 @@ def current_scale(measure: str, kind: str) -> Scale:
     return scale_for(measure, national_reference=float(dataset().national_reference().value or 0.0), kind=kind)
 
 
-def legend(measure: str, kind: str = "official") -> None:
-    """Legend of the map's scale, as escaped HTML swatches."""
+def legend(measure: str, kind: str = "official", *, compact: bool = False) -> None:
+    """Legend of the map's scale, as escaped HTML swatches (in a row when ``compact``)."""
     from geo.mapping import legend_html
 
-    html_text = legend_html(current_scale(measure, kind), title=measure_label(measure), lang=lang())
+    html_text = legend_html(current_scale(measure, kind), title=measure_label(measure), lang=lang(), compact=compact)
     st.markdown(html_text, unsafe_allow_html=True)
 
 
@@ -657,9 +659,9 @@ def table(
         if column in frame:
             styler = styler.format(na_rep="–", decimal=dec, thousands="", precision=places, subset=[column])
     if height:
-        st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height)
+        st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height, placeholder="–")
     else:
-        st.dataframe(styler, hide_index=True, width="stretch", key=key)
+        st.dataframe(styler, hide_index=True, width="stretch", key=key, placeholder="–")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -9,7 +9,9 @@ from geo.areas import AreaFile, read_areas
 from geo.build import build
 from geo.codes import LEVELS, gemeente_of, is_valid_code, level_of, parent_of
 from geo.dataset import DEFAULT_DATA_DIR, Dataset, Reference, load_dataset
+from geo.export import ExportFiles, ExportOptions, export_files
 from geo.i18n import LANGS, Lang, check_lang
+from geo.locate import DataChoice, resolve_data_dir
 from geo.ranking import Ranking, ranking
 from geo.reconcile import classify_names, reconcile
 from geo.schema import DIMENSIONS, MEASURE_LABELS, MEASURES, PUBLISHED_YEARS
@@ -33,8 +35,11 @@ __all__ = [
     "AreaSet",
     "AreaSummary",
     "Criterion",
+    "DataChoice",
     "DataFileError",
     "Dataset",
+    "ExportFiles",
+    "ExportOptions",
     "Filter",
     "Lang",
     "Ranking",
@@ -51,6 +56,7 @@ __all__ = [
     "classify_names",
     "decode_selection",
     "encode_selection",
+    "export_files",
     "filter_codes",
     "gemeente_of",
     "is_valid_code",
@@ -63,6 +69,7 @@ __all__ = [
     "read_scores",
     "read_wfs",
     "reconcile",
+    "resolve_data_dir",
     "search_areas",
     "write_dataset",
 ]

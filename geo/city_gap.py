@@ -379,3 +379,18 @@ def projection_text(ds: Dataset, change: GapChange, projection: Projection, *, l
     }
     nl_text, en_text = texts[projection.reason or "no_data"]
     return nl_text if nl else en_text
+
+
+def gap_status(gap_start: float, gap_end: float) -> tuple[GapStatus, float | None]:
+    """Return the status and the change in % of a gap's size by the rules of :func:`gap_change`.
+
+    For gaps that belong to no single area, such as a programme area's mean gap (:mod:`geo.gaps`).
+    """
+    percent = (abs(gap_end) - abs(gap_start)) / abs(gap_start) * 100 if gap_start != 0 else None
+    if gap_start < 0 and gap_end < 0:
+        if percent is not None and abs(percent) < UNCHANGED_PERCENT:
+            return "unchanged", percent
+        return ("narrowed" if abs(gap_end) < abs(gap_start) else "widened"), percent
+    if gap_start < 0:
+        return "closed", percent
+    return ("fell_behind" if gap_end < 0 else "ahead"), percent

@@ -5,11 +5,15 @@
 - :func:`set_trend`: the set against its cities per year, population-weighted where known.
 - :func:`dimension_split`: the change in ``afw`` of an area or a set split into the five
   dimensions, which add up to it.
+- :func:`set_gaps`: the gap tables of an :class:`~geo.sets.AreaSet` (per CBS area and per
+  programme entry), named for the summary; :func:`gap_view` and :func:`member_map` turn them into
+  what the programme page shows, in one language, numbers through :mod:`geo.fmt`.
 
 The city reference is :meth:`geo.dataset.Dataset.city_reference`: the mean of the scored wijken
 of the area's gemeente, weighted by CBS 2024 population where every one has a population
-(otherwise the plain mean). It is not an official gemeente score. The gap is the area's value
-minus that reference: negative means behind the city.
+(otherwise the plain mean). It is not an official gemeente score. The gap of one area, its value
+minus that reference, and its status come from :func:`geo.city_gap.gap_change` (the Trends page
+says the same); a programme entry's status from :func:`geo.city_gap.gap_status`.
 """
 
 from __future__ import annotations
@@ -17,33 +21,60 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from geo import fmt
+from geo.city_gap import GapStatus, gap_change, gap_status
 from geo.dataset import Dataset
 from geo.fmt import number
-from geo.i18n import check_lang
+from geo.i18n import Lang, check_lang
 from geo.schema import DIMENSIONS, MEASURE_LABELS, MEASURES, TOLERANCE
+from geo.sets import SHIPPED_SETS, AreaSet
 
 __all__ = [
+    "AHEAD_COLOUR",
+    "BEHIND_COLOUR",
     "NEAR_ZERO",
+    "STATUS_LABELS",
     "DimensionSplit",
     "GapTable",
+    "MemberMap",
+    "SetGaps",
     "SetTrend",
+    "ShownTable",
     "dimension_split",
     "dimension_years",
     "entry_gap_table",
+    "gap_members",
     "gap_table",
+    "gap_view",
+    "member_map",
+    "set_gaps",
     "set_trend",
 ]
 
-Lang = Literal["nl", "en"]
-GapStatus = Literal["narrowed", "widened", "closed", "fell_behind", "ahead", "unchanged", "no_data"]
-
-#: A gap smaller than this (in score points) is "near zero": no change in % is given from it.
-NEAR_ZERO: Final[float] = 0.01
+#: A gap smaller than this (in score points) is "near zero": no change in % is given from it
+#: (the same threshold as the gap sentence of the Trends page, :data:`geo.fmt.NEAR_ZERO`).
+NEAR_ZERO: Final[float] = fmt.NEAR_ZERO
+_NARROWED: Final[tuple[GapStatus, ...]] = ("narrowed", "closed")
+#: How a status reads in the tables: (Dutch, English).
+STATUS_LABELS: Final[dict[GapStatus, tuple[str, str]]] = {
+    "narrowed": ("kleiner", "narrowed"),
+    "widened": ("groter", "widened"),
+    "unchanged": ("gelijk", "unchanged"),
+    "closed": ("ingehaald", "closed"),
+    "fell_behind": ("achter geraakt", "fell behind"),
+    "ahead": ("voor", "ahead"),
+    "no_data": ("geen gegevens", "no data"),
+}
+_WEIGHTING_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "population-weighted": ("gewogen naar inwoners (CBS 2024)", "weighted by inhabitants (CBS 2024)"),
+    "unweighted": ("ongewogen", "unweighted"),
+    "single area": ("één gebied", "a single area"),
+}
 _REFERENCE_NL: Final[str] = (
     "stedelijk gemiddelde: gemiddelde van de wijken van de gemeente, gewogen naar inwoners (CBS 2024) "
     "waar die bekend zijn; geen officiële gemeentescore"
@@ -79,27 +110,17 @@ def _check(ds: Dataset, codes: Sequence[str], years: Sequence[int], measure: str
     return unique
 
 
-def _status(gap_a: float | None, gap_b: float | None) -> GapStatus:
-    if gap_a is None or gap_b is None:
-        return "no_data"
-    if gap_a < 0 and gap_b < 0:
-        if gap_b == gap_a:
-            return "unchanged"
-        return "narrowed" if gap_b > gap_a else "widened"
-    if gap_a < 0:
-        return "closed"
-    if gap_b < 0:
-        return "fell_behind"
-    return "ahead"
-
-
 def _num(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def _opt(value: object) -> float | None:
-    v = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(v) else v
+def _opt(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def _pct(gap_a: float | None, percent: float | None) -> float | None:
+    """Return the change in % of a gap's size; None from a start gap nearer zero than :data:`NEAR_ZERO`."""
+    return percent if gap_a is not None and abs(gap_a) >= NEAR_ZERO else None
 
 
 @dataclass(frozen=True)
@@ -110,13 +131,15 @@ class GapTable:
     ----------
     table : DataFrame
         One row per area: ``code, name, gemeente_code, gemeente, population, value_a, city_a,
-        gap_a, value_b, city_b, gap_b, change, status, narrowed, change_pct, note``.
-        ``change = gap_b - gap_a`` (positive: the area gained on its city). ``status`` is
-        ``narrowed``/``widened``/``unchanged`` (behind in both years), ``closed`` (behind,
-        then level or ahead), ``fell_behind``, ``ahead`` (ahead in both) or ``no_data``.
-        ``narrowed`` is True for ``narrowed`` and ``closed``. ``change_pct`` is the change of the
-        gap's size, ``(|gap_b| - |gap_a|) / |gap_a| * 100``, None when ``|gap_a|`` is below
-        :data:`NEAR_ZERO` (then ``note`` says "from x to y").
+        gap_a, value_b, city_b, gap_b, change, status, narrowed, change_pct``.
+        ``change = gap_b - gap_a`` (positive: the area gained on its city). ``status`` is that
+        of :func:`geo.city_gap.gap_change`: ``narrowed``/``widened``/``unchanged`` (behind in
+        both years; ``unchanged`` when the size moved less than
+        :data:`geo.city_gap.UNCHANGED_PERCENT` %), ``closed`` (behind, then level or ahead),
+        ``fell_behind``, ``ahead`` (ahead in both) or ``no_data``. ``narrowed`` is True for
+        ``narrowed`` and ``closed``. ``change_pct`` is the change of the gap's size,
+        ``(|gap_b| - |gap_a|) / |gap_a| * 100``, missing when ``|gap_a|`` is below
+        :data:`NEAR_ZERO`.
     year_a, year_b : int
         The two years.
     measure : str
@@ -203,23 +226,9 @@ def gap_table(
         raise ValueError(msg)
     rows = []
     for code in unique:
-        area = ds.area(code)
-        gm = str(area["gemeente_code"])
-        va, vb = ds.value(code, year_a, measure), ds.value(code, year_b, measure)
-        ca = ds.city_reference(code, year_a, measure).value
-        cb = ds.city_reference(code, year_b, measure).value
-        ga = None if va is None or ca is None else va - ca
-        gb = None if vb is None or cb is None else vb - cb
-        status = _status(ga, gb)
-        change = None if ga is None or gb is None else gb - ga
-        pct = None
-        note = ""
-        if ga is not None and gb is not None:
-            if abs(ga) >= NEAR_ZERO:
-                pct = (abs(gb) - abs(ga)) / abs(ga) * 100
-            else:
-                note = f"from {ga:+.3f} to {gb:+.3f}"
-        pop = area.get("population")
+        ch = gap_change(ds, code, year_a, year_b, measure=measure)
+        gm = str(ds.area(code)["gemeente_code"])
+        pop = ds.area(code).get("population")
         rows.append(
             {
                 "code": code,
@@ -227,17 +236,16 @@ def gap_table(
                 "gemeente_code": gm,
                 "gemeente": ds.name(gm) if ds.has(gm) else gm,
                 "population": None if pop is None or pd.isna(pop) else float(pop),
-                "value_a": _num(va),
-                "city_a": _num(ca),
-                "gap_a": _num(ga),
-                "value_b": _num(vb),
-                "city_b": _num(cb),
-                "gap_b": _num(gb),
-                "change": _num(change),
-                "status": status,
-                "narrowed": status in ("narrowed", "closed"),
-                "change_pct": _num(pct),
-                "note": note,
+                "value_a": _num(ch.value_start),
+                "city_a": _num(ch.city_start),
+                "gap_a": _num(ch.gap_start),
+                "value_b": _num(ch.value_end),
+                "city_b": _num(ch.city_end),
+                "gap_b": _num(ch.gap_end),
+                "change": _num(ch.change),
+                "status": ch.status,
+                "narrowed": ch.status in _NARROWED,
+                "change_pct": _num(_pct(ch.gap_start, ch.percent)),
             }
         )
     table = pd.DataFrame(rows)
@@ -245,8 +253,8 @@ def gap_table(
     both = table[table["status"] != "no_data"]
     behind = both[both["gap_a"] < 0]
     n_narrowed = int(both["narrowed"].sum())
-    med_a = _opt(both["gap_a"].median()) if len(both) else None
-    med_b = _opt(both["gap_b"].median()) if len(both) else None
+    med_a = _opt(float(both["gap_a"].median())) if len(both) else None
+    med_b = _opt(float(both["gap_b"].median())) if len(both) else None
     nl_name = set_name or f"de {len(unique)} gebieden"
     en_name = set_name_en or set_name or f"the {len(unique)} areas"
     nl, en = _summary(
@@ -334,72 +342,91 @@ def entry_gap_table(
     -------
     GapTable
         ``table`` has one row per entry: ``entry, n_members, population, value_a, city_a, gap_a,
-        value_b, city_b, gap_b, change, status, narrowed, change_pct, note, weighting``.
+        value_b, city_b, gap_b, change, status, narrowed, change_pct, weighting``; the status
+        by :func:`geo.city_gap.gap_status`.
 
     Raises
     ------
     ValueError
         As :func:`gap_table`, or when no entry has members.
     """
-    groups = {k: list(v) for k, v in groups.items() if len(v)}
-    if not groups:
+    codes = list(dict.fromkeys(c for v in groups.values() for c in v))
+    if not codes:
         msg = "no entry has members; resolve the set first"
         raise ValueError(msg)
-    codes = list(dict.fromkeys(c for v in groups.values() for c in v))
-    per_area = gap_table(ds, codes, year_a, year_b, measure=measure).table.set_index("code")
-    rows = []
+    per_area = gap_table(ds, codes, year_a, year_b, measure=measure)
+    return _entry_table(per_area, groups, set_name=set_name, set_name_en=set_name_en)
+
+
+def _entry_table(
+    per_area: GapTable, groups: Mapping[str, Sequence[str]], *, set_name: str | None, set_name_en: str | None
+) -> GapTable:
+    """Aggregate a per-area gap table to the entries of ``groups`` (see :func:`entry_gap_table`)."""
+    areas = per_area.table.set_index("code")
+    rows: list[dict[str, object]] = []
     for entry, members in groups.items():
-        part = per_area[per_area.index.isin(members)]
-        rows.append({"entry": entry, **_aggregate(part, "a"), **_aggregate(part, "b", with_pop=False)})
-        row = rows[-1]
-        row["n_members"] = len(members)
-        ga, gb = _opt(row["gap_a"]), _opt(row["gap_b"])
-        row["status"] = _status(ga, gb)
-        row["narrowed"] = row["status"] in ("narrowed", "closed")
-        row["change"] = _num(None if ga is None or gb is None else gb - ga)
-        row["change_pct"] = _num(
-            (abs(gb) - abs(ga)) / abs(ga) * 100 if ga is not None and gb is not None and abs(ga) >= NEAR_ZERO else None
+        if not len(members):
+            continue
+        part = areas[areas.index.isin(list(members))]
+        pop = part["population"].astype("float64")
+        a, b = _aggregate(part, "a"), _aggregate(part, "b")
+        ga, gb = a.gap, b.gap
+        status, percent = ("no_data", None) if ga is None or gb is None else gap_status(ga, gb)
+        rows.append(
+            {
+                "entry": entry,
+                "n_members": len(members),
+                "population": float(pop.sum()) if pop.notna().all() else math.nan,
+                "value_a": _num(a.value),
+                "city_a": _num(a.city),
+                "gap_a": _num(ga),
+                "value_b": _num(b.value),
+                "city_b": _num(b.city),
+                "gap_b": _num(gb),
+                "change": _num(None if ga is None or gb is None else gb - ga),
+                "status": status,
+                "narrowed": status in _NARROWED,
+                "change_pct": _num(_pct(ga, percent)),
+                "weighting": a.weighting,
+            }
         )
-        row["note"] = (
-            f"from {ga:+.3f} to {gb:+.3f}" if ga is not None and gb is not None and abs(ga) < NEAR_ZERO else ""
-        )
-    columns = [
-        "entry", "n_members", "population", "value_a", "city_a", "gap_a", "value_b", "city_b", "gap_b",
-        "change", "status", "narrowed", "change_pct", "note", "weighting",
-    ]  # fmt: skip
-    table = pd.DataFrame(rows)[columns]
+    if not rows:
+        msg = "no entry has members; resolve the set first"
+        raise ValueError(msg)
+    table = pd.DataFrame(rows)
     both = table[table["status"] != "no_data"]
     behind = both[both["gap_a"] < 0]
-    med_a = _opt(both["gap_a"].median()) if len(both) else None
-    med_b = _opt(both["gap_b"].median()) if len(both) else None
+    med_a = _opt(float(both["gap_a"].median())) if len(both) else None
+    med_b = _opt(float(both["gap_b"].median())) if len(both) else None
     nl_name = set_name or f"de {len(table)} gebieden"
     en_name = set_name_en or set_name or f"the {len(table)} areas"
     n_narrowed = int(both["narrowed"].sum())
+    year_a, year_b, measure = per_area.year_a, per_area.year_b, per_area.measure
     nl, en = _summary(
         year_a, year_b, n_narrowed, len(both), len(behind), len(table), med_a, med_b, nl_name, en_name, measure
     )
     return GapTable(table, year_a, year_b, measure, nl_name, n_narrowed, len(behind), len(both), med_a, med_b, nl, en)
 
 
-def _aggregate(part: pd.DataFrame, year: str, *, with_pop: bool = True) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Mean:
+    value: float | None
+    city: float | None
+    gap: float | None
+    weighting: str
+
+
+def _aggregate(part: pd.DataFrame, year: str) -> _Mean:
     """Weighted means of ``value_<year>`` and ``city_<year>`` over members with both values."""
     ok = part.dropna(subset=[f"value_{year}", f"city_{year}"])
-    out: dict[str, object] = {}
-    pop = part["population"].astype("float64")
-    if with_pop:
-        out["population"] = float(pop.sum()) if pop.notna().all() else float("nan")
     if ok.empty:
-        out.update({f"value_{year}": math.nan, f"city_{year}": math.nan, f"gap_{year}": math.nan})
-        return out
+        return _Mean(None, None, None, "unweighted")
     w = ok["population"].astype("float64").to_numpy()
     weighted = bool(np.all(~np.isnan(w)) and np.all(w > 0))
     wts = w if weighted else np.ones(len(ok))
     value = float(np.average(ok[f"value_{year}"], weights=wts))
     city = float(np.average(ok[f"city_{year}"], weights=wts))
-    out.update({f"value_{year}": value, f"city_{year}": city, f"gap_{year}": value - city})
-    if with_pop:
-        out["weighting"] = "population-weighted" if weighted else "unweighted"
-    return out
+    return _Mean(value, city, value - city, "population-weighted" if weighted else "unweighted")
 
 
 # -- set trend ---------------------------------------------------------------------------------------
@@ -434,6 +461,24 @@ class SetTrend:
     def method(self, lang: Lang = "nl") -> str:
         """Return how the aggregate was computed, in ``lang``."""
         return self.method_en if lang == "en" else self.method_nl
+
+    def share_sentence(self, lang: Lang = "nl") -> str | None:
+        """Say the share of members whose gap narrowed ("... tussen 2008 en 2018: 35%"), or None."""
+        check_lang(lang)
+        if self.share_narrowed is None:
+            return None
+        share = fmt.percent(self.share_narrowed, lang)
+        if lang == "en":
+            return f"Share whose gap narrowed between {self.year_a} and {self.year_b}: {share}"
+        return f"Aandeel met een kleinere achterstand tussen {self.year_a} en {self.year_b}: {share}"
+
+    def lines(self, lang: Lang = "nl") -> pd.DataFrame:
+        """Return the chart data: ``year, line, value``, one line for the set and one for its cities."""
+        check_lang(lang)
+        names = {"set_value": ("de set", "the set"), "city_value": ("hun steden", "their cities")}
+        long = self.table.melt(id_vars=["year"], value_vars=list(names), var_name="line", value_name="value")
+        long["line"] = long["line"].map({k: v[1] if lang == "en" else v[0] for k, v in names.items()})
+        return long
 
 
 def set_trend(
@@ -562,6 +607,23 @@ class DimensionSplit:
         """Return the sentence in ``lang``."""
         return self.sentence_en if lang == "en" else self.sentence_nl
 
+    def bars(self, lang: Lang = "nl") -> pd.DataFrame:
+        """Return the chart data: ``label, change``, the five dimensions and then the total (``afw``)."""
+        check_lang(lang)
+        labels = self.parts["label_en" if lang == "en" else "label_nl"]
+        total = "total (afw)" if lang == "en" else "totaal (afw)"
+        return pd.DataFrame(
+            {"label": [*labels, total], "change": [*(float(v) for v in self.parts["change"]), self.total]}
+        )
+
+    def note(self, lang: Lang = "nl") -> str:
+        """Say that the parts add up to the total, over how many areas and how they were weighted."""
+        check_lang(lang)
+        nl, en = _WEIGHTING_LABELS.get(self.weighting, (self.weighting, self.weighting))
+        if lang == "en":
+            return f"The five bars add up to the total ({self.n_areas} areas, {en})."
+        return f"De vijf balken tellen op tot het totaal ({self.n_areas} gebieden, {nl})."
+
 
 def dimension_split(ds: Dataset, codes: Sequence[str], year_a: int, year_b: int) -> DimensionSplit:
     """Split the change in ``afw`` of an area or a set between two years into the dimensions.
@@ -639,3 +701,190 @@ def dimension_split(ds: Dataset, codes: Sequence[str], year_a: int, year_b: int)
         f"mostly {MEASURE_LABELS[d]['en'].lower()} ({number(parts[top], 'en', 2, signed=True)})."
     )
     return DimensionSplit(frame, total, year_a, year_b, len(arr), weighting, nl, en, residual)
+
+
+# -- a set's gap tables, and what the programme page shows ------------------------------------------
+def gap_members(ds: Dataset, aset: AreaSet) -> tuple[str, ...]:
+    """Return the members of a set that have a gap to their city: its wijken and buurten (no gemeenten)."""
+    return tuple(c for c in aset.members if ds.level(c) != "gemeente")
+
+
+@dataclass(frozen=True)
+class SetGaps:
+    """The gap tables of a set between two years.
+
+    Attributes
+    ----------
+    areas : GapTable
+        One row per CBS area (the members that are wijken or buurten).
+    entries : GapTable or None
+        One row per programme entry ("Arnhem Presikhaaf"), each the mean of its members, when
+        the set was counted per entry; else None.
+    """
+
+    areas: GapTable
+    entries: GapTable | None = None
+
+    @property
+    def main(self) -> GapTable:
+        """The table the summary counts: per entry when counted so, else per area."""
+        return self.entries if self.entries is not None else self.areas
+
+
+def set_gaps(
+    ds: Dataset, aset: AreaSet, year_a: int, year_b: int, *, per_entry: bool = False, measure: str = "lbm"
+) -> SetGaps:
+    """Return the gap tables of a set, named for the summary sentence.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    aset : AreaSet
+        A shipped set, a user set or the current selection as a set.
+    year_a, year_b : int
+        As :func:`gap_table`.
+    per_entry : bool, default False
+        Count per programme entry (:func:`entry_gap_table`); only for a set with a name
+        resolution. Entries without members are left out, and the name says so
+        ("de 38 gevonden 40 aandachtswijken").
+    measure : str, default "lbm"
+        The measure.
+
+    Returns
+    -------
+    SetGaps
+
+    Raises
+    ------
+    ValueError
+        As :func:`gap_table`; when the set has no wijk or buurt, or ``per_entry`` is asked of a
+        set without a resolution.
+    """
+    members = gap_members(ds, aset)
+    n = len(members)
+    if aset.slug in SHIPPED_SETS:
+        nl, en = f"de {n} wijken van {aset.name}", f"the {n} wijken of {aset.title('en')}"
+    else:
+        nl, en = f"de {n} gebieden van {aset.name}", f"the {n} areas of {aset.title('en')}"
+    areas = gap_table(ds, members, year_a, year_b, measure=measure, set_name=nl, set_name_en=en)
+    if not per_entry:
+        return SetGaps(areas)
+    if aset.resolution is None:
+        msg = f"set {aset.name!r} has no programme entries to count per entry; count per area"
+        raise ValueError(msg)
+    kept = set(members)
+    groups = {e: [c for c in aset.resolution.codes_of(e) if c in kept] for e in aset.resolution.entries}
+    groups = {e: v for e, v in groups.items() if v}
+    k, total = len(groups), len(aset.resolution.entries)
+    if k == total:
+        nl, en = aset.name, aset.title("en")
+    else:
+        nl = f"de {k} gevonden {aset.name.removeprefix('de ')}"
+        en = f"the {k} matched {aset.title('en').removeprefix('the ')}"
+    return SetGaps(areas, _entry_table(areas, groups, set_name=nl, set_name_en=en))
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    """A table ready to show: headers in one language, numbers kept as numbers.
+
+    Show it with ``geo.fmt.style_frame(t.frame, lang, t.decimals, signed=t.signed, group=t.group)``:
+    every number in the language's format, a missing value as "–", and the columns still sort
+    as numbers. Rows without data come last.
+    """
+
+    frame: pd.DataFrame
+    decimals: dict[str, int]
+    signed: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+
+
+def _words(lang: Lang, year_a: int, year_b: int) -> dict[str, str]:
+    nl = lang == "nl"
+    return {
+        "code": "code",
+        "name": "naam" if nl else "name",
+        "entry": "programmawijk" if nl else "programme area",
+        "n_members": "CBS-wijken" if nl else "CBS wijken",
+        "gemeente": "gemeente" if nl else "municipality",
+        "population": "inwoners" if nl else "inhabitants",
+        "gap_a": f"achterstand {year_a}" if nl else f"gap {year_a}",
+        "gap_b": f"achterstand {year_b}" if nl else f"gap {year_b}",
+        "value_b": f"score {year_b}",
+        "change": "verandering" if nl else "change",
+        "status": "richting" if nl else "direction",
+        "change_pct": "verandering %" if nl else "change %",
+    }
+
+
+def _shown(table: pd.DataFrame, columns: list[str], lang: Lang, years: tuple[int, int], *, last: str) -> ShownTable:
+    """Select and name the columns; rows where ``last`` is missing go last (in their order)."""
+    words = _words(lang, *years)
+    frame = table[columns].copy()
+    if "status" in frame:
+        frame["status"] = [STATUS_LABELS[s][1 if lang == "en" else 0] for s in table["status"]]
+    frame = frame.iloc[np.argsort(table[last].isna().to_numpy(), kind="stable")]
+    frame = frame.rename(columns=words).reset_index(drop=True)
+    decimals = {"gap_a": 3, "gap_b": 3, "change": 3, "value_b": 3, "change_pct": 1, "population": 0}
+    shown = {words[c]: d for c, d in decimals.items() if c in columns}
+    signed = tuple(words[c] for c in ("gap_a", "gap_b", "change", "change_pct") if c in columns)
+    group = tuple(words[c] for c in ("population",) if c in columns)
+    return ShownTable(frame, shown, signed, group)
+
+
+def gap_view(result: GapTable, lang: Lang = "nl") -> ShownTable:
+    """Return the gap table as the programme page shows it, in ``lang``.
+
+    Per area: code, name, gemeente, inhabitants, gap in A and B, change, direction, change in %.
+    Per entry: the entry, its number of CBS wijken, and the same figures.
+    """
+    check_lang(lang)
+    first = ["entry", "n_members"] if "entry" in result.table else ["code", "name", "gemeente"]
+    columns = [*first, "population", "gap_a", "gap_b", "change", "status", "change_pct"]
+    return _shown(result.table, columns, lang, (result.year_a, result.year_b), last="change")
+
+
+#: Map fill of a member behind its city, and of one level with or ahead of it.
+BEHIND_COLOUR: Final[str] = "#d7301f"
+AHEAD_COLOUR: Final[str] = "#2171b5"
+
+
+@dataclass(frozen=True)
+class MemberMap:
+    """A set's members on the map: fill and tooltip per code, and the list beside the map.
+
+    Attributes
+    ----------
+    colours : dict of str to str
+        :data:`BEHIND_COLOUR` where the gap in year B is negative, else :data:`AHEAD_COLOUR`;
+        members without a gap are left out (drawn as an outline).
+    tooltips : dict of str to str
+        Plain text per code ("Overvecht (Utrecht): achterstand 2018 -0,123"); escape it for HTML.
+    members : ShownTable
+        Code, name, gemeente, score and gap in year B.
+    """
+
+    colours: dict[str, str]
+    tooltips: dict[str, str]
+    members: ShownTable
+
+
+def member_map(areas: GapTable, lang: Lang = "nl") -> MemberMap:
+    """Return what the map of a set shows, from its per-area gap table (:attr:`SetGaps.areas`)."""
+    check_lang(lang)
+    if "code" not in areas.table:
+        msg = "member_map needs the per-area gap table (SetGaps.areas), not the per-entry one"
+        raise ValueError(msg)
+    word = "gap" if lang == "en" else "achterstand"
+    colours: dict[str, str] = {}
+    tooltips: dict[str, str] = {}
+    for code, name, gemeente, gap in zip(
+        areas.table["code"], areas.table["name"], areas.table["gemeente"], areas.table["gap_b"], strict=True
+    ):
+        tooltips[str(code)] = f"{name} ({gemeente}): {word} {areas.year_b} {fmt.number(float(gap), lang, signed=True)}"
+        if not math.isnan(gap):
+            colours[str(code)] = BEHIND_COLOUR if gap < 0 else AHEAD_COLOUR
+    columns = ["code", "name", "gemeente", "value_b", "gap_b"]
+    shown = _shown(areas.table, columns, lang, (areas.year_a, areas.year_b), last="gap_b")
+    return MemberMap(colours, tooltips, shown)

@@ -64,10 +64,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORIES",
+    "CATEGORY_LABELS",
     "FUZZY_MIN",
     "GEMEENTE_ALIASES",
     "HAND_DECISIONS",
     "MAX_USER_MEMBERS",
+    "RESOLUTION_HEADERS",
     "SETS_DIR",
     "SHIPPED_SETS",
     "AreaSet",
@@ -88,12 +90,33 @@ __all__ = [
     "set_from_text",
     "set_to_csv",
     "shipped_resolution",
+    "shipped_titles",
     "write_reviewed",
 ]
 
 Category = Literal["exact", "fuzzy", "multiple", "approximate", "not_found"]
 #: The categories of a name match, from most to least certain.
 CATEGORIES: Final[tuple[Category, ...]] = ("exact", "fuzzy", "multiple", "approximate", "not_found")
+#: How a category reads in the app: (Dutch, English).
+CATEGORY_LABELS: Final[dict[Category, tuple[str, str]]] = {
+    "exact": ("exact", "exact"),
+    "fuzzy": ("bij benadering gespeld", "fuzzy"),
+    "multiple": ("meerdere gebieden", "several areas"),
+    "approximate": ("benaderd", "approximate"),
+    "not_found": ("niet gevonden", "not found"),
+}
+#: Headers of the resolution report's columns in the app: (Dutch, English).
+RESOLUTION_HEADERS: Final[dict[str, tuple[str, str]]] = {
+    "entry": ("programmawijk", "programme area"),
+    "gemeente": ("gemeente", "municipality"),
+    "name": ("genoemde naam", "name as published"),
+    "code": ("CBS-code", "CBS code"),
+    "area_name": ("CBS-naam", "CBS name"),
+    "category": ("soort match", "match"),
+    "score": ("score", "score"),
+    "reason": ("reden (Engels)", "reason"),
+    "decided": ("besloten door", "decided by"),
+}
 #: Smallest difflib ratio accepted as a fuzzy match.
 FUZZY_MIN: Final[float] = 0.7
 
@@ -268,6 +291,8 @@ class AreaSet:
         How names were matched; None for a set made of codes.
     caveat : str
         What holds for every member (e.g. the official definition is PC4 areas), or "".
+    name_en, description_en, source_en, caveat_en : str
+        The same in English ("" for a user's set: its name is the user's own text).
     """
 
     slug: str
@@ -278,6 +303,9 @@ class AreaSet:
     resolution: Resolution | None = None
     caveat: str = ""
     name_en: str = field(default="")
+    description_en: str = ""
+    source_en: str = ""
+    caveat_en: str = ""
 
     def __len__(self) -> int:
         return len(self.members)
@@ -285,6 +313,19 @@ class AreaSet:
     def title(self, lang: str = "nl") -> str:
         """Return the name in ``lang`` (the Dutch name when there is no English one)."""
         return self.name_en if check_lang(lang) == "en" and self.name_en else self.name
+
+    def about(self, lang: str = "nl") -> str:
+        """Return what the set is and where it comes from, in ``lang`` (plain text: escape it to show it)."""
+        en = check_lang(lang) == "en"
+        description = (self.description_en if en else self.description) or self.description
+        source = (self.source_en if en else self.source) or self.source
+        if not source:
+            return description or self.title(lang)
+        return f"{description} {'Source' if en else 'Bron'}: {source}".strip()
+
+    def caveat_text(self, lang: str = "nl") -> str:
+        """Return the caveat in ``lang`` ("" when there is none)."""
+        return (self.caveat_en if check_lang(lang) == "en" else self.caveat) or self.caveat
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -487,6 +528,12 @@ class _Shipped:
     description: str
     source: str
     caveat: str
+    description_en: str
+    source_en: str
+    caveat_en: str
+
+    def title(self, lang: str = "nl") -> str:
+        return self.name_en if check_lang(lang) == "en" else self.name
 
 
 #: The sets the project ships, by slug.
@@ -498,7 +545,12 @@ SHIPPED_SETS: Final[dict[str, _Shipped]] = {
         "De 40 aandachtswijken (krachtwijken, 'Vogelaarwijken') van de wijkenaanpak 2007, in 18 gemeenten.",
         "Bijlage bij het Besluit Centraal Fonds voor de Volkshuisvesting (BWBR0004418), ingevoegd bij Besluit van "
         "23 juni 2008; data/sources/programmes/40-aandachtswijken.csv",
-        f"{_PC4} / {_PC4_EN}",
+        _PC4,
+        "The 40 aandachtswijken (krachtwijken, 'Vogelaarwijken') of the 2007 neighbourhood programme, in 18 "
+        "municipalities.",
+        "Annex to the Besluit Centraal Fonds voor de Volkshuisvesting (BWBR0004418), inserted by the decree of "
+        "23 June 2008; data/sources/programmes/40-aandachtswijken.csv",
+        _PC4_EN,
     ),
     "40plus-wijken": _Shipped(
         "40plus-wijken.csv",
@@ -506,8 +558,11 @@ SHIPPED_SETS: Final[dict[str, _Shipped]] = {
         "the 40+ wijken",
         "De 37 '40+ wijken': verdere wijken met ernstige leefbaarheidsproblemen, in twee tranches.",
         "Voortgangsrapportage Wijkenaanpak 2010, 'Overzicht 40+ gemeenten'; data/sources/programmes/40plus-wijken.csv",
-        "Gemeenten kozen de afbakening zelf; hier benaderd met hele CBS-wijken. / The gemeenten drew the "
-        "boundaries; approximated here with whole CBS wijken.",
+        "Gemeenten kozen de afbakening zelf; hier benaderd met hele CBS-wijken.",
+        "The 37 '40+ wijken': further areas with serious liveability problems, in two rounds.",
+        "Voortgangsrapportage Wijkenaanpak 2010 (progress report), 'Overzicht 40+ gemeenten'; "
+        "data/sources/programmes/40plus-wijken.csv",
+        "The municipalities drew the boundaries; approximated here with whole CBS wijken.",
     ),
 }
 
@@ -816,8 +871,23 @@ def load_set(slug: str, ds: Dataset | None = None, *, folder: Path = SETS_DIR) -
             )
             raise ValueError(msg)
     return AreaSet(
-        slug, spec.name, spec.description, spec.source, resolution.codes, resolution, spec.caveat, spec.name_en
+        slug,
+        spec.name,
+        spec.description,
+        spec.source,
+        resolution.codes,
+        resolution,
+        spec.caveat,
+        spec.name_en,
+        spec.description_en,
+        spec.source_en,
+        spec.caveat_en,
     )
+
+
+def shipped_titles(lang: str = "nl") -> dict[str, str]:
+    """Return the name of every shipped set in ``lang``, by slug (for a set picker)."""
+    return {slug: spec.title(lang) for slug, spec in SHIPPED_SETS.items()}
 
 
 def write_reviewed(resolution: Resolution, path: Path) -> None:

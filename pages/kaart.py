@@ -70,13 +70,15 @@ with left:
     st_folium(
         fmap,
         key="map",
-        height=440 if presenting else 560,
+        height=410 if presenting else 560,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
         feature_group_to_add=outlines,
         render=False,  # draw_map output needs no root render; saves one full render per rerun
         on_change=ui.on_map_change,
     )
+    if presenting:  # on a projector the legend sits in a row under the map
+        ui.legend(v.measure, v.scale, compact=True)
     if not presenting and not v.national:
         st.toggle(
             ui.t(
@@ -165,7 +167,8 @@ with right:
                     "that have a value.",
                 ),
             )
-    ui.legend(v.measure, v.scale)
+    if not presenting:
+        ui.legend(v.measure, v.scale)
     if not v.national:
         reason = ds.is_excluded(v.area)
         if reason:
@@ -177,4 +180,5 @@ with right:
             )
 
 if not presenting:
+    ui.brief_buttons(v, key="kaart")
     ui.ranking_section(v)

@@ -108,8 +108,8 @@ if "prog_ya" not in st.session_state:
     st.session_state["prog_ya"] = _year_param("ya", 2008 if 2008 in years else years[0])
     st.session_state["prog_yb"] = _year_param("yb", 2018 if 2018 in years else years[-1])
 y1, y2 = st.columns(2)
-year_a = y1.selectbox(t("Jaar A", "Year A"), years, key="prog_ya")
-year_b = y2.selectbox(t("Jaar B", "Year B"), years, key="prog_yb")
+year_a = y1.selectbox(t("Jaar A", "Year A"), years, key="prog_ya", placeholder=t("Kies een optie", "Choose an option"))
+year_b = y2.selectbox(t("Jaar B", "Year B"), years, key="prog_yb", placeholder=t("Kies een optie", "Choose an option"))
 new_params = {"set": which, "ya": str(year_a), "yb": str(year_b)}
 if which == "user":
     new_params["u"] = sets.encode_set(aset)
@@ -231,8 +231,15 @@ st.subheader(t("Wat dreef de verandering?", "What drove the change?"))
 dim_years = gaps.dimension_years(ds)
 if len(dim_years) >= 2:
     d1, d2 = st.columns(2)
-    da = d1.selectbox(t("Van", "From"), dim_years[:-1], key="prog_dim_a")
-    db = d2.selectbox(t("Tot", "To"), [y for y in dim_years if y > da], key="prog_dim_b")
+    da = d1.selectbox(
+        t("Van", "From"), dim_years[:-1], key="prog_dim_a", placeholder=t("Kies een optie", "Choose an option")
+    )
+    db = d2.selectbox(
+        t("Tot", "To"),
+        [y for y in dim_years if y > da],
+        key="prog_dim_b",
+        placeholder=t("Kies een optie", "Choose an option"),
+    )
     try:
         split = gaps.dimension_split(ds, members, da, db)
     except ValueError as exc:
@@ -350,7 +357,13 @@ if indicator_file is not None:
         st.error(str(exc))
     else:
         names = [i.name for i in indicators]
-        pick = st.selectbox(t("Kolom", "Column"), range(len(names)), format_func=names.__getitem__, key="prog_ind_col")
+        pick = st.selectbox(
+            t("Kolom", "Column"),
+            range(len(names)),
+            format_func=names.__getitem__,
+            key="prog_ind_col",
+            placeholder=t("Kies een optie", "Choose an option"),
+        )
         ind = indicators[int(pick)]
         st.markdown(markdown_text(t(f"Indicator: {ind.name}", f"Indicator: {ind.name}")))
         ind_codes = list(ind.values)

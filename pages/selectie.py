@@ -226,8 +226,12 @@ else:
     rounding = o3.selectbox(
         ui.t("Afronden", "Rounding"),
         [None, 6, 4, 3],
-        format_func=lambda d: ui.t("volledige precisie", "full precision") if d is None else f"{d} decimalen",
+        format_func={
+            None: ui.t("volledige precisie", "full precision"),
+            **{d: ui.t(f"{d} decimalen", f"{d} decimals") for d in (6, 4, 3)},
+        }.__getitem__,
         key="exp_round",
+        placeholder=ui.t("Kies een optie", "Choose an option"),
     )
     token = ui.encode_selection(selection)
     dutch = dialect == "dutch"

@@ -314,6 +314,7 @@ st.dataframe(
     column_order=list(columns),
     column_config=columns,
     hide_index=True,
+    placeholder="–",
     height=35 * (len(table) + 1) + 3,
     key="trend_neighbours",
 )
@@ -355,12 +356,17 @@ if chosen:
                 alt.Tooltip("value:Q", title=label, format=NUMBER),
             ],
         )
-        .properties(height=300)
+        .properties(height=300 + 26 * ((len(chosen) + 1) // 2))  # the legend's rows take room too
     )
     ui.altair(compare_chart, key="compare_chart")
     compared = compare_table(ds, chosen, year, since=since, measure=measure, lang=lang)
     st.dataframe(
-        styled(compared), column_order=list(columns), column_config=columns, hide_index=True, key="compare_table"
+        styled(compared),
+        column_order=list(columns),
+        column_config=columns,
+        hide_index=True,
+        placeholder="–",
+        key="compare_table",
     )
 else:
     st.caption(ui.t("Kies een of meer gebieden.", "Pick one or more areas."))

@@ -105,6 +105,7 @@ else:
             column_order=list(change_columns),
             column_config=change_columns,
             hide_index=True,
+            placeholder="–",
             key="movers_up",
         )
     with down_col:
@@ -114,6 +115,7 @@ else:
             column_order=list(change_columns),
             column_config=change_columns,
             hide_index=True,
+            placeholder="–",
             key="movers_down",
         )
     with st.expander(ui.t("Alle gebieden", "All areas")):
@@ -122,6 +124,7 @@ else:
             column_order=list(change_columns),
             column_config=change_columns,
             hide_index=True,
+            placeholder="–",
             key="changes_all",
         )
     low, high = number(scale.vmin, lang, signed=True), number(scale.vmax, lang, signed=True)

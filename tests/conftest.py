@@ -53,3 +53,48 @@ def _navigation_not_mpa_v1():
     """Keep AppTest reruns on the st.navigation path (see :func:`streamlit_compat.apptest_navigation`)."""
     with apptest_navigation():
         yield
+
+
+# -- browser tests: one app server and one chromium for the whole run --------------------------
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the ``page`` fixture can see a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app, started once with ``streamlit run`` on a free port on 127.0.0.1."""
+    from tests.browser import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright (skipped locally, failing in CI, when missing)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_ARGS, require_chromium
+
+    chromium = require_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh 1280x720 context per test; a failing test leaves a screenshot in tests/artifacts."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    context.close()

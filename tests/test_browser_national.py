@@ -7,34 +7,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, ROOT, map_frame, require_chromium, running_app, wait_idle
+from tests.browser import ROOT, map_frame, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def _params(page) -> dict[str, str]:

@@ -9,28 +9,11 @@ from __future__ import annotations
 import pytest
 
 from geo import gaps, load_dataset, sets
-from tests.browser import CHROMIUM_ARGS, ROOT, require_chromium, running_app, wait_idle
+from tests.browser import ROOT, wait_idle
 
 pytestmark = pytest.mark.browser
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_open_the_set_read_the_summary_upload_an_indicator(app_url, browser, tmp_path):
