@@ -164,14 +164,18 @@ def set_choices(**changes: Any) -> None:
 
 def _current_choices() -> PageChoices:
     """The choices that still hold for the current view: a gap period belongs to one area and measure,
-    change years to one gemeente, level and measure; after another choice elsewhere they are dropped."""
+    change years to one gemeente, level, measure and sidebar year, the neighbour table to one area and
+    year; after another choice elsewhere they are dropped."""
     ch, seen, v = choices(), st.session_state.get(_CHOICES_VIEW), view()
     if seen is None or seen == v:
         return ch
     if (seen.area, seen.measure) != (v.area, v.measure):
         ch = replace(ch, gap=None)
-    if (seen.gemeente, geo.level_of(seen.area), seen.measure) != (v.gemeente, geo.level_of(v.area), v.measure):
-        ch = replace(ch, change=None)
+    here = (v.gemeente, geo.level_of(v.area), v.measure, v.year)
+    if (seen.gemeente, geo.level_of(seen.area), seen.measure, seen.year) != here:
+        ch = replace(ch, change=None)  # the change page ends in the sidebar's year
+    if (seen.area, seen.year, seen.measure) != (v.area, v.year, v.measure):
+        ch = replace(ch, table_year=None, since=None)  # the neighbour table follows the new area and year
     st.session_state[_CHOICES] = ch
     st.session_state[_CHOICES_VIEW] = v
     return ch
@@ -488,7 +492,7 @@ def show_notices() -> None:
 def presentation_css() -> None:
     """Compact top margin always; large type and no sidebar clutter when presenting (1280x720 projector)."""
     st.markdown(
-        "<style>.block-container { padding-top: 2.2rem; }"
+        "<style>.block-container { padding-top: 3.6rem; }"
         ' [data-testid="stMarkdownContainer"] p.gap-sentence {'
         " font-size: 1.15rem; font-weight: 600; line-height: 1.35; margin: 0.2rem 0 0.4rem; }"
         # the containers of these style blocks take no room

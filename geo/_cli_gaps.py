@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from geo.dataset import load_dataset
     from geo.export import to_csv_bytes
-    from geo.gaps import gap_table
+    from geo.gaps import GapTable, gap_table, set_gaps
     from geo.sets import SHIPPED_SETS, load_set
 
     check_output_file(args.out, "--out", example=f"gaps-{args.year_a}-{args.year_b}.csv")
@@ -77,21 +77,16 @@ def _run(args: argparse.Namespace) -> int:
         msg = f"--set {args.set_name!r} is not a shipped set; choose one of {', '.join(SHIPPED_SETS)}"
         raise CommandLineError(msg)
     ds = load_dataset(data_dir(args))
-    nl: str | None
-    en: str | None
-    if args.set_name is not None:
-        aset = load_set(args.set_name, ds)
-        codes = list(aset.members)
-        nl = f"de {len(codes)} wijken van {aset.name}"
-        en = f"the {len(codes)} wijken of {aset.title('en')}"
-    else:
-        codes = [c.strip().upper() for c in args.codes.split(",") if c.strip()]
-        if not codes:
-            msg = "--codes is empty; pass codes separated by commas, e.g. --codes WK034403,WK051829"
-            raise CommandLineError(msg)
-        nl = en = None
+    codes = [c.strip().upper() for c in str(args.codes or "").split(",") if c.strip()]
+    if args.set_name is None and not codes:
+        msg = "--codes is empty; pass codes separated by commas, e.g. --codes WK034403,WK051829"
+        raise CommandLineError(msg)
+    result: GapTable
     try:
-        result = gap_table(ds, codes, args.year_a, args.year_b, measure=args.measure, set_name=nl, set_name_en=en)
+        if args.set_name is not None:
+            result = set_gaps(ds, load_set(args.set_name, ds), args.year_a, args.year_b, measure=args.measure).areas
+        else:
+            result = gap_table(ds, codes, args.year_a, args.year_b, measure=args.measure)
     except ValueError as exc:
         msg = f"{exc} (--from/--to/--codes/--measure)"
         raise CommandLineError(msg) from None

@@ -80,8 +80,8 @@ _REFERENCE_NL: Final[str] = (
     "waar die bekend zijn; geen officiële gemeentescore"
 )
 _REFERENCE_EN: Final[str] = (
-    "city average: mean of the gemeente's wijken, weighted by inhabitants (CBS 2024) where known; "
-    "not an official gemeente score"
+    "city average: mean of the municipality's districts, weighted by inhabitants (CBS 2024) where known; "
+    "not an official municipal score"
 )
 
 
@@ -764,7 +764,7 @@ def set_gaps(
     members = gap_members(ds, aset)
     n = len(members)
     if aset.slug in SHIPPED_SETS:
-        nl, en = f"de {n} wijken van {aset.name}", f"the {n} wijken of {aset.title('en')}"
+        nl, en = f"de {n} wijken van {aset.name}", f"the {n} districts of {aset.title('en')}"
     else:
         nl, en = f"de {n} gebieden van {aset.name}", f"the {n} areas of {aset.title('en')}"
     areas = gap_table(ds, members, year_a, year_b, measure=measure, set_name=nl, set_name_en=en)
@@ -806,7 +806,7 @@ def _words(lang: Lang, year_a: int, year_b: int) -> dict[str, str]:
         "code": "code",
         "name": "naam" if nl else "name",
         "entry": "programmawijk" if nl else "programme area",
-        "n_members": "CBS-wijken" if nl else "CBS wijken",
+        "n_members": "CBS-wijken" if nl else "CBS districts",
         "gemeente": "gemeente" if nl else "municipality",
         "population": "inwoners" if nl else "inhabitants",
         "gap_a": f"achterstand {year_a}" if nl else f"gap {year_a}",

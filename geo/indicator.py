@@ -27,11 +27,13 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo import fmt
 from geo._errors import ValidationError
 from geo.codes import is_valid_code
 from geo.dataset import Dataset
+from geo.i18n import Lang, check_lang
 
-__all__ = ["MAX_UPLOAD_BYTES", "Indicator", "read_indicators", "read_table"]
+__all__ = ["MAX_UPLOAD_BYTES", "PALETTE", "Indicator", "IndicatorMap", "indicator_map", "read_indicators", "read_table"]
 
 #: Largest upload accepted (bytes): 5 MB, far above a table of every buurt of the country.
 MAX_UPLOAD_BYTES: Final[int] = 5 * 1024 * 1024
@@ -40,6 +42,11 @@ _SOURCE: Final[str] = "the uploaded CSV"
 _CODE_COLUMNS: Final[tuple[str, ...]] = ("code", "gwb_code", "gwb_code_10", "wk_code", "bu_code", "gm_code")
 #: Number of classes of an indicator's own scale.
 N_CLASSES: Final[int] = 5
+#: The colours of an indicator's own scale, low to high (ColorBrewer Blues, colour-blind safe);
+#: not the Leefbaarometer's colours, so an own indicator is never read as a liveability class.
+PALETTE: Final[tuple[str, ...]] = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
+#: The chart of an indicator shows at most this many areas (the highest values).
+CHART_AREAS: Final[int] = 40
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -125,14 +132,25 @@ class Indicator:
     bins : tuple of float
         Class edges from the indicator's own quantiles (``N_CLASSES + 1`` edges, the first the
         minimum, the last the maximum; fewer when values repeat).
-    labels : tuple of str
-        One label per class, "from - to".
     """
 
     name: str
     values: dict[str, float]
     bins: tuple[float, ...]
-    labels: tuple[str, ...]
+
+    def labels(self, lang: Lang = "nl") -> tuple[str, ...]:
+        """Return one label per class, "from – to", with four significant digits in ``lang``'s format."""
+        check_lang(lang)
+        b = self.bins
+        return tuple(f"{_short(b[i], lang)} – {_short(b[i + 1], lang)}" for i in range(len(b) - 1))
+
+    @property
+    def decimals(self) -> int:
+        """Decimals that show four significant digits of the largest value (0 to 6), for charts."""
+        top = max(abs(v) for v in self.values.values())
+        if top == 0:
+            return 0
+        return min(6, max(0, 3 - math.floor(math.log10(top))))
 
     def classify(self, value: float) -> int:
         """Return the class (0-based) of a value on this indicator's own scale."""
@@ -146,19 +164,18 @@ class Indicator:
         return pd.Series(self.values, name=self.name, dtype="float64")
 
 
-def _short(value: float) -> str:
-    """Four significant digits, never in exponent notation (``22800``, ``0.1235``)."""
-    return str(np.format_float_positional(value, precision=4, unique=True, fractional=False, trim="-"))
+def _short(value: float, lang: Lang) -> str:
+    """Four significant digits, never in exponent notation (``22800``, ``0,1235`` in Dutch)."""
+    text = str(np.format_float_positional(value, precision=4, unique=True, fractional=False, trim="-"))
+    return fmt.plain(float(text), lang)
 
 
-def _scale(values: list[float]) -> tuple[tuple[float, ...], tuple[str, ...]]:
+def _scale(values: list[float]) -> tuple[float, ...]:
     arr = np.asarray(values, dtype="float64")
     qs = np.unique(np.quantile(arr, np.linspace(0, 1, N_CLASSES + 1)))
     if len(qs) == 1:
         qs = np.array([qs[0], qs[0]])
-    bins = tuple(float(q) for q in qs)
-    labels = tuple(f"{_short(bins[i])} – {_short(bins[i + 1])}" for i in range(len(bins) - 1))
-    return bins, labels
+    return tuple(float(q) for q in qs)
 
 
 def read_indicators(ds: Dataset, data: bytes) -> tuple[Indicator, ...]:
@@ -234,9 +251,47 @@ def read_indicators(ds: Dataset, data: bytes) -> tuple[Indicator, ...]:
         values = {c: v for c, v in zip(codes, numbers, strict=True) if not math.isnan(v)}
         if not values:
             continue
-        bins, labels = _scale(list(values.values()))
-        out.append(Indicator(str(col).strip(), values, bins, labels))
+        out.append(Indicator(str(col).strip(), values, _scale(list(values.values()))))
     if not out:
         msg = "every value cell is empty; fill in at least one number"
         raise ValidationError(_SOURCE, [msg])
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class IndicatorMap:
+    """What the app shows of one indicator: map fills, tooltips, legend and chart data.
+
+    Attributes
+    ----------
+    colours, tooltips : dict of str to str
+        Per code: the class colour of :data:`PALETTE`; plain text "name (code) · column: value"
+        (escape it for HTML: the column name is the uploader's text).
+    legend : tuple of (str, str)
+        (colour, label) per class.
+    chart : DataFrame
+        ``code, name, value`` of the :data:`CHART_AREAS` highest values, highest first.
+    n_areas : int
+        Areas with a value (the chart shows at most :data:`CHART_AREAS`).
+    """
+
+    colours: dict[str, str]
+    tooltips: dict[str, str]
+    legend: tuple[tuple[str, str], ...]
+    chart: pd.DataFrame
+    n_areas: int
+
+
+def indicator_map(ds: Dataset, indicator: Indicator, lang: Lang = "nl") -> IndicatorMap:
+    """Return the map fills, tooltips, legend and chart data of an uploaded indicator, in ``lang``."""
+    check_lang(lang)
+    top = len(PALETTE) - 1
+    colours = {c: PALETTE[min(indicator.classify(v), top)] for c, v in indicator.values.items()}
+    tooltips = {c: f"{ds.name(c)} ({c}) · {indicator.name}: {fmt.plain(v, lang)}" for c, v in indicator.values.items()}
+    legend = tuple((PALETTE[min(i, top)], label) for i, label in enumerate(indicator.labels(lang)))
+    codes = list(indicator.values)
+    chart = pd.DataFrame(
+        {"code": codes, "name": [ds.name(c) for c in codes], "value": [indicator.values[c] for c in codes]}
+    )
+    chart = chart.sort_values("value", ascending=False, kind="stable").head(CHART_AREAS).reset_index(drop=True)
+    return IndicatorMap(colours, tooltips, legend, chart, len(codes))

@@ -56,6 +56,7 @@ import pandas as pd
 
 from geo.codes import is_valid_code, level_of
 from geo.dataset import Dataset
+from geo.fmt import MISSING, number
 from geo.i18n import check_lang
 from geo.selection import Criterion, Selection, decode_selection, encode_selection
 
@@ -265,10 +266,25 @@ class Resolution:
         per_entry = Counter(self.category_of(e) for e in self.entries)
         return {c: per_entry.get(c, 0) for c in CATEGORIES}
 
+    def counts_text(self, lang: str = "nl") -> str:
+        """Say how many entries fall in each category, in ``lang`` ("exact: 30 · benaderd: 4 · ...")."""
+        i = 1 if check_lang(lang) == "en" else 0
+        counts = self.counts()
+        return " · ".join(f"{CATEGORY_LABELS[c][i]}: {counts[c]}" for c in CATEGORIES)
+
     def frame(self) -> pd.DataFrame:
         """Return the report as a table with the columns of the reviewed CSV files."""
         rows = [{c: getattr(m, c) for c in _COLUMNS} for m in self.matches]
         return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+    def editor_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Return :meth:`frame` for the app's editor: the score as text in ``lang``'s format ("–" if none).
+
+        :func:`resolution_from_frame` reads it back.
+        """
+        frame = self.frame()
+        frame["score"] = [number(v, check_lang(lang)) for v in frame["score"]]
+        return frame
 
 
 @dataclass(frozen=True)
@@ -516,7 +532,7 @@ _PC4: Final[str] = (
 )
 _PC4_EN: Final[str] = (
     "The official definition of each aandachtswijk is a list of 4-digit postcode areas (83 in all, Kamerstuk "
-    "30995 nr. 66); approximated here with whole CBS wijken, which may be larger."
+    "30995 nr. 66); approximated here with whole CBS districts, which may be larger."
 )
 
 
@@ -562,7 +578,7 @@ SHIPPED_SETS: Final[dict[str, _Shipped]] = {
         "The 37 '40+ wijken': further areas with serious liveability problems, in two rounds.",
         "Voortgangsrapportage Wijkenaanpak 2010 (progress report), 'Overzicht 40+ gemeenten'; "
         "data/sources/programmes/40plus-wijken.csv",
-        "The municipalities drew the boundaries; approximated here with whole CBS wijken.",
+        "The municipalities drew the boundaries; approximated here with whole CBS districts.",
     ),
 }
 
@@ -817,7 +833,8 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
             problems.append(f"row {i}: a {category} match needs a reason")
         raw_score = str(row.get("score") or "").strip()
         try:
-            score = float(raw_score) if raw_score not in ("", "nan", "None") else None
+            missing = raw_score in ("", "nan", "None", "<NA>", MISSING)
+            score = None if missing else float(raw_score.replace(",", "."))  # "0,857" from the Dutch editor
         except ValueError:
             problems.append(f"row {i}: score {raw_score[:20]!r} is not a number")
             score = None

@@ -505,8 +505,8 @@ MAX_COMPARE: Final[int] = 8
 #: The change page lists at most this many risers and fallers (``vn``).
 MAX_MOVERS: Final[int] = 20
 #: Query parameters of :class:`PageChoices`: gap from/to (Trends), change from/to and count
-#: (Verandering), compared areas (Trends).
-CHOICE_PARAMS: Final[tuple[str, ...]] = ("gv", "gt", "vv", "vt", "vn", "c")
+#: (Verandering), compared areas, neighbour table year and "change since" year (Trends).
+CHOICE_PARAMS: Final[tuple[str, ...]] = ("gv", "gt", "vv", "vt", "vn", "c", "ty", "ts")
 _COUNT: Final[re.Pattern[str]] = re.compile(r"[0-9]{1,2}", re.ASCII)
 
 
@@ -529,12 +529,17 @@ class PageChoices:
     compare : tuple of str
         The areas of the free comparison on the Trends page, wijk or buurt codes, at most
         :data:`MAX_COMPARE` (``c``, comma-separated).
+    table_year, since : int or None
+        The year of the neighbour table on the Trends page (``ty``, a measurement year) and the
+        year its change is measured from (``ts``, earlier than the table year).
     """
 
     gap: tuple[int, int] | None = None
     change: tuple[int, int] | None = None
     movers: int | None = None
     compare: tuple[str, ...] = ()
+    table_year: int | None = None
+    since: int | None = None
 
 
 def _gap_options(ds: Dataset, view: View) -> list[int]:
@@ -598,7 +603,8 @@ def parse_choices(ds: Dataset, view: View, params: Mapping[str, str | list[str]]
     params : mapping of str to str or list of str
         Untrusted parameters (ASCII-only rules of :func:`read_param`): ``gv``/``gt`` (gap period,
         both four-digit years), ``vv``/``vt`` (change years), ``vn`` (a whole number from 1 to
-        :data:`MAX_MOVERS`), ``c`` (comma-separated wijk or buurt codes).
+        :data:`MAX_MOVERS`), ``c`` (comma-separated wijk or buurt codes), ``ty`` and ``ts``
+        (neighbour table year and the earlier year its change is measured from).
     notices : list of Notice
         Appended to: one notice per ignored parameter or period, in Dutch and English.
 
@@ -642,7 +648,28 @@ def parse_choices(ds: Dataset, view: View, params: Mapping[str, str | list[str]]
                     f"compare: not a district or neighbourhood in the dataset ({shown}); left out",
                 )
             )
-    return PageChoices(gap=gap, change=change, movers=movers, compare=tuple(compare))
+    table_year = _one_year(params, "ty", ds.years("lbm"), notices)
+    since_options = [y for y in ds.years(view.measure) if y < (table_year or view.year)]
+    since = _one_year(params, "ts", since_options, notices)
+    return PageChoices(
+        gap=gap, change=change, movers=movers, compare=tuple(compare), table_year=table_year, since=since
+    )
+
+
+def _one_year(params: Mapping[str, str | list[str]], key: str, options: list[int], notices: list[Notice]) -> int | None:
+    value = read_param(params, key, notices)
+    if value is None:
+        return None
+    if _YEAR.fullmatch(value) and int(value) in options:
+        return int(value)
+    listed = ", ".join(map(str, options)) or "-"
+    notices.append(
+        Notice(
+            f"jaar '{key}={_shown(value)}' kan hier niet (wel: {listed}); standaard getoond",
+            f"year '{key}={_shown(value)}' is not possible here (years: {listed}); the default is shown",
+        )
+    )
+    return None
 
 
 def choices_params(choices: PageChoices) -> dict[str, str]:
@@ -656,6 +683,10 @@ def choices_params(choices: PageChoices) -> dict[str, str]:
         params["vn"] = str(choices.movers)
     if choices.compare:
         params["c"] = ",".join(choices.compare)
+    if choices.table_year is not None:
+        params["ty"] = str(choices.table_year)
+    if choices.since is not None:
+        params["ts"] = str(choices.since)
     return params
 
 

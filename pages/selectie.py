@@ -12,6 +12,7 @@ import streamlit as st
 
 import geo
 import ui
+from geo.brief import brief_filename
 from geo.compare import area_options
 from geo.selection import Filter, Selection, filter_codes
 
@@ -223,13 +224,12 @@ else:
         }.__getitem__,
         key="exp_dialect",
     )
+    rounding_labels: dict[int | None, str] = {None: ui.t("volledige precisie", "full precision")}
+    rounding_labels.update({d: ui.t(f"{d} decimalen", f"{d} decimals") for d in (6, 4, 3)})
     rounding = o3.selectbox(
         ui.t("Afronden", "Rounding"),
-        [None, 6, 4, 3],
-        format_func={
-            None: ui.t("volledige precisie", "full precision"),
-            **{d: ui.t(f"{d} decimalen", f"{d} decimals") for d in (6, 4, 3)},
-        }.__getitem__,
+        list(rounding_labels),
+        format_func=rounding_labels.__getitem__,
         key="exp_round",
         placeholder=ui.t("Kies een optie", "Choose an option"),
     )
@@ -288,6 +288,7 @@ else:
     if st.session_state.get("_brief") == (sel.area, sel.year, lang):
         pdf, png = ui.brief(sel.area, sel.year, lang)
         b1, b2 = st.columns(2)
-        b1.download_button("PDF", pdf, f"brief-{sel.area}-{sel.year}.pdf", "application/pdf", key="dl_brief_pdf")
-        b2.download_button("PNG", png, f"brief-{sel.area}-{sel.year}.png", "image/png", key="dl_brief_png")
+        pdf_name, png_name = (brief_filename(ds, sel.area, sel.year, lang, ext) for ext in ("pdf", "png"))
+        b1.download_button("PDF", pdf, pdf_name, "application/pdf", key="dl_brief_pdf")
+        b2.download_button("PNG", png, png_name, "image/png", key="dl_brief_png")
         st.image(png, width="stretch")

@@ -257,13 +257,17 @@ st.subheader(ui.t("Vergelijking met de buren", "Comparison with the neighbours")
 year_options = ds.years("lbm")
 own_years = ds.years(measure, code=code) or year_options
 seen = (sel.area, sel.year)
-if "_trend_seen" not in ss:
-    ss["_trend_seen"] = seen  # first visit: a link's comparison holds
-elif ss["_trend_seen"] != seen:
+if ss.get("_trend_seen", seen) != seen:
     # the shared selection changed elsewhere: this page's year and comparison follow it
-    ss["_trend_seen"] = seen
     ss["trend_year"] = sel.year if sel.year in own_years else own_years[-1]
     ss["trend_compare"] = [code]
+elif "trend_year" not in ss:  # first visit, or back on this page: a link's (or the last) choices hold
+    chosen_table = ui.choices()
+    if chosen_table.table_year is not None:
+        ss["trend_year"] = chosen_table.table_year
+    if chosen_table.since is not None:
+        ss["trend_since"] = chosen_table.since
+ss["_trend_seen"] = seen
 ui.keep_valid("trend_year", year_options, sel.year if sel.year in own_years else own_years[-1])
 n1, n2 = st.columns(2)
 year = n1.selectbox(
@@ -279,6 +283,7 @@ if earlier:
         key="trend_since",
         placeholder=ui.t("Kies een optie", "Choose an option"),
     )
+ui.set_choices(table_year=year, since=since)
 table = comparison_table(ds, code, year, since=since, measure=measure, lang=lang)
 columns = {
     "label": st.column_config.TextColumn(ui.t("Rol", "Role")),

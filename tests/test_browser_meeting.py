@@ -5,6 +5,8 @@
   from the elements' bounding boxes). Screenshots go to ``docs/`` for the README.
 - A link reopens what was shared: non-default choices are made in the page, the URL is copied
   and opened in a fresh browser context, and the visible numbers are the same.
+
+The app server and chromium are the session's (``app_url`` and ``browser`` in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -13,29 +15,12 @@ import io
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, MAP_IFRAME, ROOT, map_frame, require_chromium, running_app, wait_idle
+from tests.browser import MAP_IFRAME, ROOT, map_frame, wait_idle
 
 pytestmark = pytest.mark.browser
 
 VIEWPORT = {"width": 1280, "height": 720}
 OVERVECHT = "g=GM0344&a=WK034403&b=none"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str, ready: str):
@@ -114,7 +99,14 @@ def test_trends_presentation_starts_with_the_answer(app_url, browser, lang):
     try:
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
         chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        # the session's first run may be redrawn once (deep link): wait until the page has settled
         page.wait_for_timeout(500)
+        wait_idle(page)
+        page.wait_for_function(
+            "() => { const c = document.querySelector('[data-testid=\"stVegaLiteChart\"]');"
+            " return c && c.getBoundingClientRect().bottom <= 720; }",
+            timeout=20_000,
+        )
         _inside(page, ".gap-sentence")
         _inside(page, '[data-testid="stVegaLiteChart"] >> nth=0')
         sentence = page.locator(".gap-sentence").inner_text()

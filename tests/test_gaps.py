@@ -49,6 +49,13 @@ def _city(source, gm: str, year: int) -> float:
     return num / den
 
 
+def _narrowed_by_hand(gap_a: float, gap_b: float) -> bool:
+    """Behind in A and level or ahead in B, or behind in both with a gap at least 0.5% smaller."""
+    if gap_a < 0 <= gap_b:
+        return True
+    return gap_a < 0 and gap_b < 0 and (abs(gap_a) - abs(gap_b)) / abs(gap_a) >= 0.005
+
+
 def test_gap_table_for_three_areas_by_hand(dataset, source):
     scores, pops = source
     result = gaps.gap_table(dataset, list(AREAS), 2008, 2018)
@@ -63,8 +70,7 @@ def test_gap_table_for_three_areas_by_hand(dataset, source):
         assert row["change_pct"] == pytest.approx((abs(gap_b) - abs(gap_a)) / abs(gap_a) * 100, rel=1e-9)
         assert row["population"] == pops[code][1]
         assert row["gemeente_code"] == gm
-        behind_and_closer = gap_a < 0 and gap_b < 0 and abs(gap_b) < abs(gap_a)
-        assert row["narrowed"] == (behind_and_closer or (gap_a < 0 <= gap_b))
+        assert row["narrowed"] == _narrowed_by_hand(gap_a, gap_b)
     assert result.n_with_data == 3
 
 
@@ -91,7 +97,8 @@ def test_change_percent_is_none_near_a_zero_base(dataset):
     small = table[table["gap_a"].abs() < gaps.NEAR_ZERO]
     assert len(small), "expected at least one wijk level with its city in 2008"
     assert small["change_pct"].isna().all()
-    assert small["note"].str.startswith("from ").all()
+    assert gaps.NEAR_ZERO == 0.02  # the threshold of the Trends page's gap sentence (geo.fmt.NEAR_ZERO)
+    assert table.loc[table["gap_a"].abs() >= gaps.NEAR_ZERO, "change_pct"].notna().all()
 
 
 def test_gap_table_errors_name_the_fix(dataset):
@@ -125,9 +132,8 @@ def test_share_narrowed_of_a_shipped_set(dataset):
     table = gaps.gap_table(dataset, aset.members, 2008, 2018).table
     with_data = table[table["status"] != "no_data"]
     trend = gaps.set_trend(dataset, aset.members, year_a=2008, year_b=2018)
-    expected = sum(1 for a, b in zip(with_data["gap_a"], with_data["gap_b"], strict=True) if a < 0 and b > a) / len(
-        with_data
-    )
+    pairs = zip(with_data["gap_a"], with_data["gap_b"], strict=True)
+    expected = sum(1 for a, b in pairs if _narrowed_by_hand(a, b)) / len(with_data)
     assert trend.share_narrowed == pytest.approx(expected)
 
 
@@ -224,3 +230,118 @@ def test_entry_aggregation_by_hand(dataset, source):
         assert table.loc[entry, "weighting"] == "population-weighted"
     assert table.loc["Arnhem Presikhaaf", "n_members"] == 2
     assert result.summary("nl").startswith(f"Tussen 2008 en 2018 verkleinden {result.n_narrowed} van de 2 wijken")
+
+
+# -- one gap formula, and what the programme page shows ----------------------------------------------
+@pytest.mark.parametrize("slug", list(sets.SHIPPED_SETS))
+def test_set_rows_agree_with_the_trends_page_gap(dataset, slug):
+    """Every row of a set's gap table is the Trends page's gap_change of that area (one formula)."""
+    from geo.city_gap import gap_change, gap_status
+
+    aset = sets.load_set(slug, dataset)
+    table = gaps.gap_table(dataset, aset.members, 2012, 2022).table.set_index("code")
+    for code in aset.members:
+        ch = gap_change(dataset, code, 2012, 2022)
+        row = table.loc[code]
+        assert row["status"] == ch.status
+        if ch.gap_start is None or ch.gap_end is None:
+            assert math.isnan(row["gap_a"]) or math.isnan(row["gap_b"])
+            continue
+        assert (row["gap_a"], row["gap_b"]) == (ch.gap_start, ch.gap_end)
+        assert gap_status(ch.gap_start, ch.gap_end) == (ch.status, ch.percent)  # the entries' rule is the same
+
+
+def test_entry_status_by_hand():
+    from geo.city_gap import gap_status
+
+    assert gap_status(-0.10, -0.05) == ("narrowed", -50.0)
+    assert gap_status(-0.10, -0.15)[0] == "widened"
+    assert gap_status(-0.100, -0.0996)[0] == "unchanged"  # 0.4% smaller: within UNCHANGED_PERCENT
+    assert gap_status(-0.10, 0.0)[0] == "closed"
+    assert gap_status(0.02, -0.01)[0] == "fell_behind"
+    assert gap_status(0.0, 0.03) == ("ahead", None)
+
+
+def test_set_gaps_names_the_set_and_counts_per_entry(dataset):
+    aset = sets.load_set("40-aandachtswijken", dataset)
+    per_area = gaps.set_gaps(dataset, aset, 2008, 2018)
+    assert per_area.entries is None and per_area.main is per_area.areas
+    assert f"van de {len(aset)} wijken van de 40 aandachtswijken " in per_area.main.summary("nl")
+    assert f"of the {len(aset)} districts of the 40 aandachtswijken " in per_area.main.summary("en")
+    per_entry = gaps.set_gaps(dataset, aset, 2008, 2018, per_entry=True)
+    found = [e for e in aset.resolution.entries if aset.resolution.codes_of(e)]
+    assert per_entry.entries is not None and list(per_entry.entries.table["entry"]) == found
+    assert per_entry.areas.table.equals(per_area.areas.table)
+    name = "de 40 aandachtswijken" if len(found) == 40 else f"de {len(found)} gevonden 40 aandachtswijken"
+    assert f" van {name} hun achterstand" in per_entry.main.summary("nl")
+    user = sets.set_from_codes(dataset, ["GM0344", "WK034403"], name="mijn <b>set</b>")
+    assert gaps.gap_members(dataset, user) == ("WK034403",)
+    mine = gaps.set_gaps(dataset, user, 2008, 2018).main
+    assert " van de 1 gebieden van mijn <b>set</b> " in mine.summary("nl")  # the page escapes it
+    with pytest.raises(ValueError, match="no programme entries"):
+        gaps.set_gaps(dataset, sets.set_from_codes(dataset, ["WK034403"]), 2008, 2018, per_entry=True)
+
+
+def test_gap_view_in_each_language_with_missing_values_last(dataset, source):
+    from geo.fmt import style_frame
+
+    scores, _ = source
+    heerde = "WK024601"  # no 2024 score: no data for 2018-2024
+    codes = [heerde, "WK034403", "WK036103"]
+    result = gaps.gap_table(dataset, codes, 2018, 2024)
+    nl = gaps.gap_view(result, "nl")
+    en = gaps.gap_view(result, "en")
+    assert list(nl.frame.columns) == [
+        "code", "naam", "gemeente", "inwoners", "achterstand 2018", "achterstand 2024", "verandering",
+        "richting", "verandering %",
+    ]  # fmt: skip
+    assert list(en.frame.columns) == [
+        "code", "name", "municipality", "inhabitants", "gap 2018", "gap 2024", "change", "direction", "change %",
+    ]  # fmt: skip
+    assert list(nl.frame["code"]) == ["WK034403", "WK036103", heerde]  # the row without data last
+    assert nl.frame["richting"].iloc[-1] == "geen gegevens" and en.frame["direction"].iloc[-1] == "no data"
+    gap_2018 = scores[("WK034403", 2018)]["lbm"] - _city(source, "GM0344", 2018)
+    html_nl = style_frame(nl.frame, "nl", nl.decimals, signed=nl.signed, group=nl.group).to_html()
+    html_en = style_frame(en.frame, "en", en.decimals, signed=en.signed, group=en.group).to_html()
+    assert f"{gap_2018:+.3f}".replace(".", ",") in html_nl and f"{gap_2018:+.3f}" in html_en
+    assert html_nl.count(">–<") >= 4  # gap 2024, change, change % of Heerde (and more) read "–"
+    assert nl.frame["verandering"].dtype.kind == "f"  # still numbers: the column sorts as numbers
+
+
+def test_member_map_colours_and_tooltips(dataset, source):
+    scores, _ = source
+    result = gaps.gap_table(dataset, list(AREAS), 2008, 2018)
+    shown = gaps.member_map(result, "nl")
+    for code, gm in AREAS.items():
+        gap = scores[(code, 2018)]["lbm"] - _city(source, gm, 2018)
+        assert shown.colours[code] == (gaps.BEHIND_COLOUR if gap < 0 else gaps.AHEAD_COLOUR)
+        expected = f"{dataset.name(code)} ({dataset.name(gm)}): achterstand 2018 {gap:+.3f}".replace(".", ",")
+        assert shown.tooltips[code] == expected
+    assert gaps.member_map(result, "en").tooltips["WK034403"].split(": gap 2018 ")[1].count(".") == 1
+    assert list(shown.members.frame.columns) == ["code", "naam", "gemeente", "score 2018", "achterstand 2018"]
+    with pytest.raises(ValueError, match="per-area gap table"):
+        gaps.member_map(gaps.entry_gap_table(dataset, {"x": ["WK034403"]}, 2008, 2018))
+
+
+def test_set_trend_texts_and_lines(dataset):
+    trend = gaps.set_trend(dataset, list(AREAS), year_a=2008, year_b=2018)
+    n = round(trend.share_narrowed * 3)
+    pct = {0: "0%", 1: "33%", 2: "67%", 3: "100%"}[n]
+    assert trend.share_sentence("nl") == f"Aandeel met een kleinere achterstand tussen 2008 en 2018: {pct}"
+    assert trend.share_sentence("en") == f"Share whose gap narrowed between 2008 and 2018: {pct}"
+    lines = trend.lines("en")
+    assert set(lines["line"]) == {"the set", "their cities"} and set(trend.lines("nl")["line"]) == {
+        "de set",
+        "hun steden",
+    }
+    assert len(lines) == 2 * len(trend.table)
+    assert gaps.set_trend(dataset, list(AREAS)).share_sentence("nl") is None
+
+
+def test_dimension_bars_add_up_and_note_in_each_language(dataset):
+    split = gaps.dimension_split(dataset, list(AREAS), 2014, 2022)
+    bars = split.bars("en")
+    assert list(bars["label"])[-1] == "total (afw)" and list(split.bars("nl")["label"])[-1] == "totaal (afw)"
+    assert math.isclose(bars["change"].iloc[:5].sum(), bars["change"].iloc[5], abs_tol=2 * TOLERANCE)
+    assert split.note("nl") == "De vijf balken tellen op tot het totaal (3 gebieden, gewogen naar inwoners (CBS 2024))."
+    assert split.note("en") == "The five bars add up to the total (3 areas, weighted by inhabitants (CBS 2024))."

@@ -17,9 +17,11 @@ def test_good_csv(dataset):
     assert inwoners.values == {"WK034403": 35255.0, "WK047912": 13000.0, "WK036103": 8210.0}
     assert huur.values == {"WK034403": 0.61, "WK047912": 0.7}  # an empty cell is missing, not zero
     assert inwoners.bins[0] == 8210.0 and inwoners.bins[-1] == 35255.0
-    assert len(inwoners.labels) == len(inwoners.bins) - 1
-    assert inwoners.classify(8210.0) == 0 and inwoners.classify(35255.0) == len(inwoners.labels) - 1
-    assert "e+" not in " ".join(inwoners.labels)  # labels readable, no exponent notation
+    assert len(inwoners.labels()) == len(inwoners.bins) - 1
+    assert inwoners.classify(8210.0) == 0 and inwoners.classify(35255.0) == len(inwoners.labels()) - 1
+    assert "e+" not in " ".join(inwoners.labels())  # labels readable, no exponent notation
+    # the class edges of 0.61 and 0.7 (quantiles 0.61, 0.628, 0.646, ...) in each language's format
+    assert huur.labels("nl")[0] == "0,61 – 0,628" and huur.labels("en")[0] == "0.61 – 0.628"
 
 
 def test_dutch_excel_csv_with_bom_semicolon_and_decimal_comma(dataset):
@@ -73,3 +75,21 @@ def test_empty_upload(dataset):
         read_indicators(dataset, b"  \n")
     with pytest.raises(ValidationError, match="no data rows"):
         read_indicators(dataset, b"code,v\n")
+
+
+def test_indicator_map_in_each_language(dataset):
+    from geo.indicator import CHART_AREAS, PALETTE, indicator_map
+
+    codes = dataset.codes("wijk", gemeente="GM0363")[: CHART_AREAS + 5]
+    rows = "\n".join(f"{c},{i + 0.5}" for i, c in enumerate(codes))
+    (ind,) = read_indicators(dataset, f"code,aandeel\n{rows}\n".encode())
+    nl, en = indicator_map(dataset, ind, "nl"), indicator_map(dataset, ind, "en")
+    first = codes[0]
+    assert nl.tooltips[first] == f"{dataset.name(first)} ({first}) · aandeel: 0,5"
+    assert en.tooltips[first] == f"{dataset.name(first)} ({first}) · aandeel: 0.5"
+    assert nl.colours[first] == PALETTE[0] and nl.colours[codes[-1]] == PALETTE[-1]
+    # 45 values 0.5 ... 44.5: the 20% quantile lies 0.2 * 44 = 8.8 steps above the lowest, at 9.3
+    assert len(codes) == 45 and nl.legend[0][1] == "0,5 – 9,3"
+    assert nl.n_areas == len(codes) and len(nl.chart) == CHART_AREAS
+    assert list(nl.chart["value"]) == sorted((i + 0.5 for i in range(len(codes))), reverse=True)[:CHART_AREAS]
+    assert ind.decimals == 2  # four significant digits of 44.5

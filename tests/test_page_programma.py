@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import gaps, sets
@@ -88,3 +92,97 @@ def test_resolution_editor_and_downloads_are_there():
     assert {"prog_dl_gaps", "prog_dl_set"} <= keys
     editors = [d for d in at.dataframe if getattr(d, "key", None) == "prog_resolution"]
     assert len(editors) == 1 and editors[0].proto.editing_mode != 0  # an editable table (data_editor)
+    tables = [d for d in at.dataframe if d.proto.editing_mode == 0]  # the gap table and the member list
+    assert len(tables) == 2 and all(d.proto.placeholder == "–" for d in tables)  # a missing value reads "–"
+
+
+# -- one language at a time -------------------------------------------------------------------------
+# Words of one language only, written by hand. Proper names (set names, Dutch document titles) are
+# taken out of the English page first: "the 40+ wijken" and "Besluit ... voor de ..." are names.
+DUTCH_WORDS = (
+    "de", "het", "een", "van", "en", "naar", "jaar", "achterstand", "gemeente", "gebieden", "gebied", "kies",
+    "wijken", "verandering", "inwoners", "tussen", "richting", "eigen", "programmawijk", "bron", "gewogen",
+    "referentie", "kaart", "naam", "tabel", "optie", "aandeel", "balken", "stad",
+)  # fmt: skip
+ENGLISH_WORDS = (
+    "the", "and", "gap", "year", "choose", "areas", "change", "with", "your", "own", "share", "behind",
+    "between", "source", "district", "districts", "municipality", "inhabitants", "reference", "name", "table",
+    "option", "matched", "city", "from", "to",
+)  # fmt: skip
+PROPER_NAMES = (
+    "the 40+ wijken",
+    "Besluit Centraal Fonds voor de Volkshuisvesting",
+    "Voortgangsrapportage Wijkenaanpak 2010",
+    "Overzicht 40+ gemeenten",
+)
+
+
+def _titles(spec: object) -> list[str]:
+    if isinstance(spec, dict):
+        return [v for k, v in spec.items() if k == "title" and isinstance(v, str)] + [
+            t for k, v in spec.items() if k != "title" for t in _titles(v)
+        ]
+    if isinstance(spec, list):
+        return [t for v in spec for t in _titles(v)]
+    return []
+
+
+def _ui_texts(at: AppTest) -> list[str]:
+    """Every text of the page itself (not the shared sidebar): labels, options, placeholders,
+    headings, captions, notices, table headers, chart titles. Data values (area names) are left out."""
+    main = at.main
+    texts = [
+        e.value for kind in ("markdown", "caption", "subheader", "info", "warning", "error") for e in main.get(kind)
+    ]
+    for w in [*main.radio, *main.selectbox]:
+        texts += [w.label, *map(str, w.options)]
+        if w.type == "selectbox":
+            texts.append(w.proto.placeholder)
+    texts += [w.label for w in [*main.toggle, *main.button, *main.text_input, *main.text_area]]
+    texts += [e.proto.label for kind in ("download_button", "file_uploader", "expander") for e in main.get(kind)]
+    for frame in main.dataframe:
+        labels = [c.get("label") for c in json.loads(frame.proto.columns or "{}").values()]
+        texts += [str(c) for c in frame.value.columns] if not any(labels) else [x for x in labels if x]
+    texts += [t for chart in main.get("vega_lite_chart") for t in _titles(json.loads(chart.proto.spec))]
+    return [x for x in texts if not x.startswith("<style>")]
+
+
+def _foreign(texts: list[str], words: tuple[str, ...], names: tuple[str, ...] = ()) -> list[str]:
+    found = []
+    for text in texts:
+        for name in names:
+            text = text.replace(name, "")
+        plain = text.replace("\\", "")
+        found += [f"{w!r} in {text[:80]!r}" for w in words if re.search(rf"(?<![\w'-]){w}(?![\w'-])", plain, re.I)]
+    return found
+
+
+@pytest.mark.parametrize(("lang", "other", "names"), [("nl", ENGLISH_WORDS, ()), ("en", DUTCH_WORDS, PROPER_NAMES)])
+def test_one_language_at_a_time(lang, other, names):
+    at = _page(lang=lang)
+    assert not at.exception
+    texts = _ui_texts(at)
+    assert len(texts) > 60  # the whole page was walked: summary, tables, charts, resolution, upload
+    at.radio(key="prog_per").set_value("area").run()
+    texts += _ui_texts(at)
+    at.radio(key="prog_set").set_value("user").run()
+    texts += _ui_texts(at)  # the form for an own set
+    at.radio(key="prog_set").set_value("sel").run()
+    texts += _ui_texts(at)  # an empty selection
+    assert not at.exception
+    assert _foreign(texts, other, names) == []
+    # numbers in the reader's format: a decimal comma in Dutch, a point in English
+    summary = next(t for t in texts if 'data-testid="prog-summary"' in t)
+    median = re.search(r"(-?\d+[.,]\d\d) (naar|to) (-?\d+[.,]\d\d)", summary)
+    assert median is not None and ("," if lang == "nl" else ".") in median.group(1)
+
+
+def test_an_error_about_typed_text_shows_the_text_escaped():
+    at = _page()
+    at.radio(key="prog_set").set_value("user").run()
+    at.text_area(key="prog_typed").input("![x](e/x.png)").run()
+    at.button(key="prog_make").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("De set is niet gemaakt\\:")
+    assert "\\!\\[x\\]\\(e/x.png\\)" in error.value and "![x](" not in error.value

@@ -63,11 +63,18 @@ def test_a_valid_link_keeps_every_choice(dataset):
         "vt": "2020",
         "vn": "7",
         "c": "wk034403, WK034401,BU03440311",
+        "ty": "2022",
+        "ts": "2012",
     }
     link = parse_link(dataset, params)
     assert link.notices == ()
     assert link.choices == PageChoices(
-        gap=(2012, 2018), change=(2014, 2020), movers=7, compare=(OVERVECHT, WEST, "BU03440311")
+        gap=(2012, 2018),
+        change=(2014, 2020),
+        movers=7,
+        compare=(OVERVECHT, WEST, "BU03440311"),
+        table_year=2022,
+        since=2012,
     )
     # and back: the parameters reproduce the choices
     again = parse_link(dataset, {"a": OVERVECHT, **choices_params(link.choices)})
@@ -85,6 +92,8 @@ def test_a_valid_link_keeps_every_choice(dataset):
         ({"vn": "0"}, "count 'vn=0' must be 1 to 20"),
         ({"vn": "21"}, "count 'vn=21' must be 1 to 20"),
         ({"vn": "¹"}, "parameter 'vn' holds characters other than ASCII"),
+        ({"ty": "2011"}, "year 'ty=2011' is not possible here"),
+        ({"ty": "2014", "ts": "2016"}, "year 'ts=2016' is not possible here"),  # since after the table year
         ({"c": "WK034403,GM0344,<b>"}, "compare: not a district or neighbourhood in the dataset (GM0344, ?B?)"),
     ],
 )
@@ -92,7 +101,7 @@ def test_invalid_choices_fall_back_with_a_notice(dataset, params, expected):
     link = parse_link(dataset, {"a": OVERVECHT, **params})
     assert [n.en for n in link.notices if expected in n.en], [n.en for n in link.notices]
     assert all(n.nl != n.en for n in link.notices)
-    default = PageChoices(compare=(OVERVECHT,) if "c" in params else ())
+    default = PageChoices(compare=(OVERVECHT,) if "c" in params else (), table_year=2014 if "ts" in params else None)
     assert link.choices == default
 
 
@@ -151,6 +160,20 @@ def test_trends_link_round_trip_keeps_the_gap_period_and_compared_areas():
     assert reopened.selectbox(key="trend_gap_end").value == 2018  # not 2024
     assert reopened.multiselect(key="trend_compare").value == [OVERVECHT, WEST]
     assert next(m.value for m in reopened.markdown if m.value.startswith('<p class="gap-sentence"')) == sentence
+
+
+def test_neighbour_table_year_and_since_round_trip(dataset):
+    at = _app("trends", g="GM0344", a=OVERVECHT)
+    at.selectbox(key="trend_year").select(2020).run()
+    at.selectbox(key="trend_since").select(2014).run()
+    url = _url(at)
+    assert (url["ty"], url["ts"]) == ("2020", "2014")
+    reopened = _app("trends", **url)
+    assert not reopened.exception and not reopened.warning
+    assert (reopened.selectbox(key="trend_year").value, reopened.selectbox(key="trend_since").value) == (2020, 2014)
+    table = reopened.dataframe[0].value.set_index("code")
+    change = dataset.value(OVERVECHT, 2020) - dataset.value(OVERVECHT, 2014)
+    assert table.at[OVERVECHT, "change"] == pytest.approx(change, abs=1e-12)
 
 
 def test_verandering_link_round_trip_and_the_sidebar_year_as_end():

@@ -299,3 +299,19 @@ def test_corrected_resolution_from_an_edited_table(dataset):
     frame.loc[0, "category"] = "maybe"
     with pytest.raises(ValueError, match="row 2: category 'maybe'"):
         sets.resolution_from_frame(frame)
+
+
+def test_the_editor_shows_scores_in_the_readers_format_and_reads_them_back(dataset):
+    resolution = sets.load_set("40-aandachtswijken", dataset).resolution
+    nl, en = resolution.editor_frame("nl"), resolution.editor_frame("en")
+    fuzzy = [i for i, m in enumerate(resolution.matches) if m.score is not None and m.score < 1]
+    missing = [i for i, m in enumerate(resolution.matches) if m.score is None]
+    assert fuzzy, "the set has fuzzy matches with a score"
+    i = fuzzy[0]
+    assert nl.loc[i, "score"] == f"{resolution.matches[i].score:.3f}".replace(".", ",")
+    assert en.loc[i, "score"] == f"{resolution.matches[i].score:.3f}"
+    assert all(nl.loc[j, "score"] == "–" for j in missing)
+    back = sets.resolution_from_frame(nl)
+    assert [m.score is None for m in back.matches] == [m.score is None for m in resolution.matches]
+    assert back.matches[i].score == pytest.approx(resolution.matches[i].score, abs=5e-4)
+    assert back.codes == resolution.codes
