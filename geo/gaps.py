@@ -469,8 +469,8 @@ class SetTrend:
             return None
         share = fmt.percent(self.share_narrowed, lang)
         if lang == "en":
-            return f"Share whose gap narrowed between {self.year_a} and {self.year_b}: {share}"
-        return f"Aandeel met een kleinere achterstand tussen {self.year_a} en {self.year_b}: {share}"
+            return f"Share of the areas whose gap narrowed between {self.year_a} and {self.year_b}: {share}"
+        return f"Aandeel van de gebieden met een kleinere achterstand tussen {self.year_a} en {self.year_b}: {share}"
 
     def lines(self, lang: Lang = "nl") -> pd.DataFrame:
         """Return the chart data: ``year, line, value``, one line for the set and one for its cities."""
@@ -829,7 +829,7 @@ def _shown(table: pd.DataFrame, columns: list[str], lang: Lang, years: tuple[int
     decimals = {"gap_a": 3, "gap_b": 3, "change": 3, "value_b": 3, "change_pct": 1, "population": 0}
     shown = {words[c]: d for c, d in decimals.items() if c in columns}
     signed = tuple(words[c] for c in ("gap_a", "gap_b", "change", "change_pct") if c in columns)
-    group = tuple(words[c] for c in ("population",) if c in columns)
+    group: tuple[str, ...] = ()  # inhabitants ungrouped: a Dutch "12.345" reads as a decimal to many
     return ShownTable(frame, shown, signed, group)
 
 

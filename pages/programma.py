@@ -68,7 +68,10 @@ if which in sets.SHIPPED_SETS:
 elif which == "sel":
     selected = ui.current_selection().codes
     if selected:
-        aset = sets.set_from_codes(ds, selected, name=t("de huidige selectie", "the current selection"))
+        try:
+            aset = sets.set_from_codes(ds, selected, name=t("de huidige selectie", "the current selection"))
+        except ValueError as exc:  # more than MAX_USER_MEMBERS areas
+            _error(t("De selectie kan geen set worden:", "The selection cannot be a set:"), exc)
     else:
         st.info(
             t(
@@ -92,7 +95,9 @@ else:
             t("Naam van de set", "Name of the set"), value=t("eigen set", "own set"), max_chars=80, key="prog_name"
         )
         typed = st.text_area(t("Gebieden", "Areas"), key="prog_typed", height=120, max_chars=50_000)
-        upload = st.file_uploader(t("of een CSV", "or a CSV"), type=["csv", "txt"], key="prog_set_csv")
+        upload = st.file_uploader(
+            t("of een CSV", "or a CSV"), type=["csv", "txt"], key="prog_set_csv", max_upload_size=_MB
+        )
         if st.button(t("Maak de set", "Make the set"), key="prog_make"):
             try:
                 if upload is not None:
@@ -242,7 +247,7 @@ if len(dim_years) >= 2:
             .mark_bar()
             .encode(
                 y=alt.Y("label:N", title=None, sort=None),
-                x=alt.X("change:Q", title=change_title, axis=alt.Axis(format=fmt.d3_format(2, signed=True))),
+                x=alt.X("change:Q", title=change_title, axis=alt.Axis(format=fmt.d3_format(3, signed=True))),
                 tooltip=[
                     alt.Tooltip("label:N", title=t("dimensie", "dimension")),
                     alt.Tooltip("change:Q", title=change_title, format=fmt.d3_format(4, signed=True)),
@@ -325,7 +330,9 @@ st.caption(
         "decimal point or comma. The file stays in this session.",
     )
 )
-indicator_file = st.file_uploader(t("Indicator (CSV)", "Indicator (CSV)"), type=["csv", "txt"], key="prog_ind")
+indicator_file = st.file_uploader(
+    t("Indicator (CSV)", "Indicator (CSV)"), type=["csv", "txt"], key="prog_ind", max_upload_size=_MB
+)
 if indicator_file is not None:
     try:
         indicators = read_indicators(ds, indicator_file.getvalue())

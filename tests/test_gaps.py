@@ -327,8 +327,10 @@ def test_set_trend_texts_and_lines(dataset):
     trend = gaps.set_trend(dataset, list(AREAS), year_a=2008, year_b=2018)
     n = round(trend.share_narrowed * 3)
     pct = {0: "0%", 1: "33%", 2: "67%", 3: "100%"}[n]
-    assert trend.share_sentence("nl") == f"Aandeel met een kleinere achterstand tussen 2008 en 2018: {pct}"
-    assert trend.share_sentence("en") == f"Share whose gap narrowed between 2008 and 2018: {pct}"
+    assert (
+        trend.share_sentence("nl") == f"Aandeel van de gebieden met een kleinere achterstand tussen 2008 en 2018: {pct}"
+    )
+    assert trend.share_sentence("en") == f"Share of the areas whose gap narrowed between 2008 and 2018: {pct}"
     lines = trend.lines("en")
     assert set(lines["line"]) == {"the set", "their cities"} and set(trend.lines("nl")["line"]) == {
         "de set",
