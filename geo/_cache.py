@@ -26,6 +26,9 @@ __all__ = ["clear", "memo"]
 _T = TypeVar("_T")
 _MEMO: weakref.WeakKeyDictionary[Dataset, dict[tuple[Hashable, ...], object]] = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
+#: One lock per computation in progress, so that a slow computation (a neighbour graph of every
+#: buurt) holds up only the sessions that need that same result, not every lookup.
+_PENDING: dict[tuple[int, tuple[Hashable, ...]], threading.RLock] = {}
 
 
 def memo(ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], _T]) -> _T:
@@ -47,9 +50,17 @@ def memo(ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], _T]) -> _
     """
     with _LOCK:
         store = _MEMO.setdefault(ds, {})
-        if key not in store:
-            store[key] = compute()
-        value: _T = store[key]  # type: ignore[assignment]
+        if key in store:
+            return store[key]  # type: ignore[return-value]
+        pending = _PENDING.setdefault((id(ds), key), threading.RLock())
+    with pending:
+        with _LOCK:
+            if key in store:  # another session computed it while this one waited
+                return store[key]  # type: ignore[return-value]
+        value = compute()
+        with _LOCK:
+            store[key] = value
+            _PENDING.pop((id(ds), key), None)
     return value
 
 

@@ -8,7 +8,11 @@ The table
 with a column per measure and year (``layout="wide"``, e.g. ``lbm_2022``). Besides the published
 scores it carries the city reference of ``lbm`` (mean of the gemeente's wijken, see
 :meth:`~geo.dataset.Dataset.city_reference`; not an official gemeente score), the published
-national reference, the gap ``lbm - city_reference`` and whether the area's scores were
+national reference, the gap ``lbm - city_reference``, the area's rank in its gemeente on every
+measure (``rank_<measure>`` out of ``rank_of_<measure>``: among the areas of the same level in
+the same gemeente with a value that year, 1 = highest, ties share the better position; the rank
+of :func:`geo.summary.rank_in_gemeente`, from the same formula :func:`geo.summary.rank_positions`)
+and whether the area's scores were
 excluded by the build (``excluded``, ``excluded_reason``; e.g. a reused code that names another
 area). ``derived`` names the measures of a row that the build computed rather than read from a
 publication (e.g. ``lbm`` of the 2024 WFS rows); how is copied from the dataset manifest into
@@ -68,6 +72,7 @@ from geo.dataset import Dataset
 from geo.i18n import Lang, check_lang
 from geo.schema import MEASURE_LABELS, MEASURES
 from geo.selection import Selection, validate_codes
+from geo.summary import rank_positions
 
 __all__ = [
     "FILE_FORMATS",
@@ -112,6 +117,8 @@ FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
 _AREA_COLUMNS: Final[tuple[str, ...]] = ("code", "name", "level", "gemeente_code", "gemeente_name")
 _REFERENCE_COLUMNS: Final[tuple[str, ...]] = ("city_reference", "city_reference_method", "national_reference")
 _FLAG_COLUMNS: Final[tuple[str, ...]] = ("excluded", "excluded_reason")
+#: Rank columns of the long table: ``rank_<measure>``, ``rank_of_<measure>`` per measure.
+_RANK_COLUMNS: Final[tuple[str, ...]] = tuple(c for m in MEASURES for c in (f"rank_{m}", f"rank_of_{m}"))
 #: Columns of the long table, in order.
 LONG_COLUMNS: Final[tuple[str, ...]] = (
     *_AREA_COLUMNS,
@@ -119,6 +126,7 @@ LONG_COLUMNS: Final[tuple[str, ...]] = (
     *MEASURES,
     *_REFERENCE_COLUMNS,
     "gap_to_city",
+    *_RANK_COLUMNS,
     "meting",
     "derived",
     *_FLAG_COLUMNS,
@@ -152,6 +160,30 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
         "en": "national reference level of Leefbaarometer 3.0 (lbm - afw)",
     },
     "gap_to_city": {"nl": "lbm min stedelijk gemiddelde", "en": "lbm minus city reference"},
+    **{
+        c: doc
+        for m, lab in MEASURE_LABELS.items()
+        for c, doc in (
+            (
+                f"rank_{m}",
+                {
+                    "nl": f"positie op {lab['nl']} ({m}) in de gemeente: onder de gebieden van hetzelfde niveau "
+                    "in dezelfde gemeente met een waarde in dat jaar; 1 = hoogste, gelijke waarden delen de "
+                    "betere positie (1 + aantal hogere waarden); leeg zonder waarde",
+                    "en": f"rank on {lab['en']} ({m}) in the gemeente: among the areas of the same level in "
+                    "the same gemeente with a value that year; 1 = highest, ties share the better position "
+                    "(1 + number of higher values); empty without a value",
+                },
+            ),
+            (
+                f"rank_of_{m}",
+                {
+                    "nl": f"aantal gebieden gerangschikt voor rank_{m} (zelfde niveau, gemeente en jaar, met een waarde)",
+                    "en": f"number of areas ranked for rank_{m} (same level, gemeente and year, with a value)",
+                },
+            ),
+        )
+    },
     "meting": {
         "nl": "Leefbaarometer-meting (publicatie) waaruit de rij komt",
         "en": "Leefbaarometer measurement (release) the row comes from",
@@ -222,6 +254,41 @@ def _city_references(ds: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["gemeente_code", "year", "city_reference", "city_reference_method"])
 
 
+def _rank_peers(ds: Dataset, codes: list[str], years: list[int]) -> pd.DataFrame:
+    """Scores of every area that shares a gemeente and level with a selected area, in ``years``."""
+    areas = ds.areas[["level", "gemeente_code"]]
+    chosen = areas.loc[codes]
+    peers = areas[areas["gemeente_code"].isin(set(chosen["gemeente_code"])) & areas["level"].isin(set(chosen["level"]))]
+    scores = ds.scores[ds.scores["code"].isin(peers.index) & ds.scores["year"].isin(years)]
+    return scores[["code", "year", *MEASURES]].join(peers, on="code").reset_index(drop=True)
+
+
+def _ranks(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
+    """``rank_<measure>`` and ``rank_of_<measure>`` of every row of the long table, one groupby per measure.
+
+    The groups are (gemeente, level, year), the formula :func:`geo.summary.rank_positions`: the
+    rank :func:`geo.summary.rank_in_gemeente` gives for one area. An area without a score that
+    year has no rank, and ``rank_of`` is still the number of areas ranked in its group (0 when
+    none has a score).
+    """
+    codes = list(dict.fromkeys(table["code"]))
+    peers = _rank_peers(ds, codes, sorted(set(table["year"])))
+    keys = ["gemeente_code", "level", "year"]
+    ranked = peers[["code", *keys]].copy()
+    for m in MEASURES:
+        r = rank_positions(peers[m], [peers[k] for k in keys])
+        ranked[f"rank_{m}"] = r["rank"]
+        ranked[f"rank_of_{m}"] = r["rank_of"]
+    rank_cols = [f"rank_{m}" for m in MEASURES]
+    of_cols = [f"rank_of_{m}" for m in MEASURES]
+    by_row = table[["code", "year"]].merge(ranked[["code", "year", *rank_cols]], on=["code", "year"], how="left")
+    by_group = ranked.groupby(keys)[of_cols].first()
+    counts = table[keys].join(by_group, on=keys)[of_cols].fillna(0).astype("int64")
+    out = pd.concat([by_row[rank_cols].astype("Int64").reset_index(drop=True), counts.reset_index(drop=True)], axis=1)
+    out.index = table.index
+    return out[list(_RANK_COLUMNS)]
+
+
 def _long(ds: Dataset, codes: list[str], years: list[int]) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([codes, years], names=["code", "year"])
     scores = ds.scores[ds.scores["code"].isin(codes)].set_index(["code", "year"])
@@ -238,6 +305,7 @@ def _long(ds: Dataset, codes: list[str], years: list[int]) -> pd.DataFrame:
     national = ds.national_reference("lbm").value
     table["national_reference"] = np.nan if national is None else float(national)
     table["gap_to_city"] = table["lbm"] - table["city_reference"]
+    table[list(_RANK_COLUMNS)] = _ranks(ds, table)
     reasons = _exclusion(ds, codes)
     table["excluded_reason"] = table["code"].map(reasons).astype("str")
     table["excluded"] = table["excluded_reason"] != ""
@@ -258,6 +326,13 @@ def _wide(ds: Dataset, long: pd.DataFrame, codes: list[str], years: list[int]) -
         pivot = long.pivot(index="code", columns="year", values=m).reindex(index=codes, columns=keep)
         pivot.columns = [f"{m}_{y}" for y in keep]
         parts.append(pivot.astype("float64"))
+    for m in MEASURES:  # rank_<m>_<year>, rank_of_<m>_<year>: the years in which m is published
+        keep = [y for y in years if y in set(ds.years(m))]
+        for col, dtype in ((f"rank_{m}", "Int64"), (f"rank_of_{m}", "int64")):
+            if keep:
+                pivot = long.pivot(index="code", columns="year", values=col).reindex(index=codes, columns=keep)
+                pivot.columns = [f"{col}_{y}" for y in keep]
+                parts.append(pivot.astype(dtype))
     flagged = [y for y in years if (long.loc[long["year"] == y, "derived"] != "").any()]
     if flagged:
         pivot = long.pivot(index="code", columns="year", values="derived").reindex(index=codes, columns=flagged)

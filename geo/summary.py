@@ -12,13 +12,17 @@ with wijken, buurten with buurten) of **its own gemeente** that have a value of 
 that year; 1 is the highest value, ties share the better position (``1 + number of areas with
 a higher value``), and ``rank_of`` is the number of areas ranked. :meth:`AreaSummary.rank_label`
 says the basis in words ("positie op Overlast en onveiligheid"). :func:`rank_in_gemeente` is
-the same rank for tables that need only that.
+the same rank for tables that need only that. :func:`rank_positions` is the formula itself,
+vectorised over groups; the one area of :func:`rank_in_gemeente` and the many rows of the
+export (:func:`geo.export.export_table`, columns ``rank_<measure>``) both use it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final, Literal
+
+import pandas as pd
 
 from geo._checks import check_measure
 from geo.dataset import Dataset, ReferenceMethod
@@ -33,6 +37,7 @@ __all__ = [
     "previous_year",
     "rank_in_gemeente",
     "rank_label",
+    "rank_positions",
 ]
 
 #: What the city reference of a summary is: the gemeente's own published score, or the mean of
@@ -64,6 +69,38 @@ def rank_label(measure: str, lang: Lang = "nl") -> str:
     return _RANK_WORDS[lang].format(measure=MEASURE_LABELS[measure][lang])
 
 
+def rank_positions(values: pd.Series, groups: list[pd.Series] | None = None) -> pd.DataFrame:
+    """Rank values within groups: 1 + the number of higher values in the same group.
+
+    The one rank formula of the package (see the module docstring): ties share the better
+    position, and a missing value is not ranked and does not count.
+
+    Parameters
+    ----------
+    values : Series of float
+        The values to rank (NaN where missing).
+    groups : list of Series, optional
+        Group keys aligned with ``values`` (e.g. gemeente code, level and year); rows rank only
+        against rows with the same keys. By default all rows are one group.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``values``, with ``rank`` (nullable Int64: 1 = highest, ``<NA>`` without a
+        value) and ``rank_of`` (int64: the number of values in the row's group).
+
+    Examples
+    --------
+    >>> rank_positions(pd.Series([3.0, 5.0, 3.0, None]))["rank"].tolist()
+    [2, 1, 2, <NA>]
+    """
+    keys = [pd.Series(0, index=values.index)] if groups is None else groups
+    grouped = values.astype("float64").groupby(keys, sort=False, dropna=False)
+    rank = grouped.rank(method="min", ascending=False).astype("Int64")
+    rank_of = grouped.transform("count").astype("int64")
+    return pd.DataFrame({"rank": rank, "rank_of": rank_of}, index=values.index)
+
+
 def rank_in_gemeente(ds: Dataset, code: str, year: int, measure: str) -> tuple[int | None, int]:
     """Rank an area on ``measure`` among the same-level areas of its gemeente (see the module docstring).
 
@@ -93,11 +130,12 @@ def rank_in_gemeente(ds: Dataset, code: str, year: int, measure: str) -> tuple[i
     """
     check_measure(measure)
     gm = str(ds.area(code)["gemeente_code"])
-    peers = ds.values(ds.codes(ds.level(code), gemeente=gm), year, measure).dropna()
-    value = ds.value(code, year, measure)
-    if value is None or code not in peers.index:
-        return None, len(peers)
-    return int((peers > value).sum()) + 1, len(peers)
+    peers = ds.values(ds.codes(ds.level(code), gemeente=gm), year, measure)
+    ranked = rank_positions(peers)
+    rank_of = int(peers.notna().sum())
+    if code not in ranked.index or pd.isna(ranked.at[code, "rank"]):
+        return None, rank_of
+    return int(ranked.at[code, "rank"]), rank_of
 
 
 def previous_year(ds: Dataset, year: int, measure: str, *, code: str | None = None) -> int | None:

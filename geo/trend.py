@@ -106,6 +106,11 @@ def neighbour_basis(ds: Dataset, code: str, measure: str = "lbm") -> NeighbourBa
     ValueError
         When ``measure`` is unknown.
     """
+    return memo(ds, ("neighbour_basis", code, measure), lambda: _neighbour_basis(ds, code, measure))
+
+
+def _neighbour_basis(ds: Dataset, code: str, measure: str) -> NeighbourBasis:
+    """Compute :func:`neighbour_basis` (memoised there)."""
     check_measure(measure)
     ds.area(code)
     neighbours = sorted(graph_for(ds, ds.level(code)).neighbours(code))
@@ -162,6 +167,11 @@ def trend_table(ds: Dataset, code: str, measure: str = "lbm") -> pd.DataFrame:
     ValueError
         When ``measure`` is unknown.
     """
+    return memo(ds, ("trend_table", code, measure), lambda: _trend_table(ds, code, measure)).copy()
+
+
+def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
+    """Compute :func:`trend_table` (memoised there; callers get a copy)."""
     check_measure(measure)
     ds.area(code)
     basis = neighbour_basis(ds, code, measure)
