@@ -178,7 +178,8 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
             (
                 f"rank_of_{m}",
                 {
-                    "nl": f"aantal gebieden gerangschikt voor rank_{m} (zelfde niveau, gemeente en jaar, met een waarde)",
+                    "nl": f"aantal gebieden gerangschikt voor rank_{m} "
+                    "(zelfde niveau, gemeente en jaar, met een waarde)",
                     "en": f"number of areas ranked for rank_{m} (same level, gemeente and year, with a value)",
                 },
             ),
@@ -366,6 +367,7 @@ def export_table(
         ``long``: one row per area and year, columns :data:`LONG_COLUMNS`. ``wide``: one row per
         area with ``<measure>_<year>`` columns for the measures, ``city_reference`` and
         ``gap_to_city`` (dimension columns only for years in which dimensions are published),
+        ``rank_<measure>_<year>`` and ``rank_of_<measure>_<year>`` (the years the measure is published),
         plus ``national_reference``, ``excluded`` and ``excluded_reason``, and
         ``derived_<year>`` for the years in which a selected area has a derived value.
 
@@ -643,12 +645,15 @@ def _metadata(
         "columns": {c: _COLUMN_DOCS[c] for c in LONG_COLUMNS},
         "notes": {
             "nl": (
-                "Wijde tabel en geobestanden: kolommen <maat>_<jaar>. Lege cel = geen score, nooit nul. "
+                "Wijde tabel en geobestanden: kolommen <maat>_<jaar>, rank_<maat>_<jaar> en rank_of_<maat>_<jaar>. "
+                "Lege cel = geen score, nooit nul. "
                 "De dimensies (fys, onv, soc, vrz, won) zijn alleen gepubliceerd voor 2014, 2018, 2020, 2022 "
                 "en 2024. Grenzen: 2024; scores van meting 2022 zijn berekend op de grenzen van 2022."
             ),
             "en": (
-                "Wide table and geo files: columns <measure>_<year>. An empty cell means no score, never zero. "
+                "Wide table and geo files: columns <measure>_<year>, rank_<measure>_<year> and "
+                "rank_of_<measure>_<year>. "
+                "An empty cell means no score, never zero. "
                 "The dimensions (fys, onv, soc, vrz, won) are published for 2014, 2018, 2020, 2022 and 2024 "
                 "only. Boundaries: 2024; meting-2022 scores were computed on the 2022 boundaries."
             ),

@@ -185,3 +185,20 @@ def test_the_gemeente_ranking_is_shown_on_request_with_inhabitants(dataset):
     frame = at.dataframe[0].value
     assert "Inwoners" in frame.columns and len(frame) == 20
     assert any("minder dan 100 inwoners" in c.value for c in at.caption)
+
+
+def test_rotterdam_buurten_are_drawn_in_2024(dataset):
+    import json
+
+    from tests.conftest import SOURCES
+
+    at = _app(g="GM0599", n="buurt")
+    assert not at.exception
+    view = at.session_state["_view"]
+    assert (view.level, view.year) == ("buurt", 2024)
+    codes = _map_codes(at)
+    # every Rotterdam buurt of the WFS export (read with json) is on the map with its 2024 score
+    features = json.loads((SOURCES / "leefbaarometer" / "wfs-meting-2024" / "buurten" / "28.geojson").read_text())
+    rotterdam = {f["properties"]["code"] for f in features["features"] if f["properties"]["code"].startswith("BU0599")}
+    assert rotterdam and rotterdam <= set(codes)
+    assert dataset.values(sorted(rotterdam), 2024, "lbm").notna().all()
