@@ -26,7 +26,7 @@ import errno
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from geo import _cli_gaps, fetch
 from geo._cli import (
@@ -66,7 +66,38 @@ def _build(args: argparse.Namespace) -> int:
             f"{rec['name_mismatches']['cosmetic']} cosmetic name mismatches"
         )
     print(f"  excluded rows: {counts['excluded_rows']}")
+    line = agreement_line(manifest)
+    if line is not None:
+        print(f"  {line}")
     return 0
+
+
+def agreement_line(manifest: dict[str, Any]) -> str | None:
+    """Say in one line how far the score files and the WFS export agree where both give a score.
+
+    From ``manifest["precedence"]["scores"]`` (per level: ``compared`` rows, the largest absolute
+    difference per measure, and the rule); None when the manifest has no such section.
+
+    Examples
+    --------
+    >>> agreement_line({"precedence": {"scores": {"buurt": {"compared": 441,
+    ...     "max_abs_difference": {"lbm": 5.04e-07, "vrz": 5.18e-07}, "rule": "the score file wins"}}}})
+    'CSV/WFS agreement: buurt 441 scores in both, largest difference 5.2e-07 (vrz); the score file wins'
+    """
+    section = manifest.get("precedence", {}).get("scores")
+    if not isinstance(section, dict) or not section:
+        return None
+    parts, rules = [], []
+    for level, rec in section.items():
+        diffs = {m: float(v) for m, v in rec.get("max_abs_difference", {}).items() if v is not None}
+        text = f"{level} {rec.get('compared', 0)} scores in both"
+        if diffs:
+            worst = max(diffs, key=lambda m: diffs[m])
+            text += f", largest difference {diffs[worst]:.1e} ({worst})"
+        parts.append(text)
+        if rec.get("rule"):
+            rules.append(str(rec["rule"]))
+    return "CSV/WFS agreement: " + "; ".join(parts) + "".join(f"; {r}" for r in dict.fromkeys(rules))
 
 
 def _check_build_folders(src: Path, out: Path) -> None:
@@ -89,19 +120,45 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
 
 def _selection(ds: Dataset, args: argparse.Namespace) -> Selection:
+    """Build the selection of ``export``; a failure names the option and its value."""
     from geo.selection import Selection, decode_selection, parse_filter
 
-    sel = Selection()
-    if args.codes:
-        sel = sel.add_codes(ds, _split(args.codes))
-    elif args.gemeente:
-        for gm in _split(args.gemeente):
-            sel = sel.add_gemeente(ds, gm)
-    elif args.filter:
-        sel = sel.add_filter(ds, parse_filter(args.filter))
-    else:
-        sel = decode_selection(ds, args.selection)
+    option, value = next((f"--{k}", v) for k in ("codes", "gemeente", "filter", "selection") if (v := getattr(args, k)))
+    if option in ("--codes", "--gemeente") and not _split(value):
+        example = "WK0363AA,BU0363AA01" if option == "--codes" else "GM0363,GM0014"
+        msg = f"{option} {value!r} names no area; pass codes separated by commas, e.g. {option} {example}"
+        raise CommandLineError(msg)
+    try:
+        sel = Selection()
+        if option == "--codes":
+            sel = sel.add_codes(ds, _split(value))
+        elif option == "--gemeente":
+            for gm in _split(value):
+                sel = sel.add_gemeente(ds, gm)
+        elif option == "--filter":
+            sel = sel.add_filter(ds, parse_filter(value))
+        else:
+            sel = decode_selection(ds, value)
+    except (ValueError, KeyError) as exc:
+        raise CommandLineError(f"{option} {value}: {_message(exc)}") from None
+    if not len(sel):
+        msg = (
+            f"{option} {value}: no area matches, so there is nothing to export; loosen the filter "
+            "(another threshold, year or gemeente) or choose areas with --codes or --gemeente"
+        )
+        raise CommandLineError(msg)
     return sel
+
+
+def _check_years(ds: Dataset, years: list[int] | None) -> None:
+    available = ds.years()
+    unknown = [y for y in years or [] if y not in available]
+    if unknown or years == []:
+        msg = (
+            f"--years {','.join(map(str, years or []))}: the dataset has scores in {', '.join(map(str, available))}; "
+            "pass some of those, or leave --years out for every year with data"
+        )
+        raise CommandLineError(msg)
 
 
 def _split(text: str) -> list[str]:
@@ -158,6 +215,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.sidecar:
         check_output_file(sidecar_path(args.out), "--out")
     ds = _dataset(args)
+    _check_years(ds, years)
     files = export.export_files(ds, _selection(ds, args), options)
     data = files.data(args.format)
     outputs = [(args.out, data)]
@@ -184,10 +242,21 @@ def _brief(args: argparse.Namespace) -> int:
     from geo.brief import render_brief  # after the cheap checks: matplotlib takes a while to import
 
     neighbours = _split(args.neighbours) if args.neighbours is not None else None
-    pdf, png = render_brief(ds, args.code, args.year, neighbours=neighbours, lang=args.lang)
+    try:
+        pdf, png = render_brief(ds, args.code, args.year, neighbours=neighbours, lang=args.lang)
+    except (ValueError, KeyError) as exc:
+        raise CommandLineError(f"brief --code {args.code} --year {args.year}: {_message(exc)}") from None
     write_files([(args.out, pdf), (png_path, png)])
     print(f"wrote {args.out} and {png_path}")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """Show a default path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return f"{path.resolve().relative_to(Path.cwd())}/"
+    except ValueError:
+        return str(path)
 
 
 def _message(exc: BaseException) -> str:
@@ -199,44 +268,113 @@ def _message(exc: BaseException) -> str:
     return str(exc)
 
 
+#: ``python -m geo --help``: plain text (the module docstring is reST for the API docs).
+_DESCRIPTION = """\
+Leefbaarometer scores on CBS wijken and buurten, from the command line.
+Run `python -m geo COMMAND --help` for the options of one command.
+"""
+
+_EPILOG = """\
+Without --data, export, brief and gaps read the dataset folder the app uses: $LEEFBAARHEID_DATA
+when set, else the dataset `python -m geo fetch` built, else the embedded one (data/).
+Every failure prints `error: ...`, naming the file or option and the fix, and exits with status 2;
+output files appear all together or not at all.
+
+examples:
+  python -m geo export --gemeente GM0363 --dutch --bom --layout wide --out amsterdam.csv --sidecar
+  python -m geo export --filter measure=afw,op=below,threshold=-0.1,year=2022 --format gpkg --out zwak.gpkg
+  python -m geo brief --code WK0363AA --year 2022 --out brief.pdf
+"""
+
+_EXPORT_EPILOG = """\
+Choose the areas with exactly one of:
+  --codes WK0363AA,BU0363AA01     these areas (wijk, buurt or gemeente codes)
+  --gemeente GM0363,GM0014        all wijken of these gemeenten
+  --filter SPEC                   the areas that pass a filter; SPEC is key=value pairs:
+                                  measure=afw,op=below,threshold=-0.1,year=2022
+                                  op: below, above, declined, improved (these two with
+                                  year_from=2012,year_to=2022 instead of year); optional
+                                  level=wijk|buurt|gemeente (default wijk), gemeente=GM0363
+  --selection TOKEN               the s= value of a shared link of the app
+
+The CSV has one row per area and year (--layout long) or per area (--layout wide); every file
+carries the scores, the city and national references, the gap, the rank in the gemeente on every
+measure (rank_<measure>, rank_of_<measure>) and the exclusion flags. --sidecar writes the metadata
+(sources, licences, dataset version, criteria) as NAME.metadata.json beside --out.
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line interface; return the exit code."""
     from geo.build import DEFAULT_SOURCE_DIR
     from geo.dataset import DEFAULT_DATA_DIR
 
+    raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
-        prog="python -m geo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m geo", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=raw
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the dataset from source files")
-    b.add_argument("--from", dest="src", type=Path, default=DEFAULT_SOURCE_DIR, help="source folder")
-    b.add_argument("--out", type=Path, default=DEFAULT_DATA_DIR, help="output folder (not inside --from)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser(
+        "build",
+        help="build the dataset from the source files",
+        description="Build the dataset (areas, scores, manifest.json) from a folder of Leefbaarometer and CBS "
+        "files, and print how the scores joined the areas and how far the score files and the WFS export agree.",
+    )
+    b.add_argument(
+        "--from",
+        dest="src",
+        type=Path,
+        default=DEFAULT_SOURCE_DIR,
+        metavar="DIR",
+        help=f"source folder (default {_shown(DEFAULT_SOURCE_DIR)})",
+    )
+    b.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        metavar="DIR",
+        help=f"dataset folder to write, not inside --from (default {_shown(DEFAULT_DATA_DIR)})",
+    )
     b.set_defaults(func=_build)
 
-    e = sub.add_parser("export", help="export a selection as CSV, GeoJSON or GeoPackage")
-    which = e.add_mutually_exclusive_group(required=True)
-    which.add_argument("--codes", help="area codes, comma-separated (WK0363AA,BU0363AA01)")
-    which.add_argument("--gemeente", help="all wijken of these gemeenten, comma-separated (GM0363)")
-    which.add_argument(
-        "--filter", help="e.g. measure=afw,op=below,threshold=-0.1,year=2022[,level=wijk,gemeente=GM0363]"
+    e = sub.add_parser(
+        "export",
+        help="export a selection as CSV, GeoJSON or GeoPackage",
+        description="Export a selection of areas: the same bytes and metadata as the app's download buttons.",
+        epilog=_EXPORT_EPILOG,
+        formatter_class=raw,
     )
-    which.add_argument("--selection", help="a selection token from a shared link")
-    e.add_argument("--format", choices=["csv", "geojson", "gpkg"], default="csv")
+    which = e.add_mutually_exclusive_group(required=True)
+    which.add_argument("--codes", metavar="CODES", help="area codes, comma-separated")
+    which.add_argument("--gemeente", metavar="GM,...", help="all wijken of these gemeenten, comma-separated")
+    which.add_argument("--filter", metavar="SPEC", help="areas that pass a filter (see below)")
+    which.add_argument("--selection", metavar="TOKEN", help="a selection token from a shared link")
+    e.add_argument("--format", choices=["csv", "geojson", "gpkg"], default="csv", help="file format (default csv)")
     add_csv_options(e)
     e.add_argument("--layout", choices=["long", "wide"], default=None, help="CSV layout (default long)")
-    e.add_argument("--years", default=None, help="measurement years, comma-separated (default: all with data)")
-    e.add_argument("--out", type=Path, required=True, help="output file")
-    e.add_argument("--sidecar", action="store_true", help="also write NAME.metadata.json beside the output")
-    e.add_argument("--export-date", default=None, help="date recorded in the metadata, YYYY-MM-DD (default today)")
+    e.add_argument(
+        "--years", default=None, metavar="Y,...", help="measurement years, comma-separated (default: all with data)"
+    )
+    e.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file")
+    e.add_argument("--sidecar", action="store_true", help="also write FILE's metadata as NAME.metadata.json beside it")
+    e.add_argument(
+        "--export-date", default=None, metavar="YYYY-MM-DD", help="date recorded in the metadata (default today)"
+    )
     add_data_option(e)
     e.set_defaults(func=_export)
 
-    r = sub.add_parser("brief", help="one-page brief of an area (PDF and PNG)")
+    r = sub.add_parser(
+        "brief",
+        help="one-page brief of an area (PDF and PNG)",
+        description="Render the one-page meeting brief of an area in a year: map, trend, summary and sources.",
+    )
     r.add_argument("--code", required=True, help="wijk or buurt code, e.g. WK0363AA")
-    r.add_argument("--year", type=int, required=True, help="measurement year")
-    r.add_argument("--out", type=Path, required=True, help="PDF file; the PNG is written beside it")
-    r.add_argument("--lang", choices=["nl", "en"], default="nl")
-    r.add_argument("--neighbours", default=None, help="areas to draw around it (default: its neighbours)")
+    r.add_argument("--year", type=int, required=True, help="measurement year, e.g. 2022")
+    r.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF file; the PNG is written beside it")
+    r.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the brief (default nl)")
+    r.add_argument(
+        "--neighbours", default=None, metavar="CODES", help="areas to draw around it (default: its neighbours)"
+    )
     add_data_option(r)
     r.set_defaults(func=_brief)
 

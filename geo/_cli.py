@@ -96,6 +96,7 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
         "--data",
         type=Path,
         default=None,
+        metavar="DIR",
         help="dataset folder (default: $LEEFBAARHEID_DATA when set, else the fetched, else the embedded dataset)",
     )
 

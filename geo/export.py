@@ -329,7 +329,7 @@ def _wide(ds: Dataset, long: pd.DataFrame, codes: list[str], years: list[int]) -
         parts.append(pivot.astype("float64"))
     for m in MEASURES:  # rank_<m>_<year>, rank_of_<m>_<year>: the years in which m is published
         keep = [y for y in years if y in set(ds.years(m))]
-        for col, dtype in ((f"rank_{m}", "Int64"), (f"rank_of_{m}", "int64")):
+        for col, dtype in ((f"rank_{m}", pd.Int64Dtype()), (f"rank_of_{m}", np.dtype("int64"))):
             if keep:
                 pivot = long.pivot(index="code", columns="year", values=col).reindex(index=codes, columns=keep)
                 pivot.columns = [f"{col}_{y}" for y in keep]

@@ -132,10 +132,11 @@ def rank_in_gemeente(ds: Dataset, code: str, year: int, measure: str) -> tuple[i
     gm = str(ds.area(code)["gemeente_code"])
     peers = ds.values(ds.codes(ds.level(code), gemeente=gm), year, measure)
     ranked = rank_positions(peers)
-    rank_of = int(peers.notna().sum())
-    if code not in ranked.index or pd.isna(ranked.at[code, "rank"]):
+    rank_of = int(ranked["rank_of"].iloc[0]) if len(ranked) else 0  # one group: the same for every row
+    if code not in ranked.index:
         return None, rank_of
-    return int(ranked.at[code, "rank"]), rank_of
+    rank = ranked["rank"].get(code)
+    return (None if rank is None or rank is pd.NA else int(rank)), rank_of
 
 
 def previous_year(ds: Dataset, year: int, measure: str, *, code: str | None = None) -> int | None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import signal
 import socket
 import statistics
@@ -134,17 +135,29 @@ def _other(widget: Widget, step: int) -> str:
     return choices[step % len(choices)]
 
 
-async def _session(url: str, round_no: int, n: int, times: dict[str, list[float]], errors: list[str]) -> None:
+async def _session(
+    url: str, round_no: int, n: int, times: dict[str, list[float]], errors: list[str], think: float = 0.0
+) -> None:
+    rng = random.Random(round_no * 1000 + n)  # the same pauses in every run
+
+    async def pause() -> None:
+        # a person reads the page before the next click: think * U(0.5, 1.5) seconds (0: a burst)
+        if think > 0:
+            await asyncio.sleep(think * (0.5 + rng.random()))
+
+    await pause()  # sessions arrive spread out, not all in the same millisecond
     async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:  # type: ignore[list-item]
         s = Session(ws)
         s.query = "g=GM0363"
         times["map"].append(await s.run())
+        await pause()
         year = s.widgets.get("year")
         if year is None:
             errors.append("no year widget on the map page")
             return
         value = _other(year, n + round_no)
         times["year"].append(await s.run([WidgetState(id=year.id, string_array_value={"data": [value]})]))
+        await pause()
         if f"j={value[:4]}" not in s.query:  # the app mirrors its state in the URL
             errors.append(f"the year change to {value!r} did not reach the URL ({s.query})")
         wijk = s.widgets.get("wijk")
@@ -153,6 +166,7 @@ async def _session(url: str, round_no: int, n: int, times: dict[str, list[float]
             return
         value = _other(wijk, n + round_no)
         times["area"].append(await s.run([WidgetState(id=wijk.id, string_value=value)]))
+        await pause()
         if f"a={value.rsplit('(', 1)[-1].rstrip(')')}" not in s.query:
             errors.append(f"the area change to {value!r} did not reach the URL ({s.query})")
         s.page_hash = s.pages.get("trends", "")
@@ -169,14 +183,14 @@ def _quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
 
 
-async def _rounds(url: str, pid: int, sessions: int, rounds: int) -> tuple[bool, list[str]]:
+async def _rounds(url: str, pid: int, sessions: int, rounds: int, think: float = 0.0) -> tuple[bool, list[str]]:
     ok, lines, rss = True, [], []
     for r in range(1, rounds + 1):
         times: dict[str, list[float]] = {k: [] for k in INTERACTIONS}
         errors: list[str] = []
         t0 = time.perf_counter()
         results = await asyncio.gather(
-            *(_session(url, r, n, times, errors) for n in range(sessions)), return_exceptions=True
+            *(_session(url, r, n, times, errors, think) for n in range(sessions)), return_exceptions=True
         )
         errors += [f"{type(e).__name__}: {e}" for e in results if isinstance(e, BaseException)]
         wall = time.perf_counter() - t0
@@ -206,6 +220,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a session pauses before each interaction, times U(0.5, 1.5), as a person reading the page "
+        "(default 0: every session fires at once, a burst)",
+    )
     ap.add_argument("--timeout", type=float, default=420.0, help="seconds for the whole run (default 420)")
     ap.add_argument("--data", type=Path, default=None, help="dataset folder (default: the app's)")
     args = ap.parse_args()
@@ -241,7 +262,7 @@ def main() -> int:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
         try:
             ok, lines = asyncio.run(
-                asyncio.wait_for(_rounds(url, server.pid, args.sessions, args.rounds), args.timeout)
+                asyncio.wait_for(_rounds(url, server.pid, args.sessions, args.rounds, args.think), args.timeout)
             )
         except TimeoutError:
             print(f"stopped after {args.timeout:.0f} s (--timeout)")

@@ -68,15 +68,36 @@ def test_cli_csv_is_the_table_written_as_csv(dataset, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "match"),
     [
-        (["--codes", "WK999901"], "not areas of the dataset: WK999901"),
-        (["--filter", "measure=afw,op=below,threshold=-9,year=2022"], "`selection` is empty"),
-        (["--filter", "colour=red"], "filter key 'colour' is unknown"),
-        (["--selection", "1abcd"], "not a valid selection link"),
+        (["--codes", "WK999901"], "--codes WK999901: `codes` holds 1 code(s) that are not areas of the dataset"),
+        (["--codes", " , "], "--codes ' , ' names no area; pass codes separated by commas, e.g. --codes WK0363AA"),
+        (["--gemeente", ","], "--gemeente ',' names no area; pass codes separated by commas, e.g. --gemeente GM0363"),
+        (
+            ["--filter", "measure=afw,op=below,threshold=-9,year=2022"],
+            "--filter measure=afw,op=below,threshold=-9,year=2022: no area matches, so there is nothing to export",
+        ),
+        (["--filter", "colour=red"], "--filter colour=red: filter key 'colour' is unknown"),
+        (["--selection", "1abcd"], "--selection 1abcd: `token` is not a valid selection link"),
+        (
+            ["--gemeente", "GM0014", "--years", "1999,2022"],
+            "--years 1999,2022: the dataset has scores in 2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024; "
+            "pass some of those, or leave --years out",
+        ),
         (["--gemeente", "GM0014", "--format", "gpkg", "--dutch"], "--dutch: only for --format csv"),
         (["--gemeente", "GM0014", "--years", "2012,x"], "--years was '2012,x'"),
         (["--gemeente", "GM0014", "--export-date", "14-03-2025"], "expected YYYY-MM-DD"),
     ],
-    ids=["unknown-code", "empty", "bad-filter", "bad-token", "csv-flag-on-gpkg", "years", "date"],
+    ids=[
+        "unknown-code",
+        "no-codes",
+        "no-gemeente",
+        "empty",
+        "bad-filter",
+        "bad-token",
+        "unknown-year",
+        "csv-flag-on-gpkg",
+        "years",
+        "date",
+    ],
 )
 def test_cli_errors_exit_2(tmp_path, capsys, argv, match):
     out = tmp_path / "x.csv"
@@ -98,7 +119,7 @@ def test_python_dash_m_geo_export(tmp_path):
     assert out.read_bytes() == to_csv_bytes(export_table(ds, Selection(("WK0363AA",))), dutch=True)
     bad = run("--codes", "WK0363ZZ", "--out", str(out))
     assert bad.returncode == 2
-    assert "error: `codes` holds 1 code(s) that are not areas of the dataset: WK0363ZZ" in bad.stderr
+    assert "error: --codes WK0363ZZ: `codes` holds 1 code(s) that are not areas of the dataset: WK0363ZZ" in bad.stderr
 
 
 def test_leefbaarheid_data_is_the_default_dataset_folder(tmp_path, monkeypatch, capsys):
@@ -124,3 +145,36 @@ def test_gaps_is_a_subcommand_with_the_shared_csv_options(tmp_path, capsys):
     assert "argument --round: '400' is not a whole number from 0 to 15" in capsys.readouterr().err
     assert main(["gaps", "--codes", "WK036394", "--from", "2008", "--to", "2018", "--out", str(tmp_path)]) == 2
     assert f"--out {tmp_path} is a folder" in capsys.readouterr().err
+
+
+def test_build_prints_the_csv_wfs_agreement_in_one_line(tmp_path, monkeypatch, capsys):
+    """The build's report ends with how far the score files and the WFS export agree (manifest "precedence")."""
+    import importlib
+
+    build_module = importlib.import_module("geo.build")  # `geo.build` is also the function, re-exported by geo
+    manifest = json.loads((ROOT / "data" / "manifest.json").read_text(encoding="utf-8"))
+    monkeypatch.setattr(build_module, "build", lambda src, out: manifest)  # the real build's manifest, not rebuilt
+    assert main(["build", "--from", str(ROOT / "data" / "sources"), "--out", str(tmp_path / "out")]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "agree" in line]
+    # by hand: 441 Amsterdam buurten in 2024 are in both; the largest difference is vrz's 5.18e-7
+    assert lines == [
+        "  CSV/WFS agreement: buurt 441 scores in both, largest difference 5.2e-07 (vrz); "
+        "the score file (CSV/XLSX, full precision) wins; the WFS classes are kept on its row"
+    ]
+    del manifest["precedence"]  # a manifest from before the WFS export: no line, no error
+    assert main(["build", "--from", str(ROOT / "data" / "sources"), "--out", str(tmp_path / "out")]) == 0
+    assert "agreement" not in capsys.readouterr().out
+
+
+def test_help_reads_well(capsys):
+    for argv in ([], ["build"], ["export"], ["brief"]):
+        with pytest.raises(SystemExit) as stop:
+            main([*argv, "--help"])
+        assert stop.value.code == 0
+        text = capsys.readouterr().out
+        assert ":mod:" not in text and "``" not in text  # plain text, not the API docs' markup
+        assert text.startswith(f"usage: python -m geo {' '.join(argv)}".rstrip())
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    text = capsys.readouterr().out
+    assert "--filter SPEC" in text and "rank_<measure>" in text and "--data DIR" in text

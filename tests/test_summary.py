@@ -8,14 +8,18 @@ its gemeente that have a value in that year (1 = highest).
 from __future__ import annotations
 
 import csv
+import io
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
 from geo.compare import comparison_table
-from geo.summary import AreaSummary, area_summary, previous_year, rank_in_gemeente, rank_label
-from tests.conftest import ROOT, WIJK_SCORES_2024
+from geo.export import ExportOptions, export_files
+from geo.selection import Selection
+from geo.summary import AreaSummary, area_summary, previous_year, rank_in_gemeente, rank_label, rank_positions
+from tests.conftest import ROOT, WIJK_SCORES_2022, WIJK_SCORES_2024
 
 CODE, YEAR = "WK0363AA", 2022  # Haarlemmerbuurt, Amsterdam (meting 2024 file: Amsterdam's 2023 codes)
 
@@ -31,15 +35,19 @@ RANK_TITLES = {
 }
 
 
-def _source_ranks(code: str, year: int) -> dict[str, tuple[int, int]]:
-    """Rank of ``code`` per measure among the wijken of its gemeente, from the source CSV."""
-    with WIJK_SCORES_2024.open(encoding="utf-8-sig", newline="") as f:
+def _source_ranks(code: str, year: int, source: Path = WIJK_SCORES_2024) -> dict[str, tuple[int | None, int]]:
+    """Rank of ``code`` per measure among the wijken of its gemeente, from the source CSV.
+
+    ``(None, n)`` when the area has no value of a measure that year.
+    """
+    with source.open(encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["wk_code"][2:6] == code[2:6] and r["jaar"] == str(year)]
-    out = {}
+    out: dict[str, tuple[int | None, int]] = {}
     for measure in RANK_TITLES:
         values = {r["wk_code"]: float(r[measure]) for r in rows if r[measure] not in ("", "NA")}
-        mine = values[code]
-        out[measure] = (1 + sum(v > mine for v in values.values()), len(values))
+        mine = values.get(code)
+        higher = None if mine is None else 1 + sum(v > mine for v in values.values())
+        out[measure] = (higher, len(values))
     return out
 
 
@@ -62,6 +70,66 @@ def test_area_summary_rank_is_the_source_rank(dataset, source_ranks, measure):
     assert rank_in_gemeente(dataset, CODE, YEAR, measure) == source_ranks[measure]
     table = comparison_table(dataset, CODE, YEAR, measure=measure)
     assert (table.iloc[0]["rank"], table.iloc[0]["rank_of"]) == source_ranks[measure]
+
+
+#: One area per source: Amsterdam from the meting-2024 wijken file (its 2023 codes), two other
+#: gemeenten (Groningen, Eindhoven; no excluded wijken there) from the 2002-2022 file.
+RANKED_AREAS = [
+    (CODE, YEAR, WIJK_SCORES_2024),
+    ("WK001401", 2022, WIJK_SCORES_2022),  # Oud-Zuid, Groningen
+    ("WK077221", 2018, WIJK_SCORES_2022),  # Oud-Stratum, Eindhoven
+]
+
+
+def _csv_rows(data: bytes, sep: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=sep))
+
+
+@pytest.fixture(scope="module")
+def exported_ranks(dataset) -> dict[str, list[dict[str, str]]]:
+    """The export of the three areas only (so the ranks must count the unselected peers too), read back."""
+    sel = Selection().add_codes(dataset, [code for code, _, _ in RANKED_AREAS])
+    long = export_files(dataset, sel, ExportOptions(formats=("csv",), dutch=True, bom=True))
+    wide = export_files(dataset, sel, ExportOptions(formats=("csv",), layout="wide"))
+    assert long.csv is not None and wide.csv is not None
+    return {"long": _csv_rows(long.csv, ";"), "wide": _csv_rows(wide.csv, ",")}
+
+
+def _cell(text: str) -> int | None:
+    return None if text == "" else int(text)
+
+
+@pytest.mark.parametrize(("code", "year", "source"), RANKED_AREAS, ids=[c for c, _, _ in RANKED_AREAS])
+def test_export_rank_is_the_summary_rank_is_the_source_rank(dataset, exported_ranks, code, year, source):
+    expected = _source_ranks(code, year, source)
+    assert all(rank is not None for rank, _ in expected.values())  # every measure has a value: a real check
+    (row,) = [r for r in exported_ranks["long"] if r["code"] == code and r["year"] == str(year)]
+    (wide,) = [r for r in exported_ranks["wide"] if r["code"] == code]
+    for measure in RANK_TITLES:
+        s = area_summary(dataset, code, year, measure)
+        assert (s.rank, s.rank_of) == expected[measure], (code, measure)
+        assert (_cell(row[f"rank_{measure}"]), int(row[f"rank_of_{measure}"])) == expected[measure], (code, measure)
+        got = (_cell(wide[f"rank_{measure}_{year}"]), int(wide[f"rank_of_{measure}_{year}"]))
+        assert got == expected[measure], (code, measure)
+
+
+def test_the_export_metadata_describes_the_rank_columns(dataset):
+    files = export_files(dataset, Selection().add_codes(dataset, [CODE]), ExportOptions(formats=("csv",)))
+    meta = files.metadata["csv"]
+    assert list(meta["columns"]) == next(csv.reader(io.StringIO(files.data("csv").decode())))
+    assert meta["columns"]["rank_onv"]["nl"].startswith("positie op Overlast en onveiligheid (onv) in de gemeente")
+    assert "1 + number of higher values" in meta["columns"]["rank_onv"]["en"]
+    assert "rank_of_<measure>_<year>" in meta["notes"]["en"]
+
+
+def test_rank_positions_by_hand():
+    import pandas as pd
+
+    values = pd.Series([3.0, 5.0, 3.0, None, 1.0, 2.0], index=list("abcdef"))
+    groups = [pd.Series(["x", "x", "x", "x", "y", "y"], index=values.index)]
+    ranked = rank_positions(values, groups)
+    assert ranked["rank"].tolist() == [2, 1, 2, pd.NA, 2, 1]  # ties share the better position
+    assert ranked["rank_of"].tolist() == [3, 3, 3, 3, 2, 2]  # the missing value is not counted
 
 
 def test_rank_label_names_the_measure():
