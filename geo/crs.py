@@ -23,9 +23,7 @@ NL_WGS84_BOUNDS: Final[tuple[float, float, float, float]] = (2.8, 50.5, 7.5, 53.
 
 
 def _within(bounds: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
-    return bool(
-        bounds[0] >= box[0] and bounds[1] >= box[1] and bounds[2] <= box[2] and bounds[3] <= box[3]
-    )
+    return bool(bounds[0] >= box[0] and bounds[1] >= box[1] and bounds[2] <= box[2] and bounds[3] <= box[3])
 
 
 def guess_crs(bounds: tuple[float, float, float, float]) -> str | None:

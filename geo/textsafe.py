@@ -24,7 +24,7 @@ def html_text(text: object) -> str:
 
 
 def markdown_text(text: object) -> str:
-    """Escape text for Markdown so that it shows as typed.
+    r"""Escape text for Markdown so that it shows as typed.
 
     Every character that Markdown (or Streamlit's extensions: ``$`` math, ``:emoji:``,
     ``:color[...]``) could read as syntax gets a backslash, so a name holding an image link
@@ -33,7 +33,7 @@ def markdown_text(text: object) -> str:
     Examples
     --------
     >>> markdown_text("![x](http://e/x.png)")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\://e/x.png\\\\)'
+    '\\!\\[x\\]\\(http\\://e/x.png\\)'
     """
     flat = " ".join(str(text).splitlines())
     return _MARKDOWN_SPECIALS.sub(r"\\\1", flat)

@@ -14,7 +14,7 @@ import geo
 import ui
 from geo.brief import brief_filename
 from geo.compare import area_options
-from geo.selection import Filter, Selection, filter_codes
+from geo.selection import Filter, Selection, encode_selection, filter_codes
 
 ui.page_guard()
 
@@ -233,12 +233,12 @@ else:
         key="exp_round",
         placeholder=ui.t("Kies een optie", "Choose an option"),
     )
-    token = ui.encode_selection(selection)
+    token = encode_selection(selection)
     dutch = dialect == "dutch"
     files = ui.export_files(token, layout, dutch, dutch, rounding, lang)
     names = files.names
     d1, d2, d3, d4, d5 = st.columns(5)
-    d1.download_button("CSV", files.csv, names["csv"], files.media_type("csv"), key="dl_csv")
+    d1.download_button("CSV", files.data("csv"), names["csv"], files.media_type("csv"), key="dl_csv")
     d2.download_button(
         ui.t("Metadata (JSON)", "Metadata (JSON)"),
         files.metadata_json,
@@ -254,9 +254,11 @@ else:
         key="dl_meta_txt",
     )
     d4.download_button(
-        "GeoJSON (WGS84)", files.geojson, names["geojson"], files.media_type("geojson"), key="dl_geojson"
+        "GeoJSON (WGS84)", files.data("geojson"), names["geojson"], files.media_type("geojson"), key="dl_geojson"
     )
-    d5.download_button("GeoPackage (RD New)", files.gpkg, names["gpkg"], files.media_type("gpkg"), key="dl_gpkg")
+    d5.download_button(
+        "GeoPackage (RD New)", files.data("gpkg"), names["gpkg"], files.media_type("gpkg"), key="dl_gpkg"
+    )
     st.caption(
         ui.t(
             f"{files.rows} rijen. Tekst die met =, +, - of @ begint, krijgt een ' ervoor (veilig in Excel); "

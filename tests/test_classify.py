@@ -54,7 +54,15 @@ from pathlib import Path  # noqa: E402
 from geo.classify import OFFICIAL_NAMES, official_class  # noqa: E402
 
 WFS = Path(__file__).resolve().parent.parent / "data" / "sources" / "leefbaarometer" / "wfs-meting-2024"
-CLASS_FIELDS = {"lbm": "kscore", "afw": "kafw", "fys": "kfys", "onv": "konv", "soc": "ksoc", "vrz": "kvrz", "won": "kwon"}
+CLASS_FIELDS = {
+    "lbm": "kscore",
+    "afw": "kafw",
+    "fys": "kfys",
+    "onv": "konv",
+    "soc": "ksoc",
+    "vrz": "kvrz",
+    "won": "kwon",
+}
 
 
 def _published_classes():

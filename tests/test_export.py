@@ -486,3 +486,21 @@ def test_rows_with_a_derived_lbm_are_flagged(dataset, tmp_path):
     assert [c for c in wide.columns if c.startswith("derived_")] == ["derived_2024"]
     props = {f["id"]: f["properties"] for f in json.loads(files.geojson)["features"]}
     assert props[buurten[0]]["derived_2024"] == "lbm" and props["WK001400"]["derived_2024"] == ""
+
+
+def test_geo_files_carry_the_rank_as_whole_numbers(dataset, tmp_path):
+    # issue 9 by hand: WK0363AA in 2022 is 47th of 110 Amsterdam wijken on onv, 18th on lbm
+    sel = Selection().add_codes(dataset, ["WK0363AA"])
+    files = export_files(dataset, sel, ExportOptions(formats=("geojson", "gpkg"), export_date=dt.date(2025, 3, 14)))
+    (feature,) = json.loads(files.data("geojson"))["features"]
+    props = feature["properties"]
+    assert (props["rank_onv_2022"], props["rank_of_onv_2022"]) == (47, 110)
+    assert (props["rank_lbm_2022"], props["rank_of_lbm_2022"]) == (18, 110)
+    assert "rank_fys_2016" not in props  # no dimensions published in 2016
+    path = tmp_path / "sel.gpkg"
+    path.write_bytes(files.data("gpkg"))
+    info = pyogrio.read_info(path)
+    dtypes = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert dtypes["rank_onv_2022"] == "int64" and dtypes["rank_of_onv_2022"] == "int64"
+    frame = pyogrio.read_dataframe(path)
+    assert (frame.at[0, "rank_onv_2022"], frame.at[0, "rank_of_onv_2022"]) == (47, 110)

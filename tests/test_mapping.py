@@ -164,7 +164,9 @@ def test_change_map_colours_follow_the_difference(dataset):
 
     codes = dataset.codes("wijk", gemeente="GM0599")
     scale = change_scale_classes(-0.2, 0.2)
-    feats = {f["id"]: f for f in change_layer(dataset, codes, start=2012, end=2022, measure="lbm", scale=scale).features()}
+    feats = {
+        f["id"]: f for f in change_layer(dataset, codes, start=2012, end=2022, measure="lbm", scale=scale).features()
+    }
     assert list(feats) == codes
     a, b = dataset.value("WK059901", 2012, "lbm"), dataset.value("WK059901", 2022, "lbm")
     assert feats["WK059901"]["texts"][4] == f"{b - a:+.3f}".replace(".", ",")
