@@ -381,5 +381,5 @@ def test_brief_errors(dataset, code, year, kwargs, match):
 def test_cli_brief_error_exits_2(tmp_path, capsys):
     out = tmp_path / "b.pdf"
     assert main(["brief", "--code", "WK0363AA", "--year", "2021", "--out", str(out)]) == 2
-    assert "error: `year` was 2021" in capsys.readouterr().err
+    assert "error: brief --code WK0363AA --year 2021: `year` was 2021" in capsys.readouterr().err
     assert not out.exists()
