@@ -53,8 +53,14 @@ def _screenshot(page, name: str) -> None:
     )
 
 
+def _box(page, label: str):
+    """The selectbox whose label is exactly ``label`` (has_text would also match "totaalscore" for "Tot")."""
+    exact = page.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)
+    return page.locator('[data-testid="stSelectbox"]').filter(has=exact).first
+
+
 def _select(page, label: str, text: str) -> None:
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box = _box(page, label)
     box.click()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
@@ -63,8 +69,7 @@ def _select(page, label: str, text: str) -> None:
 
 def _chosen(page, label: str) -> str:
     """The value a selectbox shows (its combobox input)."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    return box.locator("input").first.input_value()
+    return _box(page, label).locator("input").first.input_value()
 
 
 def _metrics(page) -> list[str]:
@@ -174,7 +179,7 @@ def test_verandering_link_round_trip(app_url, browser):
         context.close()
     context, page = _open(browser, url, '[data-testid="stSelectbox"]')
     try:
-        page.locator('[data-testid="stSelectbox"]').filter(has_text="Van").first.wait_for(timeout=30_000)
+        _box(page, "Van").wait_for(timeout=30_000)
         again = [_chosen(page, x) for x in ("Van", "Tot")]
         assert again == chosen and "2014" in again[0] and "2022" in again[1]
     finally:
