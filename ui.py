@@ -300,6 +300,13 @@ def write_url() -> None:
 
 
 # -- controls ----------------------------------------------------------------------------------
+#: Short page titles for the row of links in presentation mode (nl, en).
+_SHORT_TITLES: dict[str, tuple[str, str]] = {
+    "pages/trends.py": ("Trends", "Trends"),
+    "pages/selectie.py": ("Export", "Export"),
+    "pages/over_de_data.py": ("Data", "Data"),
+}
+
 # Labels are computed before the widgets are drawn, never inside format_func: a format_func is
 # also called outside the script run (AppTest), where the session's language is unknown.
 def controls(top: DeltaGenerator | None = None) -> None:
@@ -307,12 +314,17 @@ def controls(top: DeltaGenerator | None = None) -> None:
     ds = dataset()
     v = view()
     presenting = st.session_state.get("presentation", False)
-    box = (top or st.container()).expander(t("Selectie", "Selection"), expanded=False) if presenting else st.sidebar
+    if presenting:
+        # The navigation is hidden: a row of short page links stays in view, and the choices fold
+        # away below it (a folded panel would stay open across a page switch and cover the answer).
+        frame = top or st.container()
+        links = frame.columns(len(PAGES))
+        for col, (path, nl, en, _url, icon) in zip(links, PAGES, strict=True):
+            col.page_link(path, label=t(*_SHORT_TITLES.get(path, (nl, en))), icon=icon)
+        box: DeltaGenerator = frame.expander(t("Keuzes", "Choices"), expanded=False)
+    else:
+        box = st.sidebar
     with box:
-        if presenting:  # the navigation is hidden: offer the pages here
-            links = st.columns(len(PAGES))
-            for col, (path, nl, en, _url, _icon) in zip(links, PAGES, strict=True):
-                col.page_link(path, label=t(nl, en))
         _search_box(ds)
         gm = ds.gemeenten()
         names = {NATIONAL: t("Nederland (landelijk overzicht)", "Netherlands (national overview)")}
@@ -631,7 +643,7 @@ def choropleth(v: View, lang_code: geo.Lang) -> tuple[folium.Map, folium.Feature
 
     ds = dataset()
     layer = map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, lang_code)
-    fmap = draw_map(layer, basemap=v.basemap)
+    fmap = draw_map(layer, basemap=v.basemap, lang=lang_code)
     if v.national:
         return fmap, outline_group(ds, selected=[])
     selected = [v.area] if v.area == v.wijk or v.level == "buurt" else [v.wijk, v.area]

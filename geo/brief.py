@@ -110,7 +110,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
             "dus de verandering van het verschil is niet te geven."
         ),
         "map": "Het gebied en zijn buren, lbm {year}",
-        "legend": "Kleuren: lbm {year}\nvaste klassen rond het\nlandelijk niveau ({ref});\ngeen officiële klassen",
+        "legend": "Kleuren: lbm {year}, officiële\nLeefbaarometer-klassen (grenzen\nafgelezen uit de klassen van 2024)",
         "no_data": "geen gegevens",
         "key": "Nummers op de kaart",
         "key_more": "en nog {n}",
@@ -156,7 +156,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
             "so the change of the gap cannot be given."
         ),
         "map": "The area and its neighbours, lbm {year}",
-        "legend": ("Colours: lbm {year}\nfixed classes around the\nnational level ({ref});\nnot the official classes"),
+        "legend": ("Colours: lbm {year}, official\nLeefbaarometer classes (cut-offs\nread off the 2024 classes)"),
         "no_data": "no data",
         "key": "Numbers on the map",
         "key_more": "and {n} more",
@@ -446,7 +446,7 @@ def _legend_labels(edges: Sequence[float], centre: float, lang: str) -> list[str
 def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], lang: str) -> None:
     t = _TEXT[lang]
     ref = float(ds.national_reference("lbm").value or 0.0)
-    scale = scale_for("lbm", national_reference=ref)
+    scale = scale_for("lbm", national_reference=ref, kind="official")  # the app's default colours
     frame = gpd.GeoDataFrame(ds.areas.loc[codes, ["name", "geometry"]], crs=ds.areas.crs)
     values = ds.values(codes, year, "lbm")
     frame["colour"] = scale.colour(values.to_numpy())
@@ -479,7 +479,11 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
     # colour legend in its own axes beside the map
     lax = fig.add_axes(_LEGEND_BOX)
     lax.set_axis_off()
-    labels = _legend_labels(scale.edges, scale.centre, lang)
+    names = scale.class_names(lang=lang) or []
+    labels = [
+        f"{n} {r}" if names else r
+        for n, r in zip(names or [""] * 9, _legend_labels(scale.edges, scale.centre, lang), strict=True)
+    ]
     handles = [Patch(facecolor=c, edgecolor="#555555", label=lab) for c, lab in zip(scale.colours, labels, strict=True)]
     handles = [*handles[::-1], Patch(facecolor=NO_DATA_COLOUR, edgecolor="#555555", label=t["no_data"])]
     lax.legend(

@@ -33,6 +33,7 @@ __all__ = [
     "LEAFLET_CSS",
     "LEAFLET_JS",
     "ChoroplethLayer",
+    "basemap_tiles",
     "build_change_map",
     "build_map",
     "change_layer",
@@ -66,6 +67,21 @@ BASEMAP_TILES: Final[dict[str, tuple[str, str] | None]] = {
     ),
     "none": None,
 }
+#: The base maps' attribution in English (the texts above are Dutch).
+_BASEMAP_ATTRIBUTION_EN: Final[dict[str, str]] = {
+    "pdok": 'Background: <a href="https://www.pdok.nl">PDOK BRT-Achtergrondkaart</a>, Kadaster',
+    "osm": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+}
+
+
+def basemap_tiles(basemap: str, lang: str = "nl") -> tuple[str, str] | None:
+    """Return the tile URL and the attribution (in ``lang``) of a base map, None for "none"."""
+    tiles = BASEMAP_TILES.get(basemap)
+    if tiles is None:
+        return None
+    return tiles[0], _BASEMAP_ATTRIBUTION_EN[basemap] if check_lang(lang) == "en" else tiles[1]
+
+
 # Embed GeoJSON without spaces: about 15% less map payload. Jinja's ``tojson`` still escapes
 # <, >, & and ' for safe embedding in a script.
 # (folium's templates share one jinja environment; its policy sets the dumps options.)
@@ -464,7 +480,7 @@ def outline_group(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[
     return group
 
 
-def draw_map(layer: ChoroplethLayer, *, basemap: str = "pdok") -> folium.Map:
+def draw_map(layer: ChoroplethLayer, *, basemap: str = "pdok", lang: str = "nl") -> folium.Map:
     """Draw a choropleth layer on a new folium map with local Leaflet and the chosen base map.
 
     Cheap (the layer is pre-encoded), deterministic: the same layer and base map give the
@@ -481,7 +497,7 @@ def draw_map(layer: ChoroplethLayer, *, basemap: str = "pdok") -> folium.Map:
     )
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    tiles = BASEMAP_TILES.get(basemap)
+    tiles = basemap_tiles(basemap, lang)
     attribution = layer.attribution
     if tiles is not None:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=19).add_to(m)
@@ -519,7 +535,7 @@ def build_map(
     """
     scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
     layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
-    m = draw_map(layer, basemap=view.basemap)
+    m = draw_map(layer, basemap=view.basemap, lang=lang)
     if view.gemeente == NATIONAL:
         selected: list[str] = []
     else:
@@ -555,7 +571,7 @@ def build_change_map(
 ) -> folium.Map:
     """Build a choropleth of the change of ``measure`` between two years (see :func:`change_layer`)."""
     layer = change_layer(ds, codes, start=start, end=end, measure=measure, scale=scale, lang=lang)
-    return draw_map(layer, basemap=basemap)
+    return draw_map(layer, basemap=basemap, lang=lang)
 
 
 def _geometries(ds: Dataset, codes: Sequence[str]) -> list[dict[str, Any]]:

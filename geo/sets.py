@@ -1085,6 +1085,7 @@ def overlay_map(
     colours: Mapping[str, str | None] | None = None,
     tooltips: Mapping[str, str] | None = None,
     basemap: str = "pdok",
+    lang: str = "nl",
 ) -> folium.Map:
     """Draw the members of a set (or any areas) as outlined, optionally filled, shapes on a folium map.
 
@@ -1110,7 +1111,7 @@ def overlay_map(
     import folium  # imported here: folium is only needed when a map is drawn
     import shapely
 
-    from geo.mapping import BASEMAP_TILES, LEAFLET_CSS, LEAFLET_JS
+    from geo.mapping import LEAFLET_CSS, LEAFLET_JS, basemap_tiles
 
     shown = [c for c in dict.fromkeys(codes) if c in ds.display.index]
     features = []
@@ -1131,7 +1132,7 @@ def overlay_map(
     fmap = folium.Map(tiles=None, zoom_start=8, location=[52.2, 5.3], control_scale=True)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    tiles = BASEMAP_TILES.get(basemap)
+    tiles = basemap_tiles(basemap, lang)
     if tiles is not None:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=19).add_to(fmap)
     if features:

@@ -70,7 +70,7 @@ with left:
     st_folium(
         fmap,
         key="map",
-        height=410 if presenting else 560,
+        height=370 if presenting else 560,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
         feature_group_to_add=outlines,

@@ -263,7 +263,9 @@ else:
 st.subheader(t("Op de kaart", "On the map"))
 on_map = gaps.member_map(result.areas, lang)
 st_folium(
-    sets.overlay_map(ds, members, colours=on_map.colours, tooltips=on_map.tooltips, basemap=ui.view().basemap),
+    sets.overlay_map(
+        ds, members, colours=on_map.colours, tooltips=on_map.tooltips, basemap=ui.view().basemap, lang=lang
+    ),
     key="prog_map",
     height=420,
     use_container_width=True,
@@ -352,7 +354,12 @@ if indicator_file is not None:
         shown = indicator_map(ds, ind, lang)
         st_folium(
             sets.overlay_map(
-                ds, list(ind.values), colours=shown.colours, tooltips=shown.tooltips, basemap=ui.view().basemap
+                ds,
+                list(ind.values),
+                colours=shown.colours,
+                tooltips=shown.tooltips,
+                basemap=ui.view().basemap,
+                lang=lang,
             ),
             key="prog_ind_map",
             height=380,
