@@ -234,7 +234,10 @@ def _on_buurt() -> None:
 
 
 def _on_simple(field: str) -> None:
-    _set_view(replace(view(), **{field: st.session_state[field]}))
+    new = replace(view(), **{field: st.session_state[field]})
+    if new.national and field == "level":  # all wijken of the country: open on a well-covered year
+        new = national_view(dataset(), new)
+    _set_view(new)
 
 
 def select_area(code: str) -> None:

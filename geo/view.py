@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+import pandas as pd
+
 from geo._cache import memo
 from geo.codes import gemeente_of, is_valid_code, level_of
 from geo.dataset import Dataset
@@ -123,18 +125,27 @@ def _default_wijk(ds: Dataset, gemeente: str, year: int | None = None) -> str:
     return (scored or wijken)[0]
 
 
-def _years_index(ds: Dataset) -> dict[tuple[str, str, str], list[int]]:
-    """Per (gemeente or NL, level, measure), the years with at least one value."""
+def _years_index(ds: Dataset) -> dict[tuple[str, str, str], dict[int, int]]:
+    """Per (gemeente or NL, level, measure): for each year with a value, how many areas have one."""
     areas = ds.areas[["level", "gemeente_code"]]
     long = ds.scores[["code", "year", *MEASURES]].merge(areas, left_on="code", right_index=True)
-    index: dict[tuple[str, str, str], list[int]] = {}
+    index: dict[tuple[str, str, str], dict[int, int]] = {}
     for measure in MEASURES:
-        rows = long.loc[long[measure].notna(), ["gemeente_code", "level", "year"]].drop_duplicates()
-        for (gm, level), years in rows.groupby(["gemeente_code", "level"])["year"]:
-            index[(str(gm), str(level), measure)] = sorted(int(y) for y in years)
-        for level, years in rows.groupby("level")["year"]:
-            index[(NATIONAL, str(level), measure)] = sorted({int(y) for y in years})
+        rows = long.loc[long[measure].notna(), ["code", "gemeente_code", "level", "year"]]
+        for (gm, level), counts in rows.groupby(["gemeente_code", "level"])["year"]:
+            index[(str(gm), str(level), measure)] = _per_year(counts)
+        for level, counts in rows.groupby("level")["year"]:
+            index[(NATIONAL, str(level), measure)] = _per_year(counts)
     return index
+
+
+def _per_year(years: pd.Series) -> dict[int, int]:
+    counts = years.astype("int64").value_counts()
+    return {int(y): int(n) for y, n in zip(counts.index, counts.to_numpy(), strict=True)}
+
+
+def _counts(ds: Dataset, gemeente: str, level: str, measure: str) -> dict[int, int]:
+    return memo(ds, ("map_years",), lambda: _years_index(ds)).get((gemeente, level, measure), {})
 
 
 def map_years(ds: Dataset, gemeente: str, level: str, measure: str = "lbm") -> list[int]:
@@ -142,12 +153,22 @@ def map_years(ds: Dataset, gemeente: str, level: str, measure: str = "lbm") -> l
 
     ``gemeente`` may be :data:`NATIONAL` for the whole country.
     """
-    index = memo(ds, ("map_years",), lambda: _years_index(ds))
-    return list(index.get((gemeente, level, measure), []))
+    return sorted(_counts(ds, gemeente, level, measure))
+
+
+def _well_covered(ds: Dataset, gemeente: str, level: str, measure: str) -> list[int]:
+    """Years in which at least half as many areas have a value as in the best-covered year.
+
+    In the embedded data, 2024 has wijk scores for only a few cities: the national wijk map of
+    2024 is mostly grey, so a map opens on 2022 there (2024 stays one click away).
+    """
+    counts = _counts(ds, gemeente, level, measure)
+    most = max(counts.values(), default=0)
+    return sorted(y for y, n in counts.items() if n * 2 >= most)
 
 
 def _latest_year(ds: Dataset, gemeente: str, level: str, measure: str) -> int:
-    years = map_years(ds, gemeente, level, measure) or ds.years(measure)
+    years = _well_covered(ds, gemeente, level, measure) or ds.years(measure)
     return max(years)
 
 
@@ -200,10 +221,11 @@ def drill_down(ds: Dataset, view: View, gemeente: str) -> View:
 def national_view(ds: Dataset, view: View) -> View:
     """Return the national overview of a view: all gemeenten, or all wijken, of the country.
 
-    The year is kept when that map has data, else the most recent year that has.
+    The year is kept when that map is well covered (at least half as many areas with a value as
+    in its best year), else the most recent year that is.
     """
     level = "wijk" if view.level == "wijk" else "gemeente"
-    years = map_years(ds, NATIONAL, level, view.measure)
+    years = _well_covered(ds, NATIONAL, level, view.measure)
     year = view.year if view.year in years else max(years or ds.years(view.measure))
     return replace(view, gemeente=NATIONAL, level=level, year=year)
 

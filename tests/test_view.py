@@ -92,3 +92,18 @@ def test_scale_parameter(dataset):
 def test_years_are_read_with_ascii_rules(dataset, year):
     view, notices = parse_view(dataset, {"j": year})
     assert notices and view.year in dataset.years("lbm")
+
+
+def test_the_national_wijk_map_opens_on_a_well_covered_year(dataset):
+    from geo.view import national_view
+
+    view, notices = parse_view(dataset, {"g": "NL", "n": "wijk"})
+    # 2024 has wijk scores for a few cities only (219 of 3,475 wijken): the map opens on 2022
+    assert notices == [] and view.year == 2022
+    gemeenten_2024, _ = parse_view(dataset, {"g": "NL"})
+    assert gemeenten_2024.year == 2024
+    from dataclasses import replace
+
+    assert national_view(dataset, replace(gemeenten_2024, level="wijk")).year == 2022
+    # asked for explicitly, 2024 is shown
+    assert parse_view(dataset, {"g": "NL", "n": "wijk", "j": "2024"})[0].year == 2024
