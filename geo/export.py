@@ -269,8 +269,8 @@ def _ranks(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
 
     The groups are (gemeente, level, year), the formula :func:`geo.summary.rank_positions`: the
     rank :func:`geo.summary.rank_in_gemeente` gives for one area. An area without a score that
-    year has no rank, and ``rank_of`` is still the number of areas ranked in its group (0 when
-    none has a score).
+    year has no rank, and ``rank_of`` is still the number of areas ranked in its group (empty when
+    none has a score, e.g. the dimensions in 2002).
     """
     codes = list(dict.fromkeys(table["code"]))
     peers = _rank_peers(ds, codes, sorted(set(table["year"])))
@@ -284,7 +284,8 @@ def _ranks(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
     of_cols = [f"rank_of_{m}" for m in MEASURES]
     by_row = table[["code", "year"]].merge(ranked[["code", "year", *rank_cols]], on=["code", "year"], how="left")
     by_group = ranked.groupby(keys)[of_cols].first()
-    counts = table[keys].join(by_group, on=keys)[of_cols].fillna(0).astype("int64")
+    counts = table[keys].join(by_group, on=keys)[of_cols].astype("Int64")
+    counts = counts.where(counts > 0)  # nobody ranked (no scores that year): empty, not 0
     out = pd.concat([by_row[rank_cols].astype("Int64").reset_index(drop=True), counts.reset_index(drop=True)], axis=1)
     out.index = table.index
     return out[list(_RANK_COLUMNS)]
@@ -329,7 +330,7 @@ def _wide(ds: Dataset, long: pd.DataFrame, codes: list[str], years: list[int]) -
         parts.append(pivot.astype("float64"))
     for m in MEASURES:  # rank_<m>_<year>, rank_of_<m>_<year>: the years in which m is published
         keep = [y for y in years if y in set(ds.years(m))]
-        for col, dtype in ((f"rank_{m}", pd.Int64Dtype()), (f"rank_of_{m}", np.dtype("int64"))):
+        for col, dtype in ((f"rank_{m}", pd.Int64Dtype()), (f"rank_of_{m}", pd.Int64Dtype())):
             if keep:
                 pivot = long.pivot(index="code", columns="year", values=col).reindex(index=codes, columns=keep)
                 pivot.columns = [f"{col}_{y}" for y in keep]
