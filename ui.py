@@ -310,6 +310,7 @@ _SHORT_TITLES: dict[str, tuple[str, str]] = {
     "pages/over_de_data.py": ("Data", "Data"),
 }
 
+
 # Labels are computed before the widgets are drawn, never inside format_func: a format_func is
 # also called outside the script run (AppTest), where the session's language is unknown.
 def controls(top: DeltaGenerator | None = None) -> None:
@@ -515,6 +516,9 @@ def presentation_css() -> None:
     """Compact top margin always; large type and no sidebar clutter when presenting (1280x720 projector)."""
     st.markdown(
         "<style>.block-container { padding-top: 3.6rem; }"
+        # metric labels wrap instead of ending in "…" ("Positie op Leefbaarheid (totaalscore) in de gemeente")
+        ' [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {'
+        " white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }"
         ' [data-testid="stMarkdownContainer"] p.gap-sentence {'
         " font-size: 1.15rem; font-weight: 600; line-height: 1.35; margin: 0.2rem 0 0.4rem; }"
         # the containers of these style blocks take no room
