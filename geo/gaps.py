@@ -469,8 +469,14 @@ class SetTrend:
             return None
         share = fmt.percent(self.share_narrowed, lang)
         if lang == "en":
-            return f"Share of the areas whose gap narrowed between {self.year_a} and {self.year_b}: {share}"
-        return f"Aandeel van de gebieden met een kleinere achterstand tussen {self.year_a} en {self.year_b}: {share}"
+            return (
+                f"Share of the areas whose gap narrowed between {self.year_a} and {self.year_b}, "
+                f"each CBS area counted on its own: {share}"
+            )
+        return (
+            f"Aandeel van de gebieden met een kleinere achterstand tussen {self.year_a} en {self.year_b}, "
+            f"elk CBS-gebied apart geteld: {share}"
+        )
 
     def lines(self, lang: Lang = "nl") -> pd.DataFrame:
         """Return the chart data: ``year, line, value``, one line for the set and one for its cities."""

@@ -328,9 +328,13 @@ def test_set_trend_texts_and_lines(dataset):
     n = round(trend.share_narrowed * 3)
     pct = {0: "0%", 1: "33%", 2: "67%", 3: "100%"}[n]
     assert (
-        trend.share_sentence("nl") == f"Aandeel van de gebieden met een kleinere achterstand tussen 2008 en 2018: {pct}"
+        trend.share_sentence("nl")
+        == f"Aandeel van de gebieden met een kleinere achterstand tussen 2008 en 2018, elk CBS-gebied apart geteld: {pct}"
     )
-    assert trend.share_sentence("en") == f"Share of the areas whose gap narrowed between 2008 and 2018: {pct}"
+    assert (
+        trend.share_sentence("en")
+        == f"Share of the areas whose gap narrowed between 2008 and 2018, each CBS area counted on its own: {pct}"
+    )
     lines = trend.lines("en")
     assert set(lines["line"]) == {"the set", "their cities"} and set(trend.lines("nl")["line"]) == {
         "de set",
