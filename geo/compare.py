@@ -6,7 +6,8 @@ same rank, on the same basis, as the map page and the brief show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Final
 
 import pandas as pd
@@ -199,19 +200,21 @@ def compare_table(
     return _frame(rows)
 
 
-def area_options(ds: Dataset) -> dict[str, str]:
+def area_options(ds: Dataset) -> Mapping[str, str]:
     """Return every wijk and buurt code with a unique label ``"name (gemeente, code)"``, sorted by label.
 
-    Computed once per dataset; for pickers that let a user compare areas across gemeenten.
+    Computed once per dataset and shared, read-only: a picker of all areas of the country (some
+    15,000) holds on to its options for as long as a session lives, so every session holding
+    the same mapping instead of a copy saves memory per session.
     """
 
-    def compute() -> dict[str, str]:
+    def compute() -> Mapping[str, str]:
         a = ds.areas[ds.areas["level"].isin(["wijk", "buurt"])]
         labels = a["name"].astype(str) + " (" + a["gemeente_name"].astype(str) + ", " + a.index.astype(str) + ")"
         order = sorted(zip(labels, a.index, strict=True))
-        return {str(code): str(label) for label, code in order}
+        return MappingProxyType({str(code): str(label) for label, code in order})
 
-    return dict(memo(ds, ("area_options",), compute))
+    return memo(ds, ("area_options",), compute)
 
 
 def compare_series(ds: Dataset, codes: Sequence[str], measure: str = "lbm") -> pd.DataFrame:

@@ -24,6 +24,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from geo._cache import memo
 from geo._checks import check_measure
 from geo.dataset import Dataset, ReferenceMethod
 from geo.i18n import Lang, check_lang
@@ -31,6 +32,7 @@ from geo.schema import MEASURE_LABELS
 
 __all__ = [
     "CITY_BASIS",
+    "RANK_MEMO_ENTRIES",
     "AreaSummary",
     "CityBasis",
     "area_summary",
@@ -52,6 +54,10 @@ CITY_BASIS: Final[dict[CityBasis, dict[Lang, str]]] = {
         "en": "computed mean of the districts",
     },
 }
+
+#: Rankings of a gemeente's areas kept per dataset (one per level, gemeente, year and measure
+#: asked for; the least recently used forgotten first).
+RANK_MEMO_ENTRIES: Final[int] = 512
 
 _RANK_WORDS: Final[dict[Lang, str]] = {"nl": "positie op {measure}", "en": "rank on {measure}"}
 
@@ -130,13 +136,24 @@ def rank_in_gemeente(ds: Dataset, code: str, year: int, measure: str) -> tuple[i
     """
     check_measure(measure)
     gm = str(ds.area(code)["gemeente_code"])
-    peers = ds.values(ds.codes(ds.level(code), gemeente=gm), year, measure)
-    ranked = rank_positions(peers)
-    rank_of = int(ranked["rank_of"].iloc[0]) if len(ranked) else 0  # one group: the same for every row
-    if code not in ranked.index:
-        return None, rank_of
-    rank = ranked["rank"].get(code)
-    return (None if rank is None or rank is pd.NA else int(rank)), rank_of
+    ranks, rank_of = _gemeente_ranks(ds, ds.level(code), gm, year, measure)
+    return ranks.get(code), rank_of
+
+
+def _gemeente_ranks(ds: Dataset, level: str, gemeente: str, year: int, measure: str) -> tuple[dict[str, int], int]:
+    """Rank every area of a level in a gemeente at once (:func:`rank_positions`), memoised per dataset.
+
+    Returns the positions of the areas with a value, by code, and the number of areas ranked.
+    """
+
+    def compute() -> tuple[dict[str, int], int]:
+        peers = ds.values(ds.codes(level, gemeente=gemeente), year, measure)  # type: ignore[arg-type]
+        ranked = rank_positions(peers)
+        rank_of = int(ranked["rank_of"].iloc[0]) if len(ranked) else 0  # one group: the same for every row
+        positions = {str(c): int(r) for c, r in ranked["rank"].dropna().items()}
+        return positions, rank_of
+
+    return memo(ds, ("gemeente_ranks", level, gemeente, int(year), measure), compute, max_entries=RANK_MEMO_ENTRIES)
 
 
 def previous_year(ds: Dataset, year: int, measure: str, *, code: str | None = None) -> int | None:

@@ -20,6 +20,7 @@ from geo.neighbours import graph_for
 from geo.schema import DIMENSIONS, MEASURE_LABELS, TOLERANCE
 
 __all__ = [
+    "AREA_MEMO_ENTRIES",
     "MIN_NATIONAL_COVERAGE",
     "NeighbourBasis",
     "contributions",
@@ -34,6 +35,9 @@ __all__ = [
 #: the best-covered year has. Meting 2024 is embedded for a few cities only (219 wijken against
 #: 3,242 in 2022), so its "national" mean would be the mean of those cities.
 MIN_NATIONAL_COVERAGE: Final[float] = 0.9
+#: Trend tables and neighbour bases kept per dataset (each a few kB; one per area and measure
+#: asked for, the least recently used forgotten first).
+AREA_MEMO_ENTRIES: Final[int] = 512
 
 
 def _national_means(ds: Dataset, measure: str) -> dict[int, tuple[float, int]]:
@@ -106,7 +110,12 @@ def neighbour_basis(ds: Dataset, code: str, measure: str = "lbm") -> NeighbourBa
     ValueError
         When ``measure`` is unknown.
     """
-    return memo(ds, ("neighbour_basis", code, measure), lambda: _neighbour_basis(ds, code, measure))
+    return memo(
+        ds,
+        ("neighbour_basis", code, measure),
+        lambda: _neighbour_basis(ds, code, measure),
+        max_entries=AREA_MEMO_ENTRIES,
+    )
 
 
 def _neighbour_basis(ds: Dataset, code: str, measure: str) -> NeighbourBasis:
@@ -167,7 +176,10 @@ def trend_table(ds: Dataset, code: str, measure: str = "lbm") -> pd.DataFrame:
     ValueError
         When ``measure`` is unknown.
     """
-    return memo(ds, ("trend_table", code, measure), lambda: _trend_table(ds, code, measure)).copy()
+    table = memo(
+        ds, ("trend_table", code, measure), lambda: _trend_table(ds, code, measure), max_entries=AREA_MEMO_ENTRIES
+    )
+    return table.copy()
 
 
 def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
