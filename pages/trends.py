@@ -1,31 +1,30 @@
 """Trends and comparisons: is this area closing its gap on the city?
 
-A thin page: it reads the shared view, calls ``geo.trend``, ``geo.city_gap`` and ``geo.compare``
-and draws. Years are drawn on a quantitative axis, so 2002, 2008, 2012, 2014 ... keep their true
-spacing.
+A thin page: it reads the shared view, calls ``geo.city_gap`` and the cached charts and tables of
+:mod:`trends_view` (built once per area, years and language, shared by all sessions) and draws.
+Years are drawn on a quantitative axis, so 2002, 2008, 2012, 2014 ... keep their true spacing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import altair as alt
 import streamlit as st
 
+import trends_view
 import ui
 from geo.city_gap import (
     PROJECTION_CAVEAT,
     gap_change,
     gap_sentence,
-    gap_table,
     gap_years,
     project_gap_close,
     projection_text,
 )
-from geo.compare import area_options, compare_series, compare_table, comparison_table
-from geo.fmt import d3_format, style_frame
+from geo.compare import area_options
+from geo.fmt import style_frame
 from geo.schema import DIMENSIONS
-from geo.trend import contributions, contributions_long, neighbour_basis, trend_long
+from geo.trend import neighbour_basis
 from geo.view import MAX_COMPARE
 
 if TYPE_CHECKING:
@@ -42,19 +41,6 @@ label = ui.measure_label(measure)
 area_name = ds.name(code)
 presenting = bool(st.session_state.get("presentation", False))
 ss = st.session_state
-
-NUMBER = d3_format(3)
-SIGNED = d3_format(3, signed=True)
-
-
-def year_axis(years: list[int]) -> alt.Axis:
-    """Label only the measurement years, on a quantitative axis (true spacing)."""
-    return alt.Axis(format="d", title=None, values=years, labelOverlap=True, grid=False)
-
-
-def value_axis(title: str | None) -> alt.Axis:
-    """A value axis whose title is never clipped (short titles, room for them)."""
-    return alt.Axis(title=title, titleLimit=400, labelLimit=200, titlePadding=8)
 
 
 st.markdown(f"### {ui.md(area_name)} · {ui.md(ds.name(sel.gemeente))}")
@@ -102,8 +88,6 @@ else:
         ui.t("Toon projectie in het huidige tempo", "Show projection at the current pace"), key="trend_projection"
     )
     change = gap_change(ds, code, start, end, measure=measure)
-    gap = gap_table(ds, code, measure).dropna(subset=["gap"])
-    gap["period"] = gap["year"].isin([start, end])
     with answer:
         sentence = ui.escape(gap_sentence(ds, change, lang=lang))
         st.markdown(f'<p class="gap-sentence" data-testid="gap-sentence">{sentence}</p>', unsafe_allow_html=True)
@@ -111,26 +95,7 @@ else:
             projection = project_gap_close(change)
             st.markdown(ui.escape(projection_text(ds, change, projection, lang=lang)))
             st.caption(PROJECTION_CAVEAT[lang])
-        gap_chart = (
-            alt.Chart(gap)
-            .mark_bar(size=18 if presenting else 14)
-            .encode(
-                x=alt.X(
-                    "year:Q", axis=year_axis(gap_year_options), scale=alt.Scale(zero=False, nice=False, padding=16)
-                ),
-                y=alt.Y("gap:Q", axis=value_axis(ui.t("Verschil met de stad", "Difference from city"))),
-                color=alt.condition("datum.gap < 0", alt.value("#d73027"), alt.value("#4575b4")),
-                opacity=alt.condition("datum.period", alt.value(1.0), alt.value(0.45)),
-                tooltip=[
-                    alt.Tooltip("year:Q", title=ui.t("Jaar", "Year"), format="d"),
-                    alt.Tooltip("value:Q", title=label, format=NUMBER),
-                    alt.Tooltip("city:Q", title=ui.t("Stedelijk gemiddelde", "City average"), format=NUMBER),
-                    alt.Tooltip("gap:Q", title=ui.t("Verschil", "Difference"), format=SIGNED),
-                ],
-            )
-            .properties(height=260 if presenting else 200, padding={"left": 8, "right": 8, "top": 6, "bottom": 4})
-        )
-        ui.altair(gap_chart, key="gap_chart")
+        trends_view.draw(trends_view.gap_chart(code, measure, start, end, lang, presenting), key="gap_chart")
         st.caption(
             ui.t(
                 f"Score min stedelijk gemiddelde per meetjaar; onder nul: achter op de stad. Volle kleur: {start} "
@@ -144,34 +109,11 @@ ui.brief_buttons(sel, key="trends")
 
 # -- trend -----------------------------------------------------------------------------------------
 st.subheader(ui.t("Ontwikkeling", "Trend"))
-trend = trend_long(ds, code, measure, lang=lang)
-if trend.empty:
+trend_spec = trends_view.trend_chart(code, measure, lang)
+if trend_spec is None:
     st.info(ui.t("Voor dit gebied zijn geen scores gepubliceerd.", "No scores were published for this area."))
 else:
-    is_area = alt.datum.series == "area"
-    chart = (
-        alt.Chart(trend)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:Q", axis=year_axis(ds.years(measure)), scale=alt.Scale(zero=False, nice=False)),
-            y=alt.Y("value:Q", axis=value_axis(label), scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "label:N",
-                title=None,
-                sort=alt.EncodingSortField(field="order", op="min"),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=400),
-            ),
-            strokeDash=alt.condition(is_area, alt.value([1, 0]), alt.value([5, 3])),
-            strokeWidth=alt.condition(is_area, alt.value(3.5), alt.value(1.6)),
-            tooltip=[
-                alt.Tooltip("label:N", title=ui.t("Reeks", "Series")),
-                alt.Tooltip("year:Q", title=ui.t("Jaar", "Year"), format="d"),
-                alt.Tooltip("value:Q", title=label, format=NUMBER),
-            ],
-        )
-        .properties(height=320)
-    )
-    ui.altair(chart, key="trend_chart")
+    trends_view.draw(trend_spec, key="trend_chart")
     st.caption(
         ui.t(
             "Stedelijk gemiddelde: gemiddelde van de wijken van de gemeente (geen officiële gemeentescore). "
@@ -208,41 +150,11 @@ else:
 
 # -- dimensions ------------------------------------------------------------------------------------
 st.subheader(ui.t("Opbouw uit de vijf dimensies", "Breakdown into the five dimensions"))
-parts = contributions_long(ds, code, lang=lang)
-if parts.empty:
+dimension_spec = trends_view.dimension_chart(code, lang)
+if dimension_spec is None:
     st.info(ui.t("Voor dit gebied zijn geen dimensies gepubliceerd.", "No dimensions were published for this area."))
 else:
-    totals = contributions(ds, code)
-    bars = (
-        alt.Chart(parts)
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                "value:Q", axis=value_axis(ui.t("Bijdrage aan afwijking", "Contribution to deviation")), stack="zero"
-            ),
-            color=alt.Color("label:N", title=None, sort=[ui.measure_label(d) for d in DIMENSIONS]),
-            order=alt.Order("order:Q"),
-            tooltip=[
-                alt.Tooltip("year:O", title=ui.t("Jaar", "Year")),
-                alt.Tooltip("label:N", title=ui.t("Dimensie", "Dimension")),
-                alt.Tooltip("value:Q", title=ui.t("Bijdrage", "Contribution"), format=NUMBER),
-            ],
-        )
-    )
-    total = (
-        alt.Chart(totals)
-        .mark_tick(color="black", thickness=3, size=34)
-        .encode(
-            x=alt.X("year:O"),
-            y=alt.Y("afw:Q"),
-            tooltip=[
-                alt.Tooltip("year:O", title=ui.t("Jaar", "Year")),
-                alt.Tooltip("afw:Q", title=ui.t("Afwijking (som)", "Deviation (sum)"), format=NUMBER),
-            ],
-        )
-    )
-    ui.altair((bars + total).properties(height=300), key="dimension_chart")
+    trends_view.draw(dimension_spec, key="dimension_chart")
     st.caption(
         ui.t(
             "Balken boven nul trekken de score omhoog, balken onder nul omlaag. Het zwarte streepje is de "
@@ -284,7 +196,7 @@ if earlier:
         placeholder=ui.t("Kies een optie", "Choose an option"),
     )
 ui.set_choices(table_year=year, since=since)
-table = comparison_table(ds, code, year, since=since, measure=measure, lang=lang)
+table = trends_view.neighbour_table(code, year, since, measure, lang)
 columns = {
     "label": st.column_config.TextColumn(ui.t("Rol", "Role")),
     "name": st.column_config.TextColumn(ui.t("Naam", "Name")),
@@ -347,24 +259,8 @@ chosen = st.multiselect(
 )
 ui.set_choices(compare=tuple(chosen))
 if chosen:
-    series = compare_series(ds, chosen, measure)
-    compare_chart = (
-        alt.Chart(series)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:Q", axis=year_axis(ds.years(measure)), scale=alt.Scale(zero=False, nice=False)),
-            y=alt.Y("value:Q", axis=value_axis(label), scale=alt.Scale(zero=False)),
-            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
-            tooltip=[
-                alt.Tooltip("label:N", title=ui.t("Gebied", "Area")),
-                alt.Tooltip("year:Q", title=ui.t("Jaar", "Year"), format="d"),
-                alt.Tooltip("value:Q", title=label, format=NUMBER),
-            ],
-        )
-        .properties(height=300 + 26 * ((len(chosen) + 1) // 2))  # the legend's rows take room too
-    )
-    ui.altair(compare_chart, key="compare_chart")
-    compared = compare_table(ds, chosen, year, since=since, measure=measure, lang=lang)
+    trends_view.draw(trends_view.compare_chart(tuple(chosen), measure, lang), key="compare_chart")
+    compared = trends_view.compared_table(tuple(chosen), year, since, measure, lang)
     st.dataframe(
         styled(compared),
         column_order=list(columns),
