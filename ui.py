@@ -830,8 +830,6 @@ def brief_buttons(v: View, *, key: str) -> None:
     the area, the year and the language (:func:`geo.brief.brief_filename`). ``key`` keeps the
     widgets of different pages apart.
     """
-    from geo.brief import brief_filename
-
     ds = dataset()
     if v.national:
         return
@@ -854,6 +852,8 @@ def brief_buttons(v: View, *, key: str) -> None:
             ),
         )
         return
+    from geo.brief import brief_filename  # matplotlib: imported only once a brief is asked for
+
     pdf, png = brief(v.area, v.year, lang_code)
     b1, b2 = st.columns(2)
     b1.download_button(
