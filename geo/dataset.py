@@ -192,16 +192,21 @@ class Dataset:
     def _wide(self) -> dict[str, pd.DataFrame]:
         return {m: self.scores.pivot(index="code", columns="year", values=m) for m in MEASURES}
 
+    @cached_property
+    def _years(self) -> dict[str, tuple[int, ...]]:
+        """The years with data per measure (asked for several times in every page run)."""
+        return {m: tuple(int(y) for y in wide.columns[wide.notna().any()]) for m, wide in self._wide.items()}
+
     def years(self, measure: str = "lbm", *, code: str | None = None) -> list[int]:
         """Return the measurement years with data for ``measure`` (for one area, if given)."""
         _check_measure(measure)
-        wide = self._wide[measure]
         if code is not None:
+            wide = self._wide[measure]
             if code not in wide.index:
                 return []
             row = wide.loc[code]
             return [int(y) for y in row.dropna().index]
-        return [int(y) for y in wide.columns[wide.notna().any()]]
+        return list(self._years[measure])
 
     def value(self, code: str, year: int, measure: str = "lbm") -> float | None:
         """Return one score, or None when the area has none that year."""

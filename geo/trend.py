@@ -35,7 +35,7 @@ __all__ = [
 #: the best-covered year has. Meting 2024 is embedded for a few cities only (219 wijken against
 #: 3,242 in 2022), so its "national" mean would be the mean of those cities.
 MIN_NATIONAL_COVERAGE: Final[float] = 0.9
-#: Trend tables and neighbour bases kept per dataset (each a few kB; one per area and measure
+#: Trend tables, neighbour bases and dimension contributions kept per dataset (each a few kB; one per area and measure
 #: asked for, the least recently used forgotten first).
 AREA_MEMO_ENTRIES: Final[int] = 512
 
@@ -257,6 +257,12 @@ def contributions(ds: Dataset, code: str) -> pd.DataFrame:
         When in any year the dimensions do not sum to ``afw`` within :data:`geo.schema.TOLERANCE`:
         the dataset is inconsistent and must be rebuilt with ``python -m geo build``.
     """
+    table = memo(ds, ("contributions", code), lambda: _contributions(ds, code), max_entries=AREA_MEMO_ENTRIES)
+    return table.copy()
+
+
+def _contributions(ds: Dataset, code: str) -> pd.DataFrame:
+    """Compute :func:`contributions` (memoised there; callers get a copy)."""
     ds.area(code)
     years = sorted(set.intersection(*(set(ds.years(d, code=code)) for d in DIMENSIONS)))
     rows = []

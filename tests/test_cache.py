@@ -114,6 +114,28 @@ def test_trend_tables_are_bounded_and_stay_right(dataset, monkeypatch):
     )
 
 
+def test_contributions_are_bounded_and_handed_out_as_copies(dataset, monkeypatch):
+    monkeypatch.setattr(trend, "AREA_MEMO_ENTRIES", 2)
+    for code in ("WK024601", "WK024600", "WK021600"):
+        trend.contributions(dataset, code)
+        assert memo_size(dataset, "contributions") <= 2
+    first = trend.contributions(dataset, "WK024601").set_index("year")
+    for measure in ("fys", "onv", "afw"):
+        assert first.at[2022, measure] == pytest.approx(_published("WK024601", 2022, measure), abs=1e-12)
+    first.loc[2022, "fys"] = 99.0
+    again = trend.contributions(dataset, "WK024601").set_index("year")
+    assert again.at[2022, "fys"] == pytest.approx(_published("WK024601", 2022, "fys"), abs=1e-12)
+    assert again.index[0] == 2014  # the dimensions are published from 2014 on
+
+
+def test_years_per_measure_are_a_fresh_list_each_time(dataset):
+    years = dataset.years("lbm")
+    assert years[:4] == [2002, 2008, 2012, 2014]
+    assert dataset.years("fys")[0] == 2014  # the dimensions start in 2014
+    years.append(1900)
+    assert 1900 not in dataset.years("lbm")
+
+
 @pytest.mark.parametrize(("year", "measure"), [(2022, "lbm"), (2022, "onv"), (2012, "lbm"), (2020, "won")])
 def test_rank_in_gemeente_matches_ranks_by_hand_when_cached(dataset, year, measure):
     values = _published_gemeente(ZWOLLE, year, measure)
