@@ -77,7 +77,10 @@ def memo(ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], _T], *, m
         store = _MEMO.setdefault(ds, {})
         if key in store:
             if max_entries is not None:
-                _RECENT.setdefault(ds, {}).setdefault(key[0], OrderedDict()).move_to_end(key, last=True)
+                recent = _RECENT.setdefault(ds, {}).setdefault(key[0], OrderedDict())
+                recent[key] = None
+                recent.move_to_end(key, last=True)
+                _trim(store, recent, max_entries)
             return store[key]  # type: ignore[return-value]
         pending = _PENDING.setdefault((id(ds), key), threading.RLock())
     with pending:
@@ -91,10 +94,17 @@ def memo(ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], _T], *, m
             if max_entries is not None:
                 recent = _RECENT.setdefault(ds, {}).setdefault(key[0], OrderedDict())
                 recent[key] = None
-                while len(recent) > max_entries:
-                    oldest, _ = recent.popitem(last=False)
-                    store.pop(oldest, None)
+                _trim(store, recent, max_entries)
     return value
+
+
+def _trim(
+    store: dict[tuple[Hashable, ...], object], recent: OrderedDict[tuple[Hashable, ...], None], max_entries: int
+) -> None:
+    """Forget the least recently used results of one computation until at most ``max_entries`` are left."""
+    while len(recent) > max_entries:
+        oldest, _ = recent.popitem(last=False)
+        store.pop(oldest, None)
 
 
 def memo_size(ds: Dataset, name: Hashable | None = None) -> int:

@@ -349,12 +349,17 @@ class Dataset:
         value = self._national_reference_lbm if measure == "lbm" else 0.0
         return Reference(value, "published", 0)
 
+    @cached_property
+    def _wijk_scores(self) -> pd.DataFrame:
+        """The scores of the wijken with their population, joined once (in the order of ``scores``)."""
+        wijken = self.areas.loc[self.areas["level"] == "wijk", ["population"]]
+        return self.scores.merge(wijken, left_on="code", right_index=True)
+
     def national_mean(self, year: int, measure: str = "lbm") -> Reference:
         """Return the population-weighted mean of all scored wijken with a known population."""
         _check_measure(measure)
-        wijken = self.areas.loc[self.areas["level"] == "wijk", ["population"]]
-        g = self.scores[self.scores["year"] == year].merge(wijken, left_on="code", right_index=True)
-        g = g.dropna(subset=[measure, "population"])
+        scored = self._wijk_scores
+        g = scored[scored["year"] == year].dropna(subset=[measure, "population"])
         g = g[g["population"] > 0]
         if g.empty:
             return Reference(None, "population-weighted", 0)

@@ -86,6 +86,15 @@ def test_bounded_families_are_counted_apart(small):
     assert memo_size(small) == 8
 
 
+def test_a_smaller_limit_trims_even_on_a_hit(small):
+    for i in range(4):
+        memo(small, ("shrinking", i), lambda i=i: i, max_entries=10)
+    assert memo(small, ("shrinking", 3), lambda: -1, max_entries=2) == 3  # a hit, computed before
+    assert memo_size(small, "shrinking") == 2
+    assert memo(small, ("shrinking", 2), lambda: -1, max_entries=2) == 2  # the other one kept
+    assert memo(small, ("shrinking", 0), lambda: -1, max_entries=2) == -1  # forgotten, computed again
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "3"])
 def test_memo_refuses_a_bad_limit(small, bad):
     with pytest.raises(ValueError, match="`max_entries` was .* positive integer"):
@@ -116,7 +125,7 @@ def test_trend_tables_are_bounded_and_stay_right(dataset, monkeypatch):
 
 def test_contributions_are_bounded_and_handed_out_as_copies(dataset, monkeypatch):
     monkeypatch.setattr(trend, "AREA_MEMO_ENTRIES", 2)
-    for code in ("WK024601", "WK024600", "WK021600"):
+    for code in ("WK019310", "WK019311", "WK019312"):  # Zwolle: asked for nowhere else, so each is new
         trend.contributions(dataset, code)
         assert memo_size(dataset, "contributions") <= 2
     first = trend.contributions(dataset, "WK024601").set_index("year")
