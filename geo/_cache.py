@@ -12,7 +12,7 @@ table per area and measure) are not: a server that stays up would in time hold o
 area of the country. Those computations pass ``max_entries``: each computation name then keeps
 at most that many results, and forgets the least recently used one first.
 
-Streamlit's own caches (``st.cache_data`` / ``st.cache_resource``) stay in ``ui.py``; nothing
+Streamlit's own caches (``st.cache_data`` / ``st.cache_resource``) stay in ``ui.py`` and ``trends_view.py``; nothing
 here imports streamlit.
 """
 
