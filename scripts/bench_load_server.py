@@ -1,6 +1,6 @@
 """Server-side load test: one Streamlit server, 20 concurrent sessions, 3 rounds.
 
-Run: python scripts/bench_load_server.py [--sessions 20] [--rounds 3] [--timeout 420] [--data DIR]
+Run: python scripts/bench_load_server.py [--sessions 20] [--rounds 3] [--think S] [--warm] [--timeout 420] [--data DIR]
 
 How it drives the app: it starts ``streamlit run app.py`` on 127.0.0.1 at a random free port and
 talks to it over Streamlit's own websocket protocol (``/_stcore/stream``, protobuf ``BackMsg`` /
@@ -183,8 +183,24 @@ def _quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
 
 
-async def _rounds(url: str, pid: int, sessions: int, rounds: int, think: float = 0.0) -> tuple[bool, list[str]]:
+async def _warm_up(url: str) -> float:
+    """One session runs the whole sequence once (as a deploy's warm-up request would); its seconds."""
+    times: dict[str, list[float]] = {k: [] for k in INTERACTIONS}
+    errors: list[str] = []
+    t0 = time.perf_counter()
+    await _session(url, 0, 0, times, errors)
+    if errors:
+        raise RuntimeError(f"the warm-up session failed: {errors[0]}")
+    return time.perf_counter() - t0
+
+
+async def _rounds(
+    url: str, pid: int, sessions: int, rounds: int, think: float = 0.0, warm: bool = False
+) -> tuple[bool, list[str]]:
     ok, lines, rss = True, [], []
+    if warm:
+        seconds = await _warm_up(url)
+        print(f"warm-up: one session ran the sequence in {seconds:.1f} s (not counted)", flush=True)
     for r in range(1, rounds + 1):
         times: dict[str, list[float]] = {k: [] for k in INTERACTIONS}
         errors: list[str] = []
@@ -227,6 +243,12 @@ def main() -> int:
         help="seconds a session pauses before each interaction, times U(0.5, 1.5), as a person reading the page "
         "(default 0: every session fires at once, a burst)",
     )
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="one session runs the sequence before the measured rounds, so round 1 meets a warm server "
+        "(imports done, dataset loaded); default: round 1 meets a cold server",
+    )
     ap.add_argument("--timeout", type=float, default=420.0, help="seconds for the whole run (default 420)")
     ap.add_argument("--data", type=Path, default=None, help="dataset folder (default: the app's)")
     args = ap.parse_args()
@@ -261,9 +283,8 @@ def main() -> int:
         )
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
         try:
-            ok, lines = asyncio.run(
-                asyncio.wait_for(_rounds(url, server.pid, args.sessions, args.rounds, args.think), args.timeout)
-            )
+            rounds = _rounds(url, server.pid, args.sessions, args.rounds, args.think, args.warm)
+            ok, lines = asyncio.run(asyncio.wait_for(rounds, args.timeout))
         except TimeoutError:
             print(f"stopped after {args.timeout:.0f} s (--timeout)")
             return 1
