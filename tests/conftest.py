@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import math
 import os
 from pathlib import Path
 
@@ -24,6 +26,15 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 # data folder would win over the embedded one. Tests use the embedded data: point the user data
 # folder (XDG_DATA_HOME, Linux) at a folder that holds no dataset.
 os.environ["XDG_DATA_HOME"] = str(ARTIFACTS / "no-user-data")
+
+
+def published_wijk_score(code: str, year: int, measure: str = "lbm") -> float:
+    """One wijk's score as the source CSV publishes it (NaN for ``NA``), read with the csv module."""
+    with WIJK_SCORES_2022.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["wk_code"] == code and row["jaar"] == str(year):
+                return math.nan if row[measure] == "NA" else float(row[measure])
+    raise AssertionError(f"{code} {year} is not in the source file")
 
 
 @pytest.fixture(scope="session")

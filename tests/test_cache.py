@@ -7,7 +7,6 @@ written out by hand, never from the cached code's own formula.
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 import geo
 from geo import _cache, compare, fmt, summary, trend
 from geo._cache import memo, memo_size
-from tests.conftest import WIJK_SCORES_2022
+from tests.conftest import WIJK_SCORES_2022, published_wijk_score
 
 HEERDE = ("WK024600", "WK024601")  # Heerde, Wapenveld: the two wijken of Heerde
 ZWOLLE = "GM0193"
@@ -27,14 +26,6 @@ def small(dataset) -> Iterator[geo.Dataset]:
     ds = geo.Dataset(dataset.areas[dataset.areas["gemeente_code"] == "GM0344"], dataset.scores.iloc[0:0])
     yield ds
     _cache.clear(ds)
-
-
-def _published(code: str, year: int, measure: str = "lbm") -> float:
-    with WIJK_SCORES_2022.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["wk_code"] == code and row["jaar"] == str(year):
-                return math.nan if row[measure] == "NA" else float(row[measure])
-    raise AssertionError(f"{code} {year} is not in the source file")
 
 
 def _published_gemeente(gemeente: str, year: int, measure: str) -> dict[str, float]:
@@ -115,11 +106,11 @@ def test_trend_tables_are_bounded_and_stay_right(dataset, monkeypatch):
     # the first area was forgotten; asked again it is computed again, with the published values
     table = trend.trend_table(dataset, "WK024601").set_index("year")
     for year in (2002, 2012, 2022):
-        assert table.at[year, "value"] == pytest.approx(_published("WK024601", year), abs=1e-12)
+        assert table.at[year, "value"] == pytest.approx(published_wijk_score("WK024601", year), abs=1e-12)
     # a caller that changes its copy does not change the memo
     table.loc[2022, "value"] = -99.0
     assert trend.trend_table(dataset, "WK024601").set_index("year").at[2022, "value"] == pytest.approx(
-        _published("WK024601", 2022), abs=1e-12
+        published_wijk_score("WK024601", 2022), abs=1e-12
     )
 
 
@@ -130,10 +121,10 @@ def test_contributions_are_bounded_and_handed_out_as_copies(dataset, monkeypatch
         assert memo_size(dataset, "contributions") <= 2
     first = trend.contributions(dataset, "WK024601").set_index("year")
     for measure in ("fys", "onv", "afw"):
-        assert first.at[2022, measure] == pytest.approx(_published("WK024601", 2022, measure), abs=1e-12)
+        assert first.at[2022, measure] == pytest.approx(published_wijk_score("WK024601", 2022, measure), abs=1e-12)
     first.loc[2022, "fys"] = 99.0
     again = trend.contributions(dataset, "WK024601").set_index("year")
-    assert again.at[2022, "fys"] == pytest.approx(_published("WK024601", 2022, "fys"), abs=1e-12)
+    assert again.at[2022, "fys"] == pytest.approx(published_wijk_score("WK024601", 2022, "fys"), abs=1e-12)
     assert again.index[0] == 2014  # the dimensions are published from 2014 on
 
 
@@ -162,7 +153,7 @@ def test_rank_memo_is_bounded(dataset, monkeypatch):
         summary.rank_in_gemeente(dataset, "WK024601", year, "lbm")
         assert memo_size(dataset, "gemeente_ranks") <= 2
     # Heerde has two wijken: Wapenveld (WK024601) scored below Heerde (WK024600) in 2012
-    assert _published("WK024601", 2012) < _published("WK024600", 2012)
+    assert published_wijk_score("WK024601", 2012) < published_wijk_score("WK024600", 2012)
     assert summary.rank_in_gemeente(dataset, "WK024601", 2012, "lbm") == (2, 2)
     assert summary.rank_in_gemeente(dataset, "WK024600", 2012, "lbm") == (1, 2)
 

@@ -5,26 +5,16 @@ Expected values are read from the published CSV and GeoJSON here, or written out
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import math
 
 import pyarrow as pa
 import pytest
 
 import trends_view
-from tests.conftest import WIJK_SCORES_2022, WIJKEN_2024
+from tests.conftest import WIJKEN_2024, published_wijk_score
 
 HEERDE = ("WK024600", "WK024601")  # Heerde and Wapenveld, the two wijken of Heerde
-
-
-def _published(code: str, year: int, measure: str = "lbm") -> float:
-    with WIJK_SCORES_2022.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["wk_code"] == code and row["jaar"] == str(year):
-                return math.nan if row[measure] == "NA" else float(row[measure])
-    raise AssertionError(f"{code} {year} is not in the source file")
 
 
 def _population(code: str) -> int:
@@ -65,7 +55,7 @@ def test_trend_chart_in_dutch_and_english():
     for rows in (_data(nl), _data(en)):
         area = {r["year"]: r["value"] for r in rows if r["series"] == "area"}
         for year in (2002, 2012, 2022):
-            assert area[year] == pytest.approx(_published("WK024601", year), abs=1e-12)
+            assert area[year] == pytest.approx(published_wijk_score("WK024601", year), abs=1e-12)
 
 
 def test_gap_chart_values_and_period():
@@ -73,8 +63,8 @@ def test_gap_chart_values_and_period():
     rows = {r["year"]: r for r in _data(spec)}
     # the city reference of Heerde by hand: the mean of its two wijken weighted by inhabitants
     weights = {c: _population(c) for c in HEERDE}
-    city = sum(weights[c] * _published(c, 2022) for c in HEERDE) / sum(weights.values())
-    assert rows[2022]["gap"] == pytest.approx(_published("WK024601", 2022) - city, abs=1e-12)
+    city = sum(weights[c] * published_wijk_score(c, 2022) for c in HEERDE) / sum(weights.values())
+    assert rows[2022]["gap"] == pytest.approx(published_wijk_score("WK024601", 2022) - city, abs=1e-12)
     assert [y for y, r in rows.items() if r["period"]] == [2012, 2022]
     assert spec["encoding"]["x"]["axis"]["values"] == list(rows)
     assert spec["mark"]["size"] == 14
@@ -93,7 +83,7 @@ def test_dimension_chart_bars_add_up_to_the_tick():
     }
     for tick in ticks:
         total = sum(r["value"] for r in bars if r["year"] == tick["year"])
-        assert total == pytest.approx(_published("WK024601", tick["year"], "afw"), abs=1e-3)
+        assert total == pytest.approx(published_wijk_score("WK024601", tick["year"], "afw"), abs=1e-3)
     assert trends_view.dimension_chart("WK0363AA", "nl") is not None
 
 
@@ -120,15 +110,15 @@ def test_tables_follow_language_and_years():
     en = trends_view.neighbour_table("WK024601", 2022, 2012, "lbm", "en")
     assert nl.loc[0, "label"] == "Geselecteerd gebied"
     assert en.loc[0, "label"] == "Selected area"
-    assert nl.loc[0, "lbm"] == pytest.approx(_published("WK024601", 2022), abs=1e-12)
-    expected_change = _published("WK024601", 2022) - _published("WK024601", 2012)
+    assert nl.loc[0, "lbm"] == pytest.approx(published_wijk_score("WK024601", 2022), abs=1e-12)
+    expected_change = published_wijk_score("WK024601", 2022) - published_wijk_score("WK024601", 2012)
     assert nl.loc[0, "change"] == pytest.approx(expected_change, abs=1e-12)
     # Heerde has two wijken; Wapenveld scored below Heerde in 2022 on lbm
-    assert _published("WK024601", 2022) < _published("WK024600", 2022)
+    assert published_wijk_score("WK024601", 2022) < published_wijk_score("WK024600", 2022)
     assert (nl.loc[0, "rank"], nl.loc[0, "rank_of"]) == (2, 2)
     compared = trends_view.compared_table(("WK024601", "WK024600"), 2012, None, "lbm", "en")
     assert list(compared["code"][:2]) == ["WK024601", "WK024600"]
-    assert compared.loc[1, "lbm"] == pytest.approx(_published("WK024600", 2012), abs=1e-12)
+    assert compared.loc[1, "lbm"] == pytest.approx(published_wijk_score("WK024600", 2012), abs=1e-12)
 
 
 def test_cached_tables_are_bounded(monkeypatch):
