@@ -57,8 +57,6 @@ TEMPLATE_ENTRIES: Final[int] = 128
 
 NUMBER: Final[str] = d3_format(3)
 SIGNED: Final[str] = d3_format(3, signed=True)
-#: Value-axis tick labels: up to three decimals, without trailing zeros (d3's ``~`` option).
-AXIS_NUMBER: Final[str] = ".3~f"
 
 Spec = dict[str, Any]
 
@@ -73,12 +71,8 @@ def _year_axis(years: list[int]) -> alt.Axis:
 
 
 def _value_axis(title: str | None) -> alt.Axis:
-    """Make a value axis whose title is never clipped (short titles, room for them).
-
-    Tick labels show at most three decimals, trailing zeros dropped (``~``): a single value would
-    otherwise get d3's six-decimal tick (``4,123000``).
-    """
-    return alt.Axis(title=title, titleLimit=400, labelLimit=200, titlePadding=8, format=AXIS_NUMBER)
+    """Make a value axis whose title is never clipped (short titles, room for them)."""
+    return alt.Axis(title=title, titleLimit=400, labelLimit=200, titlePadding=8)
 
 
 def _spec(chart: alt.TopLevelMixin, lang: Lang) -> Spec:

@@ -87,27 +87,6 @@ def test_dimension_chart_bars_add_up_to_the_tick():
     assert trends_view.dimension_chart("WK0363AA", "nl") is not None
 
 
-@pytest.mark.parametrize("lang", ["nl", "en"])
-def test_value_axes_show_at_most_three_decimals(lang):
-    # one compared area has a single value on the axis: without a format, d3 writes its tick with six
-    # decimals ("4,123000"); ".3~f" is at most three decimals with trailing zeros trimmed
-    specs = {
-        "trend": trends_view.trend_chart("WK024601", "lbm", lang),
-        "gap": trends_view.gap_chart("WK024601", "lbm", 2012, 2022, lang, False),
-        "dimensions": trends_view.dimension_chart("WK024601", lang),
-        "compare": trends_view.compare_chart(("WK024601",), "lbm", lang),
-    }
-    for name, spec in specs.items():
-        assert spec is not None, name
-        layers = [spec, *spec.get("layer", [])]
-        formats = {
-            layer["encoding"]["y"]["axis"].get("format")
-            for layer in layers
-            if "axis" in layer.get("encoding", {}).get("y", {})
-        }
-        assert formats == {".3~f"}, name
-
-
 def test_each_part_is_computed_once_and_handed_out_as_a_copy(monkeypatch):
     calls = []
     real = trends_view.trend_long
