@@ -64,6 +64,17 @@ def apptest_navigation() -> Iterator[None]:
         PagesManager.__init__ = original  # type: ignore[method-assign]
 
 
+def arrow_bytes(frame: Any) -> bytes:
+    """Return a data frame as the Arrow IPC bytes Streamlit sends the browser for a chart's dataset.
+
+    Used by ``trends_view`` to put cached chart data in a Vega-Lite spec exactly as
+    ``st.vega_lite_chart`` would (``streamlit.dataframe_util`` is not public API).
+    """
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_anything_to_arrow_bytes(frame)
+
+
 def shared_script_cache() -> None:
     """Let AppTest reuse compiled page code across runs, as ``streamlit run`` does (benchmarks only).
 

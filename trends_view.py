@@ -28,7 +28,6 @@ from typing import Any, Final
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit import dataframe_util
 
 import ui
 from geo.city_gap import gap_table
@@ -37,6 +36,7 @@ from geo.fmt import altair_locale_config, d3_format
 from geo.i18n import Lang
 from geo.schema import DIMENSIONS, MEASURE_LABELS
 from geo.trend import contributions, contributions_long, trend_long
+from streamlit_compat import arrow_bytes
 
 __all__ = [
     "CACHE_ENTRIES",
@@ -75,6 +75,14 @@ def _value_axis(title: str | None) -> alt.Axis:
     return alt.Axis(title=title, titleLimit=400, labelLimit=200, titlePadding=8)
 
 
+def _years_and_values(years: tuple[int, ...], label: str) -> dict[str, Any]:
+    """Return the x (measurement years, true spacing) and y (score) encodings of a line chart."""
+    return {
+        "x": alt.X("year:Q", axis=_year_axis(list(years)), scale=alt.Scale(zero=False, nice=False)),
+        "y": alt.Y("value:Q", axis=_value_axis(label), scale=alt.Scale(zero=False)),
+    }
+
+
 def _spec(chart: alt.TopLevelMixin, lang: Lang) -> Spec:
     """Return a chart's Vega-Lite spec in ``lang``'s locale (not validated: our own fixed encodings)."""
     spec: Spec = chart.to_dict(validate=False)
@@ -99,7 +107,7 @@ def _fill(template: Spec, frames: dict[str, pd.DataFrame]) -> Spec:
     The data go in as Arrow bytes (what Streamlit sends the browser; it passes bytes through), named
     ``data-<md5 of the bytes>``.
     """
-    payloads = {placeholder: dataframe_util.convert_anything_to_arrow_bytes(f) for placeholder, f in frames.items()}
+    payloads = {placeholder: arrow_bytes(f) for placeholder, f in frames.items()}
     names = {p: f"data-{hashlib.md5(b, usedforsecurity=False).hexdigest()}" for p, b in payloads.items()}
     spec: Spec = _substitute(template, names)
     spec["datasets"] = {names[p]: payloads[p] for p in frames}
@@ -179,8 +187,7 @@ def _trend_template(measure: str, lang: Lang, years: tuple[int, ...]) -> Spec:
         alt.Chart(alt.NamedData(name="__trend__"))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:Q", axis=_year_axis(list(years)), scale=alt.Scale(zero=False, nice=False)),
-            y=alt.Y("value:Q", axis=_value_axis(label), scale=alt.Scale(zero=False)),
+            **_years_and_values(years, label),
             color=alt.Color(
                 "label:N",
                 title=None,
@@ -263,8 +270,7 @@ def _compare_template(measure: str, lang: Lang, years: tuple[int, ...], legend_r
         alt.Chart(alt.NamedData(name="__series__"))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:Q", axis=_year_axis(list(years)), scale=alt.Scale(zero=False, nice=False)),
-            y=alt.Y("value:Q", axis=_value_axis(label), scale=alt.Scale(zero=False)),
+            **_years_and_values(years, label),
             color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
             tooltip=[
                 alt.Tooltip("label:N", title=_t(lang, "Gebied", "Area")),
