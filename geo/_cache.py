@@ -77,10 +77,7 @@ def memo(ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], _T], *, m
         store = _MEMO.setdefault(ds, {})
         if key in store:
             if max_entries is not None:
-                recent = _RECENT.setdefault(ds, {}).setdefault(key[0], OrderedDict())
-                recent[key] = None
-                recent.move_to_end(key, last=True)
-                _trim(store, recent, max_entries)
+                _touch(ds, store, key, max_entries)
             return store[key]  # type: ignore[return-value]
         pending = _PENDING.setdefault((id(ds), key), threading.RLock())
     with pending:
@@ -92,16 +89,18 @@ def memo(ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], _T], *, m
             store[key] = value
             _PENDING.pop((id(ds), key), None)
             if max_entries is not None:
-                recent = _RECENT.setdefault(ds, {}).setdefault(key[0], OrderedDict())
-                recent[key] = None
-                _trim(store, recent, max_entries)
+                _touch(ds, store, key, max_entries)
     return value
 
 
-def _trim(
-    store: dict[tuple[Hashable, ...], object], recent: OrderedDict[tuple[Hashable, ...], None], max_entries: int
-) -> None:
-    """Forget the least recently used results of one computation until at most ``max_entries`` are left."""
+def _touch(ds: Dataset, store: dict[tuple[Hashable, ...], object], key: tuple[Hashable, ...], max_entries: int) -> None:
+    """Mark ``key`` as its computation's most recently used result and forget the oldest beyond ``max_entries``.
+
+    Call with ``_LOCK`` held. ``key`` itself is the newest, so it is always kept.
+    """
+    recent = _RECENT.setdefault(ds, {}).setdefault(key[0], OrderedDict())
+    recent[key] = None
+    recent.move_to_end(key)
     while len(recent) > max_entries:
         oldest, _ = recent.popitem(last=False)
         store.pop(oldest, None)
