@@ -41,7 +41,6 @@ from geo.view import (
 
 if TYPE_CHECKING:
     import altair as alt
-    import folium
     import pandas as pd
     from streamlit.delta_generator import DeltaGenerator
 
@@ -266,10 +265,10 @@ def select_area(code: str) -> None:
 
 def on_map_change() -> None:
     """Callback of the map component: a click on an area selects it."""
-    state = st.session_state.get("map") or {}
-    feature = state.get("last_active_drawing") or {}
-    code = feature.get("id") or (feature.get("properties") or {}).get("c")
-    if isinstance(code, str):
+    import map_view
+
+    code = map_view.clicked("map")
+    if code is not None:
         select_area(code)
         ds = dataset()
         adds = st.session_state.get("click_adds") and ds.has(code) and ds.level(code) != "gemeente"
@@ -640,21 +639,39 @@ def map_layer(
     return choropleth_layer(ds, map_codes(ds, v), year=year, measure=measure, scale=scale, lang=lang_code)
 
 
-def choropleth(v: View, lang_code: geo.Lang) -> tuple[folium.Map, folium.FeatureGroup]:
-    """The folium map of a view (cheap: the layer is cached) and its selection outlines.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def change_layer(gemeente: str, level: str, start: int, end: int, measure: str, lang_code: geo.Lang) -> ChoroplethLayer:
+    """The change map's layer of a gemeente's areas, built once per server and shared (immutable)."""
+    from geo.change import change_scale
+    from geo.mapping import change_layer as _change_layer
+    from geo.mapping import change_scale_classes
 
-    Returns the map and the feature group of outlines to pass as ``feature_group_to_add``: a
-    click changes only the outlines, so the map keeps the user's zoom and pan.
+    ds = dataset()
+    scale = change_scale(ds, measure)
+    classes = change_scale_classes(scale.vmin, scale.vmax)
+    codes = ds.codes(level, gemeente=gemeente)  # type: ignore[arg-type]  # a dataset level
+    return _change_layer(ds, codes, start=start, end=end, measure=measure, scale=classes, lang=lang_code)
+
+
+def map_spec(v: View, lang_code: geo.Lang, *, height: int) -> bytes:
+    """The map of a view for :func:`map_view.show` (cheap: the choropleth is cached).
+
+    The selection and its neighbours are outlines of their own: a click changes only those,
+    so the map keeps the user's zoom and pan.
     """
-    from geo.mapping import draw_map, outline_group
+    from geo.mapping import map_spec as _map_spec
+    from geo.mapping import outline_rings
 
     ds = dataset()
     layer = map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, lang_code)
-    fmap = draw_map(layer, basemap=v.basemap, lang=lang_code)
     if v.national:
-        return fmap, outline_group(ds, selected=[])
-    selected = [v.area] if v.area == v.wijk or v.level == "buurt" else [v.wijk, v.area]
-    return fmap, outline_group(ds, selected=selected, neighbours=neighbours(v.area))
+        outlines = outline_rings(ds, selected=[])
+    else:
+        selected = [v.area] if v.area == v.wijk or v.level == "buurt" else [v.wijk, v.area]
+        outlines = outline_rings(ds, selected=selected, neighbours=neighbours(v.area))
+    return _map_spec(
+        layer, view=f"{v.gemeente}|{v.level}", basemap=v.basemap, lang=lang_code, outlines=outlines, height=height
+    )
 
 
 def current_scale(measure: str, kind: str) -> Scale:

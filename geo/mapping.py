@@ -1,25 +1,26 @@
-"""Build the explorer's folium choropleth.
+"""Build the explorer's maps: choropleth layers and the spec the browser's map draws.
 
 The map is built from the dataset's simplified WGS84 display geometry (see
-:func:`geo.build.build`), keyed by CBS code: every GeoJSON feature has ``id`` = code. Colours
-come from :mod:`geo.classify` only; this module looks them up. Names and any other text are
-HTML-escaped before they enter the map, because Leaflet tooltips render HTML. Leaflet itself is
-served by the app (``static/leaflet``), never from a CDN, so the map works offline.
+:func:`geo.build.build`), keyed by CBS code: every feature has ``id`` = code, and its polygons
+travel as encoded rings (:func:`encode_ring`). Colours come from :mod:`geo.classify` only; this
+module looks them up. The browser's map (``static/map_view.js``, mounted by ``map_view.py``)
+sets names and other texts as text, never as HTML; the attribution, which Leaflet shows as
+HTML, is escaped here. Leaflet itself is served by the app (``static/leaflet``), never from a
+CDN, so the map works offline.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Final
 
-import folium
 import numpy as np
 import shapely
-from branca.element import Element
-from jinja2 import Template
 
 from geo import fmt
 from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
@@ -34,20 +35,20 @@ __all__ = [
     "LEAFLET_JS",
     "ChoroplethLayer",
     "basemap_tiles",
-    "build_change_map",
     "build_map",
     "change_layer",
     "change_scale_classes",
     "choropleth_layer",
     "decode_ring",
-    "draw_map",
     "encode_ring",
     "fill_colours",
     "format_number",
     "legend_html",
     "map_attribution",
     "map_codes",
-    "outline_group",
+    "map_spec",
+    "outline_rings",
+    "overlay_layer",
     "previous_year",
 ]
 
@@ -81,14 +82,6 @@ def basemap_tiles(basemap: str, lang: str = "nl") -> tuple[str, str] | None:
         return None
     return tiles[0], _BASEMAP_ATTRIBUTION_EN[basemap] if check_lang(lang) == "en" else tiles[1]
 
-
-# Embed GeoJSON without spaces: about 15% less map payload. Jinja's ``tojson`` still escapes
-# <, >, & and ' for safe embedding in a script.
-# (folium's templates share one jinja environment; its policy sets the dumps options.)
-folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {
-    "sort_keys": True,
-    "separators": (",", ":"),
-}
 
 _TEXT: Final[dict[str, dict[str, str]]] = {
     "nl": {
@@ -214,6 +207,35 @@ class ChoroplethLayer:
         rows = json.loads(self.data)
         return [{"id": r[0], "texts": r[1], "cls": r[2], "rings": r[3]} for r in rows]
 
+    @cached_property
+    def _head(self) -> str:
+        return json.dumps(
+            {
+                "labels": list(self.labels),
+                "colours": list(self.colours),
+                "noData": NO_DATA_COLOUR,
+                "bounds": [list(self.bounds[0]), list(self.bounds[1])],
+                "attribution": html.escape(self.attribution),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @cached_property
+    def id(self) -> str:
+        """A digest of the layer's content: the same layer always has the same id."""
+        return hashlib.sha1(f"{self._head}\n{self.data}".encode(), usedforsecurity=False).hexdigest()[:16]
+
+    @cached_property
+    def spec(self) -> bytes:
+        """The layer as the browser's map reads it: UTF-8 JSON, built once per layer.
+
+        An object with ``id`` (:attr:`id`: the browser redraws only when it changes), ``rows``
+        (:attr:`data`), ``labels``, ``colours``, ``noData`` (the colour of an area without a
+        value), ``bounds`` and ``attribution`` (HTML-escaped).
+        """
+        return f'{{"id":"{self.id}","rows":{self.data},{_escape_script(self._head[1:])}'.encode()
+
 
 def _bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tuple[float, float]]:
     xmin, ymin, xmax, ymax = ds.display.geometry.reindex(list(codes)).total_bounds
@@ -255,14 +277,15 @@ def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> s
     return "; ".join(parts)
 
 
-def _layer_json(rows: list[Any]) -> str:
-    # Safe inside a <script>: no "<", ">" or "&" survive as such. And folium renders each
-    # element's script output once more as a Jinja template, so no "{" may survive either (the
-    # rows are lists, so "{" only occurs inside strings, where the JSON escape is valid).
-    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("{", "\\u007b")):
+def _escape_script(text: str) -> str:
+    # JSON text with no "<", ">" or "&" left as such: safe wherever it is embedded.
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)
     return text
+
+
+def _layer_json(rows: list[Any]) -> str:
+    return _escape_script(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
 
 
 def choropleth_layer(
@@ -370,6 +393,59 @@ def change_layer(
     )
 
 
+def overlay_layer(
+    ds: Dataset,
+    codes: Sequence[str],
+    *,
+    colours: Mapping[str, str | None] | None = None,
+    tooltips: Mapping[str, str] | None = None,
+    lang: str = "nl",
+) -> ChoroplethLayer:
+    """Build a layer of areas drawn as outlines, filled where a colour is given (an area set on a map).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Source of the drawn geometry and the names.
+    codes : sequence of str
+        The areas; codes without geometry are left out.
+    colours : mapping of code to colour, optional
+        Fill colours; None or absent means outline only.
+    tooltips : mapping of code to str, optional
+        Plain text per area (the browser sets it as text); default ``"name (code)"``.
+    lang : {"nl", "en"}
+        Language of the attribution.
+
+    Returns
+    -------
+    ChoroplethLayer
+        One text column per area and no row labels; draw it with ``map_spec(..., style="overlay")``.
+    """
+    check_lang(lang)
+    geoms = ds.display.geometry
+    shown = [c for c in dict.fromkeys(codes) if c in geoms.index and geoms[c] is not None and not geoms[c].is_empty]
+    fills = list(dict.fromkeys(f for c in shown if (f := (colours or {}).get(c)) is not None))
+    rows = [
+        [
+            c,
+            [(tooltips or {}).get(c) or f"{ds.name(c)} ({c})"],
+            fills.index(f) if (f := (colours or {}).get(c)) is not None else -1,
+            _encode_geometry(geoms[c]),
+        ]
+        for c in shown
+    ]
+    bounds = _bounds(ds, shown) if shown else ((50.75, 3.2), (53.7, 7.22))  # the Netherlands
+    return ChoroplethLayer(
+        tuple(shown),
+        _layer_json(rows),
+        ("",),
+        tuple(fills),
+        "",
+        bounds,
+        map_attribution(ds, shown, lang=lang),
+    )
+
+
 _LEGEND_NOTES: Final[dict[str, dict[str, str]]] = {
     "nl": {
         "official": "Officiële Leefbaarometer-klassen; de grenzen zijn afgelezen uit de gepubliceerde "
@@ -453,63 +529,67 @@ def fill_colours(ds: Dataset, codes: Sequence[str], *, year: int, measure: str, 
     }
 
 
-def _outline(colour: str, weight: float, dash: str | None = None) -> Any:
-    style = {"fill": False, "color": colour, "weight": weight, "opacity": 1.0}
-    if dash:
-        style["dashArray"] = dash
-    return lambda _feature: style
+def outline_rings(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[str] = ()) -> dict[str, Any]:
+    """Return the outlines that change with a click, encoded for the browser's map.
 
-
-def outline_group(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[str] = ()) -> folium.FeatureGroup:
-    """Return the outlines that change with a click: the selected area (thick) and its neighbours (dashed).
-
-    Pass it to ``st_folium(..., feature_group_to_add=...)``: the component then updates only
-    these outlines, and the choropleth (with the user's zoom and pan) stays as it is.
+    ``{"selected": [...], "neighbours": [...]}``, each a list of areas, each a list of polygons
+    as encoded rings (:func:`encode_ring`). The map draws the selection with a thick line and
+    its neighbours dashed, as a layer of its own: a click changes only these, and the
+    choropleth (with the user's zoom and pan) stays as it is. Codes without geometry are left out.
     """
-    group = folium.FeatureGroup(name="selection", control=False)
-    others = [c for c in neighbours if c not in selected and ds.has(c)]
-    if others:
-        folium.GeoJson(
-            _plain(ds, others), name="neighbours", style_function=_outline("#222", 2.0, "6 4"), interactive=False
-        ).add_to(group)
-    chosen = [c for c in selected if ds.has(c)]
-    if chosen:
-        folium.GeoJson(
-            _plain(ds, chosen), name="selected", style_function=_outline("#000", 4.0), interactive=False
-        ).add_to(group)
-    return group
+    chosen = [c for c in dict.fromkeys(selected) if ds.has(c)]
+    others = [c for c in dict.fromkeys(neighbours) if c not in chosen and ds.has(c)]
+    geoms = ds.display.geometry
+    return {
+        "selected": [_encode_geometry(geoms.get(c)) for c in chosen],
+        "neighbours": [_encode_geometry(geoms.get(c)) for c in others],
+    }
 
 
-def draw_map(layer: ChoroplethLayer, *, basemap: str = "pdok", lang: str = "nl") -> folium.Map:
-    """Draw a choropleth layer on a new folium map with local Leaflet and the chosen base map.
+def map_spec(
+    layer: ChoroplethLayer,
+    *,
+    view: str,
+    basemap: str = "pdok",
+    lang: str = "nl",
+    outlines: dict[str, Any] | None = None,
+    height: int = 560,
+    style: str = "choropleth",
+) -> bytes:
+    """Return everything the browser's map draws, as UTF-8 JSON (see ``static/map_view.js``).
 
-    Cheap (the layer is pre-encoded), deterministic: the same layer and base map give the
-    same script, which streamlit-folium then does not re-create in the browser.
+    Parameters
+    ----------
+    layer : ChoroplethLayer
+        The areas; its part of the text (:attr:`ChoroplethLayer.spec`) is built once per layer.
+    view : str
+        What the map shows, e.g. ``"GM0363|buurt"``. The browser fits the map to the layer when
+        this changes, and otherwise keeps the user's zoom and pan (also across page switches).
+    basemap : {"pdok", "osm", "none"}
+        The background map; its attribution is in ``lang``.
+    outlines : dict, optional
+        The selection and its neighbours (:func:`outline_rings`).
+    height : int
+        The map's height in CSS pixels.
+    style : {"choropleth", "overlay"}
+        Fill every area by its class with thin borders, or draw outlines with a fill only
+        where a class is given (an area set on a map).
     """
-    (south, west), (north, east) = layer.bounds
-    m = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
-        tiles=None,
-        zoom_start=12,
-        zoom_snap=0.25,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    m.default_js = [("leaflet", LEAFLET_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if style not in ("choropleth", "overlay"):
+        raise ValueError(f"style must be 'choropleth' or 'overlay', not {style!r}")
     tiles = basemap_tiles(basemap, lang)
-    attribution = layer.attribution
-    if tiles is not None:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=19).add_to(m)
-    m.add_child(_EncodedLayer(layer))
-    bounds = [[south, west], [north, east]]
-    m.fit_bounds(bounds)
-    m.options["attributionControl"] = True
-    m.add_child(_Attribution(attribution, bounds))
-    m.get_root().header.add_child(  # type: ignore[attr-defined]
-        folium.Element("<style>.leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"), name="css"
+    rest = json.dumps(
+        {
+            "view": view,
+            "tiles": None if tiles is None else {"url": tiles[0], "attribution": tiles[1]},
+            "outlines": outlines or {"selected": [], "neighbours": []},
+            "height": int(height),
+            "style": style,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
-    return m
+    return b'{"layer":' + layer.spec + b"," + _escape_script(rest[1:]).encode()
 
 
 def map_codes(ds: Dataset, view: View) -> list[str]:
@@ -526,22 +606,20 @@ def build_map(
     neighbours: Sequence[str] = (),
     lang: str = "nl",
     scale_kind: str = "fixed",
-) -> folium.Map:
-    """Build the whole map of a view in one go: choropleth plus the selection outlines.
+) -> bytes:
+    """Build the whole map spec of a view in one go: choropleth plus the selection outlines.
 
-    The app draws the two parts separately (:func:`choropleth_layer` + :func:`draw_map`, and
-    :func:`outline_group` as a dynamic layer); this is the same map for the brief, tests and
-    benchmarks.
+    The app caches the choropleth layer and adds the outlines per run; this is the same map,
+    uncached, for tests and benchmarks (:func:`map_spec`).
     """
     scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
     layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
-    m = draw_map(layer, basemap=view.basemap, lang=lang)
     if view.gemeente == NATIONAL:
-        selected: list[str] = []
+        outlines = outline_rings(ds, selected=[])
     else:
         selected = [view.area] if view.area == view.wijk or view.level == "buurt" else [view.wijk, view.area]
-    outline_group(ds, selected=selected, neighbours=neighbours).add_to(m)
-    return m
+        outlines = outline_rings(ds, selected=selected, neighbours=neighbours)
+    return map_spec(layer, view=f"{view.gemeente}|{view.level}", basemap=view.basemap, lang=lang, outlines=outlines)
 
 
 def change_scale_classes(vmin: float, vmax: float) -> Scale:
@@ -556,120 +634,3 @@ def change_scale_classes(vmin: float, vmax: float) -> Scale:
     bound = max(abs(vmin), abs(vmax))
     edges = tuple(round(bound * k / 9, 6) for k in (-7, -5, -3, -1, 1, 3, 5, 7))
     return Scale("change", edges, PALETTE, 0.0)
-
-
-def build_change_map(
-    ds: Dataset,
-    codes: Sequence[str],
-    *,
-    start: int,
-    end: int,
-    measure: str,
-    scale: Scale,
-    basemap: str = "none",
-    lang: str = "nl",
-) -> folium.Map:
-    """Build a choropleth of the change of ``measure`` between two years (see :func:`change_layer`)."""
-    layer = change_layer(ds, codes, start=start, end=end, measure=measure, scale=scale, lang=lang)
-    return draw_map(layer, basemap=basemap, lang=lang)
-
-
-def _geometries(ds: Dataset, codes: Sequence[str]) -> list[dict[str, Any]]:
-    """GeoJSON geometry dicts of the drawn (simplified WGS84) geometry of ``codes``, in order."""
-    return [json.loads(g) for g in shapely.to_geojson(ds.display.geometry.reindex(list(codes)).array)]
-
-
-def _plain(ds: Dataset, codes: Sequence[str]) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": c, "properties": {}, "geometry": g}
-            for c, g in zip(codes, _geometries(ds, codes), strict=True)
-        ],
-    }
-
-
-class _Attribution(folium.MacroElement):
-    """Add a fixed, escaped attribution text to the map's attribution control."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
-        # the component iframe is resized after the map is created: redraw at the final size
-        "setTimeout(function () { {{ this._parent.get_name() }}.invalidateSize(); "
-        "{{ this._parent.get_name() }}.fitBounds({{ this.bounds }}); }, 150);"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, text: str, bounds: list[list[float]]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "Attribution"
-        self.text = json.dumps(html.escape(text))
-        self.bounds = json.dumps(bounds)
-
-
-class _RawScript(Element):
-    """A piece of finished script: rendered as it is, never compiled as a template."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs: Any) -> str:
-        """Return the script text."""
-        return self._text
-
-
-class _EncodedLayer(folium.MacroElement):
-    """Leaflet script of a :class:`ChoroplethLayer`: decode the rings, style by class, tooltips as text."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function () {"
-        "var rows = {{ this.layer.data }}; var colours = {{ this.colours }}; var labels = {{ this.labels }};"
-        "function dec(s) { var pts = [], i = 0, lat = 0, lng = 0;"
-        " while (i < s.length) { var b, sh = 0, r = 0;"
-        "  do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);"
-        "  lat += (r & 1) ? ~(r >> 1) : (r >> 1); sh = 0; r = 0;"
-        "  do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);"
-        "  lng += (r & 1) ? ~(r >> 1) : (r >> 1); pts.push([lng / 1e5, lat / 1e5]); }"
-        " return pts; }"
-        "var features = rows.map(function (r) { return {type: 'Feature', id: r[0],"
-        " properties: {c: r[0], t: r[1], k: r[2]},"
-        " geometry: {type: 'MultiPolygon', coordinates: r[3].map(function (p) { return p.map(dec); })}}; });"
-        "function style(f) { var k = f.properties.k; return k < 0"
-        " ? {fillColor: {{ this.no_data_colour }}, fillOpacity: 0.35, color: '#555', weight: 0.8, dashArray: '4 3'}"
-        " : {fillColor: colours[k], fillOpacity: 0.8, color: '#333', weight: 0.6}; }"
-        "function tip(layer) { var box = document.createElement('div'); box.style.fontSize = '15px';"
-        " layer.feature.properties.t.forEach(function (value, i) {"
-        "  var row = document.createElement('div'); var b = document.createElement('b');"
-        "  b.textContent = labels[i] + ': '; row.appendChild(b);"
-        "  row.appendChild(document.createTextNode(value)); box.appendChild(row); });"
-        " return box; }"
-        "var layer = L.geoJson({type: 'FeatureCollection', features: features}, {style: style,"
-        " onEachFeature: function (f, l) { l.bindTooltip(tip, {sticky: false});"
-        "  l.on('mouseover', function () { l.setStyle({weight: 3, color: '#000'}); });"
-        "  l.on('mouseout', function () { layer.resetStyle(l); }); }});"
-        "layer.addTo({{ this._parent.get_name() }});"
-        "})();"
-        "{% endmacro %}"
-    )
-
-    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """Add the script to the figure as it is.
-
-        branca's default compiles every element's script output once more as a Jinja
-        template; for a layer of up to a megabyte of data that costs more than the rest of the
-        map together, and the output needs no templating.
-        """
-        figure = self.get_root()
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())  # type: ignore[attr-defined]
-
-    def __init__(self, layer: ChoroplethLayer) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "EncodedLayer"
-        self.layer = layer
-        self.colours = _layer_json(list(layer.colours))
-        self.labels = _layer_json(list(layer.labels))
-        self.no_data_colour = json.dumps(NO_DATA_COLOUR)

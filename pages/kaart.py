@@ -1,8 +1,8 @@
 """The map explorer: choropleth, legend and key figures; the national overview with its ranking."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+import map_view
 import ui
 from geo.mapping import format_number
 from geo.view import map_years
@@ -66,17 +66,8 @@ def _no_data_note() -> None:
 left, right = st.columns([3, 1.25], gap="medium")
 with left:
     _no_data_note()
-    fmap, outlines = ui.choropleth(v, lang)
-    st_folium(
-        fmap,
-        key="map",
-        height=370 if presenting else 560,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=outlines,
-        render=False,  # draw_map output needs no root render; saves one full render per rerun
-        on_change=ui.on_map_change,
-    )
+    height = 370 if presenting else 560
+    map_view.show(ui.map_spec(v, lang, height=height), key="map", height=height, on_click=ui.on_map_change)
     if presenting:  # on a projector the legend sits in a row under the map
         ui.legend(v.measure, v.scale, compact=True)
     if not presenting and not v.national:

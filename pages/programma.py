@@ -7,15 +7,17 @@ name and every uploaded text is escaped (``geo.textsafe``); every number goes th
 """
 
 import re
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import streamlit as st
-from streamlit_folium import st_folium
 
+import map_view
 import ui
 from geo import fmt, gaps, sets
 from geo.export import to_csv_bytes
 from geo.indicator import MAX_UPLOAD_BYTES, indicator_map, read_indicators
+from geo.mapping import map_spec, overlay_layer
 from geo.textsafe import html_text, markdown_text
 
 ui.page_guard()
@@ -35,6 +37,16 @@ def _table(shown: gaps.ShownTable, *, key: str, height: int | None = None) -> No
         st.dataframe(styled, hide_index=True, key=key, height=height, placeholder=fmt.MISSING)
     else:
         st.dataframe(styled, hide_index=True, key=key, placeholder=fmt.MISSING)
+
+
+def _overlay(
+    codes: Sequence[str], colours: Mapping[str, str], tooltips: Mapping[str, str], *, key: str, height: int
+) -> None:
+    """Draw areas as outlines on the map, filled where a colour is given; fitted to them when they change."""
+    layer = overlay_layer(ds, codes, colours=colours, tooltips=tooltips, lang=lang)
+    basemap = ui.view().basemap
+    spec = map_spec(layer, view=f"{key}|{layer.id}", basemap=basemap, lang=lang, height=height, style="overlay")
+    map_view.show(spec, key=key, height=height)
 
 
 def _error(lead: str, exc: Exception) -> None:
@@ -262,15 +274,7 @@ else:
 # -- the map and the member list ---------------------------------------------------------------------------
 st.subheader(t("Op de kaart", "On the map"))
 on_map = gaps.member_map(result.areas, lang)
-st_folium(
-    sets.overlay_map(
-        ds, members, colours=on_map.colours, tooltips=on_map.tooltips, basemap=ui.view().basemap, lang=lang
-    ),
-    key="prog_map",
-    height=420,
-    use_container_width=True,
-    returned_objects=[],
-)
+_overlay(members, on_map.colours, on_map.tooltips, key="prog_map", height=420)
 st.caption(
     t(f"Rood: achter op de stad in {year_b}; blauw: erboven.", f"Red: behind the city in {year_b}; blue: above it.")
 )
@@ -352,20 +356,7 @@ if indicator_file is not None:
         ind = indicators[int(pick)]
         st.markdown(markdown_text(f"{t('Indicator', 'Indicator')}: {ind.name}"))
         shown = indicator_map(ds, ind, lang)
-        st_folium(
-            sets.overlay_map(
-                ds,
-                list(ind.values),
-                colours=shown.colours,
-                tooltips=shown.tooltips,
-                basemap=ui.view().basemap,
-                lang=lang,
-            ),
-            key="prog_ind_map",
-            height=380,
-            use_container_width=True,
-            returned_objects=[],
-        )
+        _overlay(list(ind.values), shown.colours, shown.tooltips, key="prog_ind_map", height=380)
         legend = "".join(
             f'<span style="margin-right:.8em"><span style="display:inline-block;width:.9em;height:.9em;'
             f'background:{colour};border:1px solid #555"></span> {html_text(label)}</span>'

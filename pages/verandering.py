@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+import map_view
 import ui
 from geo.change import biggest_movers, change_scale, change_table, years_with_data
 from geo.fmt import number, percent, style_frame
-from geo.mapping import build_change_map, change_scale_classes
+from geo.mapping import change_scale_classes, map_spec
 from geo.view import MAX_MOVERS
 
 if TYPE_CHECKING:
@@ -92,10 +92,9 @@ else:
         return style_frame(frame, lang, {"start_value": 3, "end_value": 3, "change": 3}, signed=("change",))
 
     classes = change_scale_classes(scale.vmin, scale.vmax)
-    change_map = build_change_map(
-        ds, scope, start=c_start, end=c_end, measure=measure, scale=classes, basemap=sel.basemap, lang=lang
-    )
-    st_folium(change_map, key="change_map", height=420, use_container_width=True, returned_objects=[])
+    layer = ui.change_layer(sel.gemeente, level, c_start, c_end, measure, lang)
+    spec = map_spec(layer, view=f"{sel.gemeente}|{level}", basemap=sel.basemap, lang=lang, height=420)
+    map_view.show(spec, key="change_map", height=420)
     ui.change_legend(classes, title=ui.t("Verandering", "Change"))
     up_col, down_col = st.columns(2)
     with up_col:

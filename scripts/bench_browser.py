@@ -7,7 +7,7 @@ fresh browser contexts, the two pages alternating so that machine noise hits bot
    the country, for the app and for the naive page (``scripts/naive_map.py``: source GeoJSON
    read on every run, full-geometry folium, st_folium defaults, Leaflet served locally);
 2. map click to the updated heading and selection outline, with the zoom level before and after;
-3. a cold server: how many times the first session receives the map script.
+3. a cold server: how many times the first session receives the map's areas.
 
 Run: python scripts/bench_browser.py [--rounds 5]   (needs `apt-get install chromium`)
 """
@@ -41,7 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The naive page's map (streamlit-folium's iframe) and the app's map (inline, map_view.py).
+NAIVE_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+APP_MAP = ".lv-map"
 CASES = [
     ("Amsterdam buurten (518)", "/?g=GM0363&n=buurt&b=none&j=2024", "/?what=amsterdam-buurten"),
     ("all wijken of the country (3,475)", "/?g=NL&n=wijk&b=none&j=2022", "/?what=wijken"),
@@ -93,13 +95,14 @@ def _server(script: str, cwd: Path) -> Iterator[str]:
         proc.wait(timeout=15)
 
 
-def first_polygon(browser: Browser, url: str) -> float:
+def first_polygon(browser: Browser, url: str, *, naive: bool = False) -> float:
     """Seconds from navigation to the first drawn polygon, in a fresh context."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     t0 = time.perf_counter()
     page.goto(url)
-    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+    where = page.frame_locator(NAIVE_IFRAME) if naive else page.locator(APP_MAP)
+    where.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
     seconds = time.perf_counter() - t0
     context.close()
     return seconds
@@ -115,19 +118,19 @@ def click_to_outline(browser: Browser, base: str) -> tuple[float, float, float]:
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     page.goto(f"{base}/?g=GM0363&b=none&j=2022")
     wait_idle(page)
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = page.locator(APP_MAP)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(400)
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(800)
-    handle = page.locator(MAP_IFRAME).element_handle()
-    inner = handle.content_frame() if handle else None
-    assert inner is not None
-    zoom_before = float(inner.evaluate("() => window.map.getZoom()"))
+    zoom = f"() => document.querySelector('{APP_MAP}').leafletMap.getZoom()"
+    outlines = f"() => Number(document.querySelector('{APP_MAP}').dataset.outlineVersion || 0)"
+    zoom_before = float(page.evaluate(zoom))
+    drawn = int(page.evaluate(outlines))
     heading = page.locator("h3").first.inner_text()
-    box = page.locator(MAP_IFRAME).bounding_box()
+    box = page.locator(APP_MAP).bounding_box()
     assert box is not None
     t0 = time.perf_counter()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
@@ -136,25 +139,25 @@ def click_to_outline(browser: Browser, base: str) -> tuple[float, float, float]:
         arg=heading,
         timeout=30_000,
     )
-    inner.wait_for_function("() => (window.feature_group || []).length > 0", timeout=30_000)
+    page.wait_for_function(f"(n) => ({outlines})() > n", arg=drawn, timeout=30_000)
     seconds = time.perf_counter() - t0
-    zoom_after = float(inner.evaluate("() => window.map.getZoom()"))
+    zoom_after = float(page.evaluate(zoom))
     page.context.close()
     return seconds, zoom_before, zoom_after
 
 
 def maps_sent_on_cold_start(browser: Browser) -> int:
-    """Open the map on a fresh server; count websocket messages that carry the map script."""
+    """Open the map on a fresh server; count websocket messages that carry the map's areas."""
     with server("app.py") as base:
         page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
         carried: list[int] = []
 
         def on_ws(ws: object) -> None:
-            ws.on("framereceived", lambda payload: carried.append(int(b"function dec(s)" in _bytes(payload))))  # type: ignore[attr-defined]
+            ws.on("framereceived", lambda payload: carried.append(int(b'"rows":[["BU0363' in _bytes(payload))))  # type: ignore[attr-defined]
 
         page.on("websocket", on_ws)
         page.goto(f"{base}/?g=GM0363&n=buurt&b=none&j=2024")
-        page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+        page.locator(APP_MAP).locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
         wait_idle(page)
         page.wait_for_timeout(2000)
         page.context.close()
@@ -173,17 +176,17 @@ def main() -> None:
         sys.exit("chromium not found: apt-get install chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print(f"cold server: the first session received the map script {maps_sent_on_cold_start(browser)} time(s)")
+        print(f"cold server: the first session received the map's areas {maps_sent_on_cold_start(browser)} time(s)")
         with server("app.py") as app, server("scripts/naive_map.py") as naive:
             for _label, ours, theirs in CASES:  # warm both servers and their caches
                 first_polygon(browser, app + ours)
-                first_polygon(browser, naive + theirs)
+                first_polygon(browser, naive + theirs, naive=True)
             print("first drawn polygon, warm servers (median of", rounds, "page loads each):")
             for label, ours, theirs in CASES:
                 a, b = [], []
                 for _ in range(rounds):
                     a.append(first_polygon(browser, app + ours))
-                    b.append(first_polygon(browser, naive + theirs))
+                    b.append(first_polygon(browser, naive + theirs, naive=True))
                 ma, mb = statistics.median(a), statistics.median(b)
                 print(f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x")
             seconds, z0, z1 = click_to_outline(browser, app)

@@ -103,23 +103,11 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     )
 
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map (Leaflet mounted in the page by map_view.py; no iframe).
+MAP = ".lv-map"
 
 
-def map_frame(page, timeout: float = 30_000):
-    """The map's iframe, once Streamlit has settled on a single one.
-
-    A rerun that changes the map replaces its iframe; for a moment the stale and the new one
-    coexist. Wait until one iframe is left and stays alone for half a second.
-    """
-    deadline = time.monotonic() + timeout / 1000
-    alone_since = None
-    while time.monotonic() < deadline:
-        if page.locator(MAP_IFRAME).count() == 1:
-            alone_since = alone_since or time.monotonic()
-            if time.monotonic() - alone_since >= 0.5:
-                return page.frame_locator(MAP_IFRAME).first
-        else:
-            alone_since = None
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the map iframe did not settle within {timeout / 1000:.0f} s")
+def map_element(page, timeout: float = 30_000):
+    """The page's (first) map, once it is in the page."""
+    page.locator(MAP).first.wait_for(timeout=timeout)
+    return page.locator(MAP).first

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import ROOT, map_frame, wait_idle
+from tests.browser import MAP, ROOT, map_element, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     chosen = params["a"]
     assert chosen.startswith("WK0363")
 
-    frame = map_frame(page)
+    frame = map_element(page)
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=30_000)
     assert paths.count() >= 100  # 111 wijken of Amsterdam, plus outlines
@@ -65,10 +65,11 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     heading = page.locator("h3").first.inner_text()
     assert heading.split(" · ")[0] in tip
     # the map was redrawn with the new selection
-    map_frame(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
 
     # offline: nothing was fetched from anywhere but the app itself
-    outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:")]
+    # (the map component's script is a blob: URL the page made from the app's own text)
+    outside = [u for u in requests if not u.startswith((app_url, f"blob:{app_url}", "data:"))]
     assert outside == []
     assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in requests)
 
@@ -76,7 +77,7 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
 def test_open_the_trend_page_for_a_wijk_chosen_on_the_map(app_url, page):
     page.goto(f"{app_url}/?g=GM0599&b=none&j=2022")
     wait_idle(page)
-    frame = map_frame(page)
+    frame = map_element(page)
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=30_000)
     target = paths.nth(3)
@@ -127,11 +128,11 @@ def test_panning_and_zooming_do_not_rerun_the_app(app_url, page):
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     page.goto(f"{app_url}/?g=GM0363&b=none")
     wait_idle(page)
-    frame = map_frame(page)
+    frame = map_element(page)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     before = len(sent)
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    box = page.locator(MAP).bounding_box()
     x, y = box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.85  # a corner: pan without clicking an area
     page.mouse.move(x, y)
     page.mouse.down()
@@ -141,3 +142,42 @@ def test_panning_and_zooming_do_not_rerun_the_app(app_url, page):
     page.mouse.wheel(0, -300)
     page.wait_for_timeout(1500)
     assert len(sent) == before, "panning or zooming sent a rerun request to the server"
+
+
+def _zoom(page) -> float:
+    return float(page.evaluate(f"() => document.querySelector('{MAP}').leafletMap.getZoom()"))
+
+
+def test_zoom_survives_a_click_and_a_page_switch(app_url, page):
+    page.goto(f"{app_url}/?g=GM0363&b=none&j=2022")
+    wait_idle(page)
+    the_map = map_element(page)
+    the_map.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    start = _zoom(page)
+    for _ in range(2):
+        the_map.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)
+    zoomed = _zoom(page)
+    assert zoomed == start + 2
+    before = _params(page)["a"]
+    box = the_map.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    # the first click selects: the URL and the heading follow, and the map keeps its zoom
+    page.wait_for_function(f"() => !window.location.search.includes('a={before}')", timeout=20_000)
+    wait_idle(page)
+    chosen = _params(page)["a"]
+    assert chosen != before and chosen.startswith("WK0363")
+    assert _zoom(page) == zoomed
+    assert the_map.get_attribute("data-outline-version") == "2"  # drawn once on opening, once for the click
+
+    # to Trends and back: the map comes back where the user left it
+    page.get_by_role("link", name="Trends en vergelijking").click()
+    page.wait_for_url(re.compile(r"/trends\?"), timeout=20_000)
+    wait_idle(page)
+    page.get_by_role("link", name="Kaart").click()
+    wait_idle(page)
+    map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    assert _zoom(page) == zoomed
+    assert _params(page)["a"] == chosen

@@ -15,7 +15,7 @@ import io
 
 import pytest
 
-from tests.browser import MAP_IFRAME, ROOT, map_frame, wait_idle
+from tests.browser import MAP, ROOT, map_element, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -80,15 +80,15 @@ def _metrics(page) -> list[str]:
 # -- presentation mode at 1280x720 ------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_kaart_presentation_fits_the_projector(app_url, browser, lang):
-    context, page = _open(browser, f"{app_url}/?{OVERVECHT}&p=1&lang={lang}", MAP_IFRAME)
+    context, page = _open(browser, f"{app_url}/?{OVERVECHT}&p=1&lang={lang}", MAP)
     try:
-        map_frame(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+        map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
         page.wait_for_timeout(500)
         assert (
             page.locator('[data-testid="stSidebar"]').count() == 0
             or not page.locator('[data-testid="stSidebar"]').is_visible()
         )
-        _inside(page, MAP_IFRAME)
+        _inside(page, MAP)
         assert len(_metrics(page)) == 3  # score, gap to the city, change
         _inside(page, '[data-testid="stMetric"]')
         _inside(page, ".legend")
@@ -128,7 +128,7 @@ def test_trends_presentation_starts_with_the_answer(app_url, browser, lang):
 
 # -- a link reopens what was shared --------------------------------------------------------------------
 def test_kaart_link_round_trip(app_url, browser):
-    context, page = _open(browser, f"{app_url}/?g=GM0344&b=none", MAP_IFRAME)
+    context, page = _open(browser, f"{app_url}/?g=GM0344&b=none", MAP)
     try:
         _select(page, "Wijk", "Overvecht")
         page.wait_for_function("() => window.location.search.includes('a=WK034403')", timeout=20_000)
@@ -140,7 +140,7 @@ def test_kaart_link_round_trip(app_url, browser):
         shown, url = _metrics(page), page.url
     finally:
         context.close()
-    context, page = _open(browser, url, MAP_IFRAME)
+    context, page = _open(browser, url, MAP)
     try:
         assert _metrics(page) == shown
         assert "2022" in page.locator("h3").first.inner_text()

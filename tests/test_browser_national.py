@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import ROOT, map_frame, wait_idle
+from tests.browser import ROOT, map_element, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def _params(page) -> dict[str, str]:
 def test_open_the_national_map_and_click_a_gemeente(app_url, page, dataset):
     page.goto(f"{app_url}/?g=NL&b=none")
     wait_idle(page)
-    frame = map_frame(page)
+    frame = map_element(page)
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=60_000)
     assert paths.count() == len(dataset.codes("gemeente"))
@@ -36,7 +36,7 @@ def test_open_the_national_map_and_click_a_gemeente(app_url, page, dataset):
     # the gemeente's own map is drawn: its wijken or buurten
     params = _params(page)
     codes = dataset.codes(params["n"], gemeente=code)
-    frame = map_frame(page)
+    frame = map_element(page)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() >= len(codes)
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 import pytest
 
 from geo import gaps, load_dataset, sets
-from tests.browser import ROOT, wait_idle
+from tests.browser import MAP, ROOT, wait_idle
 
 pytestmark = pytest.mark.browser
-
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def test_open_the_set_read_the_summary_upload_an_indicator(app_url, browser, tmp_path):
@@ -46,9 +44,8 @@ def test_open_the_set_read_the_summary_upload_an_indicator(app_url, browser, tmp
         assert "<img src=x onerror=alert(1)>" in legend.inner_text()  # shown as text
         assert legend.locator("img").count() == 0  # not an element
 
-        frames = page.locator(MAP_IFRAME)
-        page.wait_for_function(f"() => document.querySelectorAll('{MAP_IFRAME}').length >= 2", timeout=60_000)
-        ind_map = page.frame_locator(MAP_IFRAME).nth(frames.count() - 1)
+        page.wait_for_function(f"() => document.querySelectorAll('{MAP}').length >= 2", timeout=60_000)
+        ind_map = page.locator(MAP).last
         ind_map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
         assert ind_map.locator("path.leaflet-interactive").count() >= 20
         assert dialogs == []  # nothing executed

@@ -1,36 +1,35 @@
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 from hypothesis import given
 from hypothesis import strategies as st
-from streamlit_folium import _get_map_string
 
 import geo
 from geo.classify import NO_DATA_COLOUR, scale_for
 from geo.mapping import (
     LEAFLET_CSS,
     LEAFLET_JS,
-    build_map,
     choropleth_layer,
     decode_ring,
-    draw_map,
     encode_ring,
     fill_colours,
     legend_html,
     map_attribution,
-    outline_group,
+    map_spec,
+    outline_rings,
+    overlay_layer,
 )
-from geo.view import parse_view
 
 REF = 4.102264851143685
+MAP_JS = (Path(__file__).resolve().parent.parent / "static" / "map_view.js").read_text(encoding="utf-8")
 
 
-def _render(m) -> str:
-    m.get_root().render()
-    return _get_map_string(m)
+def _shape(polygons) -> shapely.MultiPolygon:
+    return shapely.MultiPolygon([shapely.Polygon(decode_ring(p[0]), [decode_ring(r) for r in p[1:]]) for p in polygons])
 
 
 def _layer(ds, gemeente="GM0363", level="wijk", year=2022, measure="lbm", kind="fixed", lang="nl"):
@@ -57,8 +56,7 @@ def test_layer_geometry_is_the_display_geometry(dataset):
     feats = {f["id"]: f for f in layer.features()}
     assert list(feats) == dataset.codes("wijk", gemeente="GM0363")
     assert len(feats) == 111 and "WK0363AA" in feats
-    rings = feats["WK0363AA"]["rings"]
-    decoded = shapely.MultiPolygon([shapely.Polygon(decode_ring(p[0]), [decode_ring(r) for r in p[1:]]) for p in rings])
+    decoded = _shape(feats["WK0363AA"]["rings"])
     drawn = dataset.display.geometry.loc["WK0363AA"]
     assert decoded.symmetric_difference(drawn).area < 1e-12
 
@@ -83,9 +81,10 @@ def test_classes_of_known_areas_follow_the_scale(dataset):
     assert colours["WK036399"] is None and colours["WK0363AA"] in scale.colours
 
 
-def test_the_script_styles_no_data_grey(dataset):
-    js = _render(draw_map(_layer(dataset), basemap="none"))
-    assert json.dumps(NO_DATA_COLOUR) in js and "dashArray: '4 3'" in js
+def test_the_map_styles_no_data_grey_and_dashed(dataset):
+    spec = json.loads(map_spec(_layer(dataset), view="GM0363|wijk", basemap="none"))
+    assert spec["layer"]["noData"] == NO_DATA_COLOUR
+    assert 'dashArray: "4 3"' in MAP_JS and "data.noData" in MAP_JS
 
 
 def test_tooltip_texts_name_code_value_meaning_and_change(dataset):
@@ -99,38 +98,63 @@ def test_tooltip_texts_name_code_value_meaning_and_change(dataset):
     assert layer.labels[4] == "Verandering sinds 2020"
 
 
-def test_names_are_plain_text_and_cannot_break_the_script(dataset):
+def test_names_are_plain_text_and_cannot_break_the_page(dataset):
     areas = dataset.areas.copy()
     evil_name = '</script><script>alert("x")</script><img src=x onerror=alert(1)> {{ 7*7 }} {% x %}'
     areas.loc["WK0363AA", "name"] = evil_name
     evil = geo.Dataset(areas.reset_index(drop=True), dataset.scores, display=dataset.display, manifest=dataset.manifest)
-    js = _render(draw_map(_layer(evil), basemap="none"))
-    assert "</script>" not in js and "<img" not in js and "{{" not in js
-    # the browser sets names with textContent; the data still holds the name as typed
+    raw = map_spec(_layer(evil), view="GM0363|wijk", basemap="none")
+    assert b"</script>" not in raw and b"<img" not in raw and b"<script" not in raw
+    # the browser sets names with textContent; the data still hold the name as typed
+    assert {r[0]: r for r in json.loads(raw)["layer"]["rows"]}["WK0363AA"][1][0] == evil_name
     assert {f["id"]: f for f in _layer(evil).features()}["WK0363AA"]["texts"][0] == evil_name
-    assert "textContent" in js and "innerHTML" not in js
+    assert "textContent" in MAP_JS and "createTextNode" in MAP_JS and "innerHTML" not in MAP_JS
 
 
-def test_map_loads_only_local_assets(dataset):
-    view, _ = parse_view(dataset, {"g": "GM0363", "b": "none"})
-    m = build_map(dataset, view)
-    links = [src for _, src in m.default_js] + [href for _, href in m.default_css]
-    for child in m._children.values():
-        links += [src for _, src in getattr(child, "default_js", [])]
-        links += [href for _, href in getattr(child, "default_css", [])]
-    assert links == [LEAFLET_JS, LEAFLET_CSS]
-    assert "tileLayer" not in _render(m)
+def test_the_map_loads_only_local_assets(dataset):
+    assert re.findall(r"https?://", MAP_JS) == []
+    assert f'"{LEAFLET_JS}"' in MAP_JS and f'"{LEAFLET_CSS}"' in MAP_JS
+    spec = json.loads(map_spec(_layer(dataset), view="GM0363|wijk", basemap="none"))
+    assert spec["tiles"] is None
+    pdok = json.loads(map_spec(_layer(dataset), view="GM0363|wijk", basemap="pdok", lang="en"))
+    assert pdok["tiles"]["url"].startswith("https://service.pdok.nl/") and "Background" in pdok["tiles"]["attribution"]
 
 
-def test_map_is_deterministic_and_the_selection_is_not_part_of_it(dataset):
+def test_the_layer_is_deterministic_and_the_selection_is_not_part_of_it(dataset):
     layer = _layer(dataset, gemeente="GM0599", year=2018, measure="onv")
-    one, two = _render(draw_map(layer, basemap="pdok")), _render(draw_map(layer, basemap="pdok"))
-    strip = re.compile(r"_[0-9a-f]{32}")  # folium's random element ids (streamlit-folium ignores them too)
-    assert strip.sub("", one) == strip.sub("", two)
-    # the outlines that follow a click live in a separate feature group
+    assert layer.spec == _layer(dataset, gemeente="GM0599", year=2018, measure="onv").spec
     first, second = dataset.codes("wijk", gemeente="GM0599")[:2]
-    group = outline_group(dataset, selected=[first], neighbours=[first, second])
-    assert len(group._children) == 2  # the neighbours (without the selected area) and the selection
+    one = json.loads(map_spec(layer, view="GM0599|wijk", outlines=outline_rings(dataset, selected=[first])))
+    two = json.loads(
+        map_spec(layer, view="GM0599|wijk", outlines=outline_rings(dataset, selected=[second], neighbours=[first]))
+    )
+    assert one["layer"] == two["layer"]  # a click changes only the outlines: the choropleth (and the zoom) stay
+    assert len(one["outlines"]["selected"]) == 1 and one["outlines"]["neighbours"] == []
+    assert len(two["outlines"]["neighbours"]) == 1
+    # the outlines are the drawn geometry of those areas
+    assert _shape(two["outlines"]["selected"][0]).symmetric_difference(dataset.display.geometry[second]).area < 1e-12
+    # another year is another layer, with another id
+    assert _layer(dataset, gemeente="GM0599", year=2020, measure="onv").id != layer.id
+
+
+def test_outlines_leave_out_unknown_codes_and_the_selection_among_the_neighbours(dataset):
+    rings = outline_rings(dataset, selected=["WK059901", "XX999"], neighbours=["WK059901", "WK059903", "nope"])
+    assert len(rings["selected"]) == 1 and len(rings["neighbours"]) == 1
+
+
+def test_overlay_layer_outlines_members_and_fills_only_the_coloured(dataset):
+    codes = ["WK059901", "WK059903", "WK059904", "XX999"]
+    layer = overlay_layer(dataset, codes, colours={"WK059901": "#b2182b", "WK059903": None}, tooltips={"WK059903": "a"})
+    feats = {f["id"]: f for f in layer.features()}
+    assert list(feats) == ["WK059901", "WK059903", "WK059904"]  # no geometry, not drawn
+    assert layer.colours == ("#b2182b",)
+    assert [feats[c]["cls"] for c in feats] == [0, -1, -1]
+    assert feats["WK059903"]["texts"] == ["a"]
+    assert feats["WK059904"]["texts"] == [f"{dataset.name('WK059904')} (WK059904)"]
+    spec = json.loads(map_spec(layer, view="x", style="overlay"))
+    assert spec["style"] == "overlay"
+    with pytest.raises(ValueError, match="style"):
+        map_spec(layer, view="x", style="heat")
 
 
 @pytest.mark.parametrize(
@@ -139,8 +163,7 @@ def test_map_is_deterministic_and_the_selection_is_not_part_of_it(dataset):
 )
 def test_map_payload_stays_within_budget(dataset, gemeente, level, budget):
     year = 2022 if level != "gemeente" else 2024
-    js = _render(draw_map(_layer(dataset, gemeente=gemeente, level=level, year=year), basemap="none"))
-    assert len(js.encode()) <= budget
+    assert len(map_spec(_layer(dataset, gemeente=gemeente, level=level, year=year), view="v", basemap="none")) <= budget
 
 
 def test_attribution_names_only_the_sources_drawn(dataset):
@@ -173,3 +196,14 @@ def test_change_map_colours_follow_the_difference(dataset):
     assert feats["WK059901"]["cls"] == int(scale.classify([b - a])[0])
     # a change of +0.25 falls in the top class, one of -0.25 in the bottom class, 0 in the middle
     assert scale.classify([0.25, -0.25, 0.0]).tolist() == [8, 0, 4]
+
+
+def test_build_map_of_a_view_outlines_its_area(dataset):
+    from geo.mapping import build_map
+    from geo.view import parse_view
+
+    view, _ = parse_view(dataset, {"g": "GM0599", "a": "WK059901", "b": "none"})
+    spec = json.loads(build_map(dataset, view, neighbours=["WK059903"]))
+    assert spec["view"] == "GM0599|wijk" and spec["tiles"] is None
+    assert [r[0] for r in spec["layer"]["rows"]] == dataset.codes("wijk", gemeente="GM0599")
+    assert len(spec["outlines"]["selected"]) == 1 and len(spec["outlines"]["neighbours"]) == 1

@@ -1,9 +1,12 @@
 """AppTest: the map page, driven by widget keys."""
 
+import json
+
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
-from geo.mapping import format_number
+from geo.mapping import decode_ring, format_number
 from tests.conftest import ROOT
 
 
@@ -125,13 +128,31 @@ def test_english_and_presentation_mode():
     assert len(at.sidebar) <= 1  # controls moved out of the sidebar
 
 
-def _map_codes(at) -> list[str]:
-    """The codes of the choropleth the page drew (the cached layer of the current view)."""
-    import ui
+def _drawn_map(at) -> dict:
+    """The spec the page sent to its map component (``map_view``), read back from the element."""
+    maps = [e.proto for e in at.get("bidi_component") if e.proto.component_name == "leefbaarheid_map"]
+    assert len(maps) == 1
+    return json.loads(maps[0].bytes)
 
-    v = at.session_state["_view"]
-    layer = ui.map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, "nl")
-    return list(layer.codes)
+
+def _map_codes(at) -> list[str]:
+    """The codes of the choropleth the page drew, in drawing order."""
+    return [row[0] for row in _drawn_map(at)["layer"]["rows"]]
+
+
+def test_the_map_outlines_the_selection_and_its_neighbours(dataset):
+    at = _app(g="GM0599", a="WK059901", b="none")
+    assert not at.exception
+    spec = _drawn_map(at)
+    assert _map_codes(at) == dataset.codes("wijk", gemeente="GM0599")
+    assert spec["view"] == "GM0599|wijk" and spec["tiles"] is None
+    drawn = spec["outlines"]["selected"][0]
+    outline = shapely.MultiPolygon([shapely.Polygon(decode_ring(p[0])) for p in drawn])
+    assert outline.symmetric_difference(dataset.display.geometry["WK059901"]).area < 1e-9
+    # the dashed neighbours: every wijk whose drawn shape touches it (shapely, independent of the graph code)
+    shape = dataset.display.geometry
+    touching = [c for c in dataset.codes("wijk") if c != "WK059901" and shape[c].distance(shape["WK059901"]) < 1e-4]
+    assert len(spec["outlines"]["neighbours"]) == len(touching) > 0
 
 
 def test_national_overview_draws_all_gemeenten(dataset):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -119,10 +121,16 @@ def test_movers_controls(dataset):
     assert any(list(f["code"]) == list(movers.down["code"]) for f in frames)
     assert "Kleurschaal voor kaarten van de verandering: vast van -0,180 tot +0,180" in _texts(at)
     # the change map (geo.mapping) is drawn for the gemeente's wijken, with every wijk as a feature
-    maps = [c.proto.json_args for c in at.get("component_instance")]
+    maps = [json.loads(c.proto.bytes) for c in at.get("bidi_component")]
     assert len(maps) == 1
-    assert all(code in maps[0] for code in dataset.codes("wijk", gemeente="GM0599"))
-    assert "WK0363AA" not in maps[0]
+    rows = {row[0]: row for row in maps[0]["layer"]["rows"]}
+    assert list(rows) == dataset.codes("wijk", gemeente="GM0599")
+    a, b = dataset.value("WK059901", 2012, "lbm"), dataset.value("WK059901", 2022, "lbm")
+    assert rows["WK059901"][1][2:] == [
+        f"{a:.3f}".replace(".", ","),
+        f"{b:.3f}".replace(".", ","),
+        f"{b - a:+.3f}".replace(".", ","),
+    ]
 
 
 def test_change_page_smoke():

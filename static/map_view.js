@@ -1,0 +1,163 @@
+// The explorer's map: Leaflet mounted in the page by a Streamlit v2 component (map_view.py).
+//
+// No iframe: the map shares the page's Leaflet (served from /app/static, never a CDN), so the
+// first polygon is drawn as soon as the script's data arrive. Streamlit calls the default export
+// again whenever the data change; the map keeps one Leaflet instance per element and redraws
+// only what changed: the choropleth (by its id), the tiles, the selection outlines. The user's
+// zoom and pan are kept per view ("GM0363|buurt") for as long as the page is open, also across
+// page switches. Every text from the data is set with textContent, never parsed as HTML; only
+// the (escaped) attribution goes through Leaflet's attribution control.
+
+const LEAFLET_JS = "/app/static/leaflet/leaflet.js";
+const LEAFLET_CSS = "/app/static/leaflet/leaflet.css";
+
+function leaflet() {
+  if (window.L) return Promise.resolve(window.L);
+  if (!window.__lvLeaflet) {
+    window.__lvLeaflet = new Promise((resolve, reject) => {
+      const css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = LEAFLET_CSS;
+      // the page's font size would make the attribution overlap the scale bar
+      const own = document.createElement("style");
+      own.textContent = ".lv-map .leaflet-control-attribution { font-size: 11px; line-height: 1.3; }";
+      const js = document.createElement("script");
+      js.src = LEAFLET_JS;
+      js.onload = () => resolve(window.L);
+      js.onerror = () => reject(new Error("could not load " + LEAFLET_JS));
+      document.head.append(css, own, js);
+    });
+  }
+  return window.__lvLeaflet;
+}
+
+// Encoded Polyline Algorithm (precision 5), latitude first: geo.mapping.encode_ring.
+function decode(s) {
+  const pts = [];
+  let i = 0, lat = 0, lng = 0;
+  while (i < s.length) {
+    let b, shift = 0, r = 0;
+    do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << shift; shift += 5; } while (b >= 32);
+    lat += (r & 1) ? ~(r >> 1) : (r >> 1);
+    shift = 0; r = 0;
+    do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << shift; shift += 5; } while (b >= 32);
+    lng += (r & 1) ? ~(r >> 1) : (r >> 1);
+    pts.push([lng / 1e5, lat / 1e5]);
+  }
+  return pts;
+}
+
+function geometry(polygons) {
+  return { type: "MultiPolygon", coordinates: polygons.map((p) => p.map(decode)) };
+}
+
+function tooltip(labels) {
+  return (layer) => {
+    const box = document.createElement("div");
+    box.style.fontSize = "15px";
+    layer.feature.properties.t.forEach((value, i) => {
+      const row = document.createElement("div");
+      if (labels[i]) {
+        const b = document.createElement("b");
+        b.textContent = labels[i] + ": ";
+        row.appendChild(b);
+      }
+      row.appendChild(document.createTextNode(value));
+      box.appendChild(row);
+    });
+    return box;
+  };
+}
+
+function areaLayer(L, spec, style, onClick) {
+  const data = spec.layer;
+  const features = data.rows.map((r) => ({
+    type: "Feature", id: r[0], properties: { c: r[0], t: r[1], k: r[2] }, geometry: geometry(r[3]),
+  }));
+  const look = style === "overlay"
+    ? (f) => ({ color: "#111", weight: 2, fillColor: data.colours[f.properties.k] || "#000",
+                fillOpacity: f.properties.k >= 0 ? 0.75 : 0 })
+    : (f) => (f.properties.k < 0
+      ? { fillColor: data.noData, fillOpacity: 0.35, color: "#555", weight: 0.8, dashArray: "4 3" }
+      : { fillColor: data.colours[f.properties.k], fillOpacity: 0.8, color: "#333", weight: 0.6 });
+  const layer = L.geoJson({ type: "FeatureCollection", features }, {
+    style: look,
+    onEachFeature: (f, l) => {
+      l.bindTooltip(tooltip(data.labels), { sticky: false });
+      l.on("mouseover", () => l.setStyle({ weight: 3, color: "#000" }));
+      l.on("mouseout", () => layer.resetStyle(l));
+      l.on("click", () => onClick(f.properties.c));
+    },
+  });
+  return layer;
+}
+
+function outlineLayer(L, outlines) {
+  const group = L.featureGroup();
+  const add = (areas, look) => areas.forEach((polygons) => {
+    L.geoJson({ type: "Feature", properties: {}, geometry: geometry(polygons) },
+      { style: () => look, interactive: false }).addTo(group);
+  });
+  add(outlines.neighbours, { fill: false, color: "#222", weight: 2, opacity: 1, dashArray: "6 4" });
+  add(outlines.selected, { fill: false, color: "#000", weight: 4, opacity: 1 });
+  return group;
+}
+
+function draw(L, root, spec) {
+  let st = root.__lv;
+  if (!st) {
+    const map = L.map(root, { zoomSnap: 0.25, attributionControl: true });
+    L.control.scale().addTo(map);
+    st = root.__lv = { map };
+    root.leafletMap = map; // for the browser tests and benchmarks
+    const views = (window.__lvViews = window.__lvViews || {});
+    map.on("moveend", () => { if (st.view) views[st.view] = { center: map.getCenter(), zoom: map.getZoom() }; });
+    new ResizeObserver(() => map.invalidateSize()).observe(root);
+  }
+  const map = st.map;
+  const tilesKey = JSON.stringify(spec.tiles);
+  if (st.tilesKey !== tilesKey) {
+    if (st.tiles) map.removeLayer(st.tiles);
+    st.tiles = spec.tiles
+      ? L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution, maxZoom: 19 }).addTo(map)
+      : null;
+    st.tilesKey = tilesKey;
+  }
+  if (st.view !== spec.view) {
+    st.view = spec.view;
+    const saved = (window.__lvViews || {})[spec.view];
+    if (saved) map.setView(saved.center, saved.zoom, { animate: false });
+    else map.fitBounds(spec.layer.bounds);
+  }
+  if (st.layerId !== spec.layer.id || st.style !== spec.style) {
+    if (st.layer) map.removeLayer(st.layer);
+    if (st.attribution) map.attributionControl.removeAttribution(st.attribution);
+    st.layer = areaLayer(L, spec, spec.style, (code) => st.trigger("click", code)).addTo(map);
+    st.attribution = spec.layer.attribution;
+    if (st.attribution) map.attributionControl.addAttribution(st.attribution);
+    st.layerId = spec.layer.id;
+    st.style = spec.style;
+  }
+  const outKey = JSON.stringify(spec.outlines);
+  if (st.outKey !== outKey) {
+    if (st.outlines) map.removeLayer(st.outlines);
+    st.outlines = outlineLayer(L, spec.outlines).addTo(map);
+    st.outKey = outKey;
+    // for the browser tests and benchmarks: how often the outlines were redrawn
+    root.dataset.outlineVersion = String(Number(root.dataset.outlineVersion || 0) + 1);
+  }
+}
+
+export default function (component) {
+  const { parentElement, data, setTriggerValue } = component;
+  const spec = JSON.parse(new TextDecoder().decode(data));
+  const root = parentElement.querySelector(".lv-map");
+  root.style.height = spec.height + "px";
+  // The latest setter: a click reports to the current run of the component.
+  root.__trigger = setTriggerValue;
+  // One draw at a time, in order (the first waits for Leaflet to load).
+  root.__chain = (root.__chain || Promise.resolve()).then(leaflet).then((L) => {
+    draw(L, root, spec);
+    root.__lv.trigger = (name, value) => root.__trigger(name, value);
+  }).catch((err) => console.error(err));
+}
