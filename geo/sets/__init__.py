@@ -10,8 +10,9 @@ The public names of the modules below, re-exported so ``from geo.sets import loa
 - :mod:`geo.sets.area_set`: the set itself (:class:`AreaSet`) and its CSV;
 - :mod:`geo.sets.shipped`: the shipped programme sets and their reviewed resolution
   (:func:`load_set`);
-- :mod:`geo.sets.decisions`: the reviewer's decisions behind the shipped sets
-  (:data:`HAND_DECISIONS`, :func:`shipped_resolution`);
+- :mod:`geo.sets.decisions`: the reviewer's decisions behind the shipped sets, read from
+  ``data/sources/programmes/reviewed-decisions.csv`` (:data:`HAND_DECISIONS`,
+  :func:`shipped_resolution`);
 - :mod:`geo.sets.user`: a user's own sets from text, a CSV or a link token;
 - :mod:`geo.sets.overlay`: the members on a folium map (:func:`overlay_map`).
 """
@@ -19,7 +20,7 @@ The public names of the modules below, re-exported so ``from geo.sets import loa
 from __future__ import annotations
 
 from geo.sets.area_set import AreaSet, levels_of, set_to_csv
-from geo.sets.decisions import HAND_DECISIONS, shipped_resolution
+from geo.sets.decisions import DECISIONS_FILE, HAND_DECISIONS, read_decisions, shipped_resolution
 from geo.sets.overlay import overlay_map
 from geo.sets.resolution import (
     CATEGORIES,
@@ -37,6 +38,7 @@ from geo.sets.user import MAX_USER_MEMBERS, decode_set, encode_set, set_from_cod
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "DECISIONS_FILE",
     "FUZZY_MIN",
     "GEMEENTE_ALIASES",
     "HAND_DECISIONS",
@@ -56,6 +58,7 @@ __all__ = [
     "load_entries",
     "load_set",
     "overlay_map",
+    "read_decisions",
     "resolution_from_frame",
     "resolve_names",
     "set_from_codes",

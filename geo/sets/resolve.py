@@ -255,16 +255,39 @@ def resolve_names(
 
 
 def _check_decision(ds: Dataset, label: str, d: Decision) -> None:
-    if d.category not in CATEGORIES:
-        msg = f"override for {label!r}: category {d.category!r} is not one of {', '.join(CATEGORIES)}"
+    problems = _decision_problems(d)
+    if problems and d.category not in CATEGORIES:
+        msg = f"override for {label!r}: {problems[0]}"
         raise ValueError(msg)
     missing = [c for c in d.codes if not ds.has(c)]
     if missing:
         msg = f"override for {label!r} names codes that are not in the dataset: {', '.join(missing)}"
         raise ValueError(msg)
+    if problems:
+        msg = f"override for {label!r}: {problems[0]}"
+        raise ValueError(msg)
+
+
+def _decision_problems(d: Decision) -> list[str]:
+    """Say what is wrong with a decision on its own, without a dataset ([] when nothing is).
+
+    Parameters
+    ----------
+    d : Decision
+        The decision to check.
+
+    Returns
+    -------
+    list of str
+        An unknown category (then nothing else is checked), codes that do not go with the
+        category (``not_found`` has none, every other category has some), a missing reason for
+        a category other than ``exact``.
+    """
+    if d.category not in CATEGORIES:
+        return [f"category {d.category!r} is not one of {', '.join(CATEGORIES)}"]
+    problems = []
     if (d.category == "not_found") != (not d.codes):
-        msg = f"override for {label!r}: 'not_found' goes with no codes, every other category with codes"
-        raise ValueError(msg)
+        problems.append("'not_found' goes with no codes, every other category with codes")
     if d.category != "exact" and not d.reason.strip():
-        msg = f"override for {label!r}: a {d.category} decision needs a reason"
-        raise ValueError(msg)
+        problems.append(f"a {d.category} decision needs a reason")
+    return problems
