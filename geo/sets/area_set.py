@@ -82,7 +82,7 @@ def set_to_csv(ds: Dataset, aset: AreaSet, *, dutch: bool = False, bom: bool = F
 
     Text is made formula-safe by :func:`geo.export.to_csv_bytes`.
     """
-    from geo.export import to_csv_bytes
+    from geo.export.csvfile import to_csv_bytes
 
     if aset.resolution is not None and aset.resolution.matches:
         frame = aset.resolution.frame()
