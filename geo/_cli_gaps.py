@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from geo.dataset import load_dataset
-    from geo.export import to_csv_bytes
+    from geo.export.csvfile import to_csv_bytes
     from geo.gaps import GapTable, gap_table, set_gaps
-    from geo.sets import SHIPPED_SETS, load_set
+    from geo.sets.shipped import SHIPPED_SETS, load_set
 
     check_output_file(args.out, "--out", example=f"gaps-{args.year_a}-{args.year_b}.csv")
     if args.year_a >= args.year_b:

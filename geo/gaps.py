@@ -32,7 +32,8 @@ from geo.dataset import Dataset
 from geo.fmt import number
 from geo.i18n import Lang, check_lang
 from geo.schema import DIMENSIONS, MEASURE_LABELS, MEASURES, TOLERANCE
-from geo.sets import SHIPPED_SETS, AreaSet
+from geo.sets.area_set import AreaSet
+from geo.sets.shipped import SHIPPED_SETS
 
 __all__ = [
     "AHEAD_COLOUR",

@@ -15,7 +15,6 @@ import pyogrio
 import pytest
 
 import geo
-from geo import export as geo_export
 from geo.export import (
     FORMULA_PREFIXES,
     LONG_COLUMNS,
@@ -31,6 +30,7 @@ from geo.export import (
     to_geojson_bytes,
     to_gpkg_bytes,
 )
+from geo.export import pipeline as export_pipeline
 from geo.selection import Filter, Selection
 from tests.conftest import ROOT
 
@@ -385,14 +385,14 @@ def test_export_files_holds_the_files_of_each_building_block(dataset, selection)
 
 def test_export_files_checks_the_selection_and_builds_the_table_once(dataset, selection, monkeypatch):
     calls = {"_checked_selection": 0, "_long": 0}
-    for name in calls:
-        original = getattr(geo_export, name)
+    for name in calls:  # patched where export_files looks them up
+        original = getattr(export_pipeline, name)
 
         def counted(*args, _name=name, _original=original, **kwargs):
             calls[_name] += 1
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(geo_export, name, counted)
+        monkeypatch.setattr(export_pipeline, name, counted)
     export_files(dataset, selection, ExportOptions(layout="wide"))
     assert calls == {"_checked_selection": 1, "_long": 1}
 

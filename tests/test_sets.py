@@ -142,6 +142,55 @@ def test_entries_without_a_hand_decision_are_what_the_resolver_finds(dataset, sh
         assert decided == set(hand)
 
 
+def test_the_decisions_file_reproduces_the_reviewed_sets(dataset, tmp_path):
+    """The decisions moved from Python to data/sources/programmes/reviewed-decisions.csv: re-running
+    the resolver with them writes data/sets/<slug>.csv byte for byte (those files were written
+    from the decisions as Python code and reviewed)."""
+    assert sets.DECISIONS_FILE == PROGRAMMES / "reviewed-decisions.csv"
+    for slug, spec in sets.SHIPPED_SETS.items():
+        again = tmp_path / spec.file
+        sets.write_reviewed(sets.shipped_resolution(dataset, slug), again)
+        assert again.read_bytes() == (ROOT / "data" / "sets" / spec.file).read_bytes(), slug
+
+
+def test_a_damaged_decisions_file_names_every_bad_row_and_the_fix(tmp_path):
+    path = tmp_path / "reviewed-decisions.csv"
+    path.write_text(
+        "set,entry,codes,category,reason\n"
+        "40-aandachtswijken,Utrecht Ondiep,WK034402,approximate,buurt Ondiep of wijk Noordwest\n"
+        "41-wijken,Utrecht Ondiep,WK034402,approximate,x\n"
+        "40-aandachtswijken,Utrecht Nergenshuizen,WK034402,approximate,x\n"
+        "40-aandachtswijken,Utrecht Ondiep,WK034402,approximate,twice\n"
+        "40-aandachtswijken,Utrecht Overvecht,XX034403,guess,\n"
+        "40plus-wijken,Veenendaal JES,WK034402,not_found,no name\n"
+        "40plus-wijken,Gouda Oost,WK051306,approximate,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError) as info:
+        sets.read_decisions(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: 7 problem(s): ")
+    for expected in [
+        "row 3: set '41-wijken' is not a shipped set; use one of 40-aandachtswijken, 40plus-wijken",
+        "row 4: entry 'Utrecht Nergenshuizen' is not in the programme list of 40-aandachtswijken",
+        "row 5: entry 'Utrecht Ondiep' of 40-aandachtswijken is decided twice (also row 2); keep one",
+        "row 6: code 'XX034403' is not a CBS code",
+        "row 6: category 'guess' is not one of exact, fuzzy",
+        "row 7: 'not_found' goes with no codes",
+        "row 8: a approximate decision needs a reason",
+        "fix the file: one row per decided entry",
+    ]:
+        assert expected in message
+    assert "row 2:" not in message  # the good row is not a problem
+
+
+def test_a_decisions_file_without_a_column_is_refused(tmp_path):
+    path = tmp_path / "reviewed-decisions.csv"
+    path.write_text("set,entry,category,reason\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"reviewed-decisions.csv: lacks the column\(s\) codes; fix the file"):
+        sets.read_decisions(path)
+
+
 HAND_OVERRIDES = {
     "40-aandachtswijken": [
         "Amsterdam Bijlmer",

@@ -1,0 +1,242 @@
+"""The resolution report: how the entries of a set were matched to CBS codes.
+
+One :class:`Match` per entry and member code, each with its category (:data:`CATEGORIES`),
+score and reason; :class:`Resolution` holds them in entry order and gives the counts per
+category and the table (:meth:`Resolution.frame`) that the reviewed files in ``data/sets/`` and
+the app's editor hold. :func:`resolution_from_frame` reads such a table back and names every
+bad row. How names are matched is :mod:`geo.sets.resolve`.
+
+Categories (one per entry)
+--------------------------
+``exact``
+    The name equals the CBS name of one wijk (ignoring case, the ``"Wijk 29 "`` prefix and
+    ``/``, ``&``, ``-`` versus ``en``/space).
+``fuzzy``
+    One wijk's name is close (difflib ratio at least :data:`geo.sets.resolve.FUZZY_MIN`; the
+    score is kept): "De Kruiskamp" is CBS "Kruiskamp".
+``multiple``
+    One name covers several CBS wijken, all taken: a stadsdeel ("Amsterdam Noord"), two names
+    joined ("Wielwijk/Crabbehof"), or wijken that share the name ("Presikhaaf-West/-Oost").
+``approximate``
+    The name is smaller than any CBS wijk (a buurt, or part of a wijk) or has no CBS name of
+    its own, and the wijk(en) that contain it are taken. The members are bigger than the entry.
+``not_found``
+    Nothing could be matched with confidence; the entry has no members and the reason says why.
+
+How they combine: the category describes the *name match* of an entry. That the official
+definition of the 40 aandachtswijken is a list of 4-digit postcode areas is a property of the
+*set* (:attr:`geo.sets.AreaSet.caveat`): every member of such a set is an approximation of the
+PC4 areas, whatever its category, and the page and the files say so once per set, not per row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import pandas as pd
+
+from geo.codes import is_valid_code
+from geo.fmt import MISSING, number
+from geo.i18n import check_lang
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "RESOLUTION_HEADERS",
+    "Category",
+    "Match",
+    "Resolution",
+    "resolution_from_frame",
+]
+
+Category = Literal["exact", "fuzzy", "multiple", "approximate", "not_found"]
+#: The categories of a name match, from most to least certain.
+CATEGORIES: Final[tuple[Category, ...]] = ("exact", "fuzzy", "multiple", "approximate", "not_found")
+#: How a category reads in the app: (Dutch, English).
+CATEGORY_LABELS: Final[dict[Category, tuple[str, str]]] = {
+    "exact": ("exact", "exact"),
+    "fuzzy": ("bij benadering gespeld", "fuzzy"),
+    "multiple": ("meerdere gebieden", "several areas"),
+    "approximate": ("benaderd", "approximate"),
+    "not_found": ("niet gevonden", "not found"),
+}
+#: Headers of the resolution report's columns in the app: (Dutch, English).
+RESOLUTION_HEADERS: Final[dict[str, tuple[str, str]]] = {
+    "entry": ("programmawijk", "programme area"),
+    "gemeente": ("gemeente", "municipality"),
+    "name": ("genoemde naam", "name as published"),
+    "code": ("CBS-code", "CBS code"),
+    "area_name": ("CBS-naam", "CBS name"),
+    "category": ("soort match", "match"),
+    "score": ("score", "score"),
+    "reason": ("reden (Engels)", "reason"),
+    "decided": ("besloten door", "decided by"),
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One row of a resolution: an entry and one member code (or none).
+
+    Attributes
+    ----------
+    entry : str
+        The entry's label.
+    gemeente, name : str
+        The entry as written.
+    code : str or None
+        A member code; None when the entry was not found.
+    area_name : str
+        The CBS name of ``code`` ("" when not found).
+    category : str
+        The entry's category (the same on every row of the entry).
+    score : float or None
+        difflib ratio of the entry name and the CBS name (1.0 for exact); None when not
+        meaningful (a stadsdeel, a hand decision without a name match).
+    reason : str
+        Why, for every non-exact match ("" for an exact one).
+    decided : {"resolver", "hand"}
+        Whether the resolver found it or a reviewer decided.
+    """
+
+    entry: str
+    gemeente: str
+    name: str
+    code: str | None
+    area_name: str
+    category: Category
+    score: float | None
+    reason: str
+    decided: Literal["resolver", "hand"] = "resolver"
+
+
+_COLUMNS: Final[tuple[str, ...]] = (
+    "entry",
+    "gemeente",
+    "name",
+    "code",
+    "area_name",
+    "category",
+    "score",
+    "reason",
+    "decided",
+)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How the entries of a set were matched to CBS codes: the resolution report.
+
+    Attributes
+    ----------
+    matches : tuple of Match
+        One per entry and member code, in entry order.
+    """
+
+    matches: tuple[Match, ...]
+
+    @property
+    def entries(self) -> tuple[str, ...]:
+        """The entry labels, in order."""
+        return tuple(dict.fromkeys(m.entry for m in self.matches))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The member codes, in order, without duplicates (two entries may share a wijk)."""
+        return tuple(dict.fromkeys(m.code for m in self.matches if m.code))
+
+    def category_of(self, entry: str) -> Category:
+        """Return the category of one entry."""
+        for m in self.matches:
+            if m.entry == entry:
+                return m.category
+        msg = f"no entry {entry!r} in this resolution; entries are e.g. {', '.join(self.entries[:3])}"
+        raise KeyError(msg)
+
+    def codes_of(self, entry: str) -> tuple[str, ...]:
+        """Return the member codes of one entry."""
+        self.category_of(entry)
+        return tuple(m.code for m in self.matches if m.entry == entry and m.code)
+
+    def counts(self) -> dict[str, int]:
+        """Return how many *entries* fall in each category (every category present, 0 if none)."""
+        per_entry = Counter(self.category_of(e) for e in self.entries)
+        return {c: per_entry.get(c, 0) for c in CATEGORIES}
+
+    def counts_text(self, lang: str = "nl") -> str:
+        """Say how many entries fall in each category, in ``lang`` ("exact: 30 · benaderd: 4 · ...")."""
+        i = 1 if check_lang(lang) == "en" else 0
+        counts = self.counts()
+        return " · ".join(f"{CATEGORY_LABELS[c][i]}: {counts[c]}" for c in CATEGORIES)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the report as a table with the columns of the reviewed CSV files."""
+        rows = [{c: getattr(m, c) for c in _COLUMNS} for m in self.matches]
+        return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+    def editor_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Return :meth:`frame` for the app's editor: the score as text in ``lang``'s format ("–" if none).
+
+        :func:`resolution_from_frame` reads it back.
+        """
+        frame = self.frame()
+        frame["score"] = [number(v, check_lang(lang)) for v in frame["score"]]
+        return frame
+
+
+def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> Resolution:
+    """Read a resolution table (the reviewed CSV, or the table a user corrected in the app).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``entry, gemeente, name, code, area_name, category, score, reason, decided``;
+        ``code`` empty for an entry without members.
+    source : str
+        Named in error messages.
+
+    Raises
+    ------
+    ValueError
+        Listing every row (1-based, after the header) whose code is malformed, whose category
+        is unknown, or which is non-exact without a reason.
+    """
+    problems: list[str] = []
+    matches: list[Match] = []
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        code = str(row.get("code") or "").strip().upper() or None
+        category = str(row.get("category") or "").strip()
+        reason = str(row.get("reason") or "").strip()
+        if code is not None and not is_valid_code(code):
+            problems.append(f"row {i}: code {code[:20]!r} is not a CBS code (WK0363AA, BU0363AA01)")
+        if category not in CATEGORIES:
+            problems.append(f"row {i}: category {category[:20]!r} is not one of {', '.join(CATEGORIES)}")
+        elif category != "exact" and not reason:
+            problems.append(f"row {i}: a {category} match needs a reason")
+        raw_score = str(row.get("score") or "").strip()
+        try:
+            missing = raw_score in ("", "nan", "None", "<NA>", MISSING)
+            score = None if missing else float(raw_score.replace(",", "."))  # "0,857" from the Dutch editor
+        except ValueError:
+            problems.append(f"row {i}: score {raw_score[:20]!r} is not a number")
+            score = None
+        decided = "hand" if str(row.get("decided")) == "hand" else "resolver"
+        matches.append(
+            Match(
+                str(row.get("entry") or ""),
+                str(row.get("gemeente") or ""),
+                str(row.get("name") or ""),
+                code,
+                str(row.get("area_name") or ""),
+                category,  # type: ignore[arg-type]
+                score,
+                reason,
+                decided,  # type: ignore[arg-type]
+            )
+        )
+    if problems:
+        msg = f"{source}: {len(problems)} problem(s): " + "; ".join(problems[:20])
+        raise ValueError(msg)
+    return Resolution(tuple(matches))
