@@ -186,3 +186,25 @@ def test_an_error_about_typed_text_shows_the_text_escaped():
     (error,) = at.error
     assert error.value.startswith("De set is niet gemaakt\\:")
     assert "\\!\\[x\\]\\(e/x.png\\)" in error.value and "![x](" not in error.value
+
+
+def test_the_map_outlines_every_member_and_fills_them_by_their_gap(dataset):
+    at = _page()
+    assert not at.exception
+    drawn = [
+        json.loads(e.proto.bytes) for e in at.get("bidi_component") if e.proto.component_name == "leefbaarheid_map"
+    ]
+    assert len(drawn) == 1 and drawn[0]["style"] == "overlay"
+    rows = {r[0]: r for r in drawn[0]["layer"]["rows"]}
+    aset = sets.load_set("40-aandachtswijken", dataset)
+    assert set(rows) == {c for c in aset.members if c in dataset.display.index}
+    # the fill follows the sign of the gap in the page's member table: red behind the city, blue above it
+    table = next(d.value for d in at.dataframe if "achterstand 2018" in d.value.columns and "code" in d.value.columns)
+    colours = drawn[0]["layer"]["colours"]
+    filled = {code: colours[row[2]] for code, row in rows.items() if row[2] >= 0}
+    for code, gap in zip(table["code"], table["achterstand 2018"], strict=True):
+        if gap != gap:  # no gap: outline only
+            assert code not in filled
+        else:
+            assert filled[code] == (gaps.BEHIND_COLOUR if gap < 0 else gaps.AHEAD_COLOUR)
+    assert len(filled) > 30

@@ -13,15 +13,13 @@ The public names of the modules below, re-exported so ``from geo.sets import loa
 - :mod:`geo.sets.decisions`: the reviewer's decisions behind the shipped sets, read from
   ``data/sources/programmes/reviewed-decisions.csv`` (:data:`HAND_DECISIONS`,
   :func:`shipped_resolution`);
-- :mod:`geo.sets.user`: a user's own sets from text, a CSV or a link token;
-- :mod:`geo.sets.overlay`: the members on a folium map (:func:`overlay_map`).
+- :mod:`geo.sets.user`: a user's own sets from text, a CSV or a link token.
 """
 
 from __future__ import annotations
 
 from geo.sets.area_set import AreaSet, levels_of, set_to_csv
 from geo.sets.decisions import DECISIONS_FILE, HAND_DECISIONS, read_decisions, shipped_resolution
-from geo.sets.overlay import overlay_map
 from geo.sets.resolution import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -57,7 +55,6 @@ __all__ = [
     "levels_of",
     "load_entries",
     "load_set",
-    "overlay_map",
     "read_decisions",
     "resolution_from_frame",
     "resolve_names",
