@@ -527,7 +527,8 @@ def presentation_css() -> None:
     )
     if lang() == "nl":
         # Streamlit's own English in the dropdowns: "No results" when a search finds nothing (the
-        # empty list box), and its default placeholders where a widget was given none.
+        # empty list box), and its default placeholders where a widget was given none; under a text
+        # box, "Press Enter to apply".
         st.markdown(
             """<style>
             [role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
@@ -535,6 +536,11 @@ def presentation_css() -> None:
                 content: "Geen resultaten"; font-size: 0.875rem; }
             input[placeholder="Choose an option"]::placeholder,
             input[placeholder="Choose options"]::placeholder { color: transparent; }
+            [data-testid="InputInstructions"] > span:first-child { font-size: 0; }
+            [data-testid="InputInstructions"] > span:first-child::after {
+                content: "Druk op Enter om toe te passen"; font-size: 0.75rem; }
+            [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {
+                content: "Druk op Ctrl+Enter om toe te passen"; }
             </style>""",
             unsafe_allow_html=True,
         )

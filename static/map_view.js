@@ -31,6 +31,9 @@ function leaflet() {
   return window.__lvLeaflet;
 }
 
+// Start loading Leaflet as soon as this module is read, before Streamlit mounts the map.
+leaflet().catch((err) => console.error(err));
+
 // Encoded Polyline Algorithm (precision 5), latitude first: geo.mapping.encode_ring.
 function decode(s) {
   const pts = [];

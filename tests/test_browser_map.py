@@ -181,3 +181,16 @@ def test_zoom_survives_a_click_and_a_page_switch(app_url, page):
     page.wait_for_timeout(300)
     assert _zoom(page) == zoomed
     assert _params(page)["a"] == chosen
+
+
+def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
+    page.goto(f"{app_url}/?g=GM0363&b=none&lang=nl")
+    wait_idle(page)
+    box = page.locator('[data-testid="stTextInput"]').first
+    box.locator("input").fill("Oosterpark")  # typed, not yet applied: Streamlit shows its hint
+    hint = box.locator('[data-testid="InputInstructions"] > span').first
+    hint.wait_for(state="attached", timeout=10_000)
+    assert hint.text_content() == "Press Enter to apply"  # Streamlit's own text, hidden ...
+    assert hint.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    shown = hint.evaluate("e => getComputedStyle(e, '::after').content")
+    assert shown == '"Druk op Enter om toe te passen"'  # ... and the Dutch shown instead
