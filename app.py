@@ -16,6 +16,14 @@ pages = [
     st.Page(path, title=ui.t(nl, en), url_path=url, icon=icon, default=i == 0)
     for i, (path, nl, en, url, icon) in enumerate(ui.PAGES)
 ]
+
+
+def _to_the_map() -> None:
+    """A link to /kaart (the map's file name; a cold server serves it too) opens the map at the root URL."""
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
+pages.append(st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden"))
 page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
 ui.presentation_css()
 top = st.container()  # presentation mode: the selection controls sit here, above the page

@@ -55,9 +55,10 @@ DATA_CHOICE = resolve_data_dir()
 DATA_DIR = DATA_CHOICE.path
 LANGS: tuple[geo.Lang, ...] = geo.LANGS
 #: The app's pages: (file, Dutch title, English title, url path, icon). app.py builds its
-#: navigation from this table, and presentation mode links to the same pages.
+#: navigation from this table, and presentation mode links to the same pages. The first is the
+#: default page, served at the root URL (its url path is never shown; /kaart redirects to it).
 PAGES = (
-    ("pages/kaart.py", "Kaart", "Map", "kaart", ":material/map:"),
+    ("pages/kaart.py", "Kaart", "Map", "home", ":material/map:"),
     ("pages/trends.py", "Trends en vergelijking", "Trends and comparison", "trends", ":material/trending_up:"),
     ("pages/verandering.py", "Verandering", "Change", "verandering", ":material/compare_arrows:"),
     ("pages/selectie.py", "Selectie en export", "Selection and export", "selectie", ":material/download:"),

@@ -194,3 +194,15 @@ def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
     assert hint.evaluate("e => getComputedStyle(e).fontSize") == "0px"
     shown = hint.evaluate("e => getComputedStyle(e, '::after').content")
     assert shown == '"Druk op Enter om toe te passen"'  # ... and the Dutch shown instead
+
+
+def test_a_link_to_kaart_opens_the_map_without_a_not_found_notice(app_url, page):
+    page.goto(f"{app_url}/?g=GM0599&b=none")  # the server has run the app: /kaart is no longer its legacy page
+    wait_idle(page)
+    page.goto(f"{app_url}/kaart?g=GM0363&b=none&lang=en")
+    page.wait_for_url(re.compile(r"/\?g=GM0363"), timeout=20_000)
+    wait_idle(page)
+    map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    assert page.locator('[role="dialog"]').count() == 0  # Streamlit's "Page not found"
+    assert page.locator("h3").first.inner_text().startswith("Haarlemmerbuurt · Amsterdam")
+    assert _params(page)["lang"] == "en"
