@@ -71,14 +71,23 @@ def _year_axis(years: list[int]) -> alt.Axis:
 
 
 def _value_axis(title: str | None) -> alt.Axis:
-    """Make a value axis whose title is never clipped (short titles, room for them)."""
-    return alt.Axis(title=title, titleLimit=400, labelLimit=200, titlePadding=8)
+    """Make a value axis whose title is never clipped (short titles, room for them).
+
+    Labels have three decimals, the precision of the scores, and ticks are at least 0.001 apart: a
+    chart of a single value (an area with one measurement) would otherwise get a six-decimal label.
+    """
+    return alt.Axis(title=title, titleLimit=400, labelLimit=200, titlePadding=8, tickMinStep=0.001, format=NUMBER)
 
 
 def _years_and_values(years: tuple[int, ...], label: str) -> dict[str, Any]:
-    """Return the x (measurement years, true spacing) and y (score) encodings of a line chart."""
+    """Return the x (measurement years, true spacing) and y (score) encodings of a line chart.
+
+    The x axis spans ``years`` whatever the data hold (a year apart on both sides of a single year),
+    so every year label sits at its own place.
+    """
+    span = [years[0], years[-1]] if len(years) > 1 else [years[0] - 1, years[0] + 1]
     return {
-        "x": alt.X("year:Q", axis=_year_axis(list(years)), scale=alt.Scale(zero=False, nice=False)),
+        "x": alt.X("year:Q", axis=_year_axis(list(years)), scale=alt.Scale(zero=False, nice=False, domain=span)),
         "y": alt.Y("value:Q", axis=_value_axis(label), scale=alt.Scale(zero=False)),
     }
 

@@ -58,6 +58,17 @@ def test_trend_chart_in_dutch_and_english():
             assert area[year] == pytest.approx(published_wijk_score("WK024601", year), abs=1e-12)
 
 
+def test_a_single_measurement_is_labelled_with_three_decimals_on_the_years_axis():
+    # BU03440111 (Welgelegen, Den Hommel, Utrecht) has one score: 2024 in the WFS export (4.168...)
+    spec = trends_view.compare_chart(("BU03440111",), "lbm", "nl")
+    assert [(r["year"], round(r["value"], 3)) for r in _data(spec)] == [(2024, 4.168)]
+    y, x = spec["encoding"]["y"], spec["encoding"]["x"]
+    assert y["axis"]["format"] == ".3f" and y["axis"]["tickMinStep"] == 0.001  # "4,168", not "4,168064"
+    assert x["scale"]["domain"] == [2002, 2024]  # every year label at its own place, not all on 2024
+    single = trends_view._years_and_values((2024,), "x")["x"].to_dict()
+    assert single["scale"]["domain"] == [2023, 2025]
+
+
 def test_gap_chart_values_and_period():
     spec = trends_view.gap_chart("WK024601", "lbm", 2012, 2022, "nl", False)
     rows = {r["year"]: r for r in _data(spec)}
