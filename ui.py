@@ -595,6 +595,50 @@ def keep_valid(key: str, options: list[Any], default: object) -> None:
         st.session_state[key] = default if default in options else options[0]
 
 
+def area_picker(
+    label: str,
+    *,
+    key: str,
+    gemeente: str,
+    gemeente_label: str,
+    max_selections: int,
+    help: str | None = None,
+) -> list[str]:
+    """Pick wijken and buurten of any gemeente: a gemeente box, then a list of that gemeente's areas.
+
+    The chosen codes stay in ``st.session_state[key]`` across gemeente switches and stay
+    offered (so areas of several gemeenten can be chosen), but only one gemeente's areas are
+    offered besides them: a session holds a few hundred labels, not the country's 15,700. The
+    gemeente box (``f"{key}_gemeente"``) starts at ``gemeente`` and follows it when it changes
+    (another area chosen in the sidebar); in between it is the user's choice. Labels come from
+    :func:`geo.compare.area_options`, shared by all sessions.
+    """
+    from geo.compare import area_options, area_options_by_gemeente
+
+    ds, ss = dataset(), st.session_state
+    labels, by_gemeente = area_options(ds), area_options_by_gemeente(ds)
+    gm_key, follows = f"{key}_gemeente", f"_{key}_gemeente_follows"
+    gm_codes = [c for c in ds.gemeenten()["code"] if c in by_gemeente]
+    if ss.get(follows) != gemeente:
+        ss[follows] = gemeente
+        ss.pop(gm_key, None)
+    keep_valid(gm_key, gm_codes, gemeente)
+    picked_gm = st.selectbox(
+        gemeente_label, gm_codes, format_func=ds.name, key=gm_key, placeholder=t("Kies een optie", "Choose an option")
+    )
+    chosen = [c for c in ss.get(key, []) if c in labels]
+    options = list(dict.fromkeys([*chosen, *by_gemeente.get(picked_gm, ())]))
+    return st.multiselect(
+        label,
+        options,
+        format_func=labels.__getitem__,
+        key=key,
+        max_selections=max_selections,
+        placeholder=t("Kies gebieden", "Choose areas"),
+        help=help,
+    )
+
+
 def escape(text: object) -> str:
     """Escape text for HTML."""
     return html_text(text)
