@@ -14,7 +14,9 @@ from the view, and their callbacks write back into it. The URL mirrors the view 
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
@@ -330,13 +332,12 @@ def controls(top: DeltaGenerator | None = None) -> None:
         box = st.sidebar
     with box:
         _search_box(ds)
-        gm = ds.gemeenten()
-        names = {NATIONAL: t("Nederland (landelijk overzicht)", "Netherlands (national overview)")}
-        names.update(zip(gm["code"], gm["name"], strict=True))
+        names = gemeente_names()
+        national = t("Nederland (landelijk overzicht)", "Netherlands (national overview)")
         st.selectbox(
             t("Gemeente", "Municipality"),
-            list(names),
-            format_func=lambda c: names.get(c, c),
+            [NATIONAL, *names],
+            format_func=lambda c: national if c == NATIONAL else names.get(c, c),
             key="gemeente",
             placeholder=t("Kies een optie", "Choose an option"),
             on_change=_on_gemeente,
@@ -446,6 +447,18 @@ def controls(top: DeltaGenerator | None = None) -> None:
         )
         c2.toggle(t("Presentatie", "Presentation"), key="presentation")
         st.caption(dataset_caption())
+
+
+@st.cache_resource(show_spinner=False)
+def gemeente_names() -> Mapping[str, str]:
+    """Code -> name of every gemeente with wijken, in name order: one read-only mapping for all sessions.
+
+    A widget keeps its options and their labels for as long as its session lives (two minutes after
+    the browser has gone), so options and labels taken from this shared mapping are held once, not
+    once per session (a fresh ``zip`` over the frame makes 686 new strings every run).
+    """
+    gm = dataset().gemeenten()
+    return MappingProxyType(dict(zip(map(str, gm["code"]), map(str, gm["name"]), strict=True)))
 
 
 @st.cache_data(show_spinner=False)
@@ -618,13 +631,18 @@ def area_picker(
     ds, ss = dataset(), st.session_state
     labels, by_gemeente = area_options(ds), area_options_by_gemeente(ds)
     gm_key, follows = f"{key}_gemeente", f"_{key}_gemeente_follows"
-    gm_codes = [c for c in ds.gemeenten()["code"] if c in by_gemeente]
+    names = gemeente_names()
+    gm_codes = [c for c in names if c in by_gemeente]
     if ss.get(follows) != gemeente:
         ss[follows] = gemeente
         ss.pop(gm_key, None)
     keep_valid(gm_key, gm_codes, gemeente)
     picked_gm = st.selectbox(
-        gemeente_label, gm_codes, format_func=ds.name, key=gm_key, placeholder=t("Kies een optie", "Choose an option")
+        gemeente_label,
+        gm_codes,
+        format_func=names.__getitem__,
+        key=gm_key,
+        placeholder=t("Kies een optie", "Choose an option"),
     )
     chosen = [c for c in ss.get(key, []) if c in labels]
     options = list(dict.fromkeys([*chosen, *by_gemeente.get(picked_gm, ())]))
