@@ -14,7 +14,9 @@ from the view, and their callbacks write back into it. The URL mirrors the view 
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
@@ -330,13 +332,12 @@ def controls(top: DeltaGenerator | None = None) -> None:
         box = st.sidebar
     with box:
         _search_box(ds)
-        gm = ds.gemeenten()
-        names = {NATIONAL: t("Nederland (landelijk overzicht)", "Netherlands (national overview)")}
-        names.update(zip(gm["code"], gm["name"], strict=True))
+        names = gemeente_names()
+        national = t("Nederland (landelijk overzicht)", "Netherlands (national overview)")
         st.selectbox(
             t("Gemeente", "Municipality"),
-            list(names),
-            format_func=lambda c: names.get(c, c),
+            [NATIONAL, *names],
+            format_func=lambda c: national if c == NATIONAL else names.get(c, c),
             key="gemeente",
             placeholder=t("Kies een optie", "Choose an option"),
             on_change=_on_gemeente,
@@ -446,6 +447,18 @@ def controls(top: DeltaGenerator | None = None) -> None:
         )
         c2.toggle(t("Presentatie", "Presentation"), key="presentation")
         st.caption(dataset_caption())
+
+
+@st.cache_resource(show_spinner=False)
+def gemeente_names() -> Mapping[str, str]:
+    """Code -> name of every gemeente with wijken, in name order: one read-only mapping for all sessions.
+
+    A widget keeps its options and their labels for as long as its session lives (two minutes after
+    the browser has gone), so options and labels taken from this shared mapping are held once, not
+    once per session (a fresh ``zip`` over the frame makes 686 new strings every run).
+    """
+    gm = dataset().gemeenten()
+    return MappingProxyType(dict(zip(map(str, gm["code"]), map(str, gm["name"]), strict=True)))
 
 
 @st.cache_data(show_spinner=False)
@@ -599,6 +612,55 @@ def keep_valid(key: str, options: list[Any], default: object) -> None:
     """Keep a widget's stored value valid when its options change (another area, another measure)."""
     if options and st.session_state.get(key) not in options:
         st.session_state[key] = default if default in options else options[0]
+
+
+def area_picker(
+    label: str,
+    *,
+    key: str,
+    gemeente: str,
+    gemeente_label: str,
+    max_selections: int,
+    help: str | None = None,
+) -> list[str]:
+    """Pick wijken and buurten of any gemeente: a gemeente box, then a list of that gemeente's areas.
+
+    The chosen codes stay in ``st.session_state[key]`` across gemeente switches and stay
+    offered (so areas of several gemeenten can be chosen), but only one gemeente's areas are
+    offered besides them: a session holds a few hundred labels, not the country's 15,700. The
+    gemeente box (``f"{key}_gemeente"``) starts at ``gemeente`` and follows it when it changes
+    (another area chosen in the sidebar); in between it is the user's choice. Labels come from
+    :func:`geo.compare.area_options`, shared by all sessions.
+    """
+    from geo.compare import area_options, area_options_by_gemeente
+
+    ds, ss = dataset(), st.session_state
+    labels, by_gemeente = area_options(ds), area_options_by_gemeente(ds)
+    gm_key, follows = f"{key}_gemeente", f"_{key}_gemeente_follows"
+    names = gemeente_names()
+    gm_codes = [c for c in names if c in by_gemeente]
+    if ss.get(follows) != gemeente:
+        ss[follows] = gemeente
+        ss.pop(gm_key, None)
+    keep_valid(gm_key, gm_codes, gemeente)
+    picked_gm = st.selectbox(
+        gemeente_label,
+        gm_codes,
+        format_func=names.__getitem__,
+        key=gm_key,
+        placeholder=t("Kies een optie", "Choose an option"),
+    )
+    chosen = [c for c in ss.get(key, []) if c in labels]
+    options = list(dict.fromkeys([*chosen, *by_gemeente.get(picked_gm, ())]))
+    return st.multiselect(
+        label,
+        options,
+        format_func=labels.__getitem__,
+        key=key,
+        max_selections=max_selections,
+        placeholder=t("Kies gebieden", "Choose areas"),
+        help=help,
+    )
 
 
 def escape(text: object) -> str:

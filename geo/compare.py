@@ -24,6 +24,7 @@ from geo.trend import national_mean
 __all__ = [
     "TABLE_COLUMNS",
     "area_options",
+    "area_options_by_gemeente",
     "compare_series",
     "compare_table",
     "comparison_table",
@@ -215,6 +216,30 @@ def area_options(ds: Dataset) -> Mapping[str, str]:
         return MappingProxyType({str(code): str(label) for label, code in order})
 
     return memo(ds, ("area_options",), compute)
+
+
+def area_options_by_gemeente(ds: Dataset) -> Mapping[str, tuple[str, ...]]:
+    """Return the wijk and buurt codes of every gemeente, each in the label order of :func:`area_options`.
+
+    A picker offers one gemeente's areas at a time (a few hundred at most, not all 15,000 of the
+    country), so a session holds only those labels. Gemeenten without wijken or buurten are not
+    keys. Computed once per dataset and shared, read-only.
+
+    Examples
+    --------
+    >>> codes = area_options_by_gemeente(ds)["GM0344"]  # doctest: +SKIP
+    >>> [area_options(ds)[c] for c in codes][:1]  # doctest: +SKIP
+    ['2e Daalsebuurt en omgeving (Utrecht, BU03440223)']
+    """
+
+    def compute() -> Mapping[str, tuple[str, ...]]:
+        gemeente_of = ds.areas["gemeente_code"].astype(str)
+        groups: dict[str, list[str]] = {}
+        for code in area_options(ds):  # already in label order
+            groups.setdefault(str(gemeente_of[code]), []).append(code)
+        return MappingProxyType({gm: tuple(codes) for gm, codes in groups.items()})
+
+    return memo(ds, ("area_options_by_gemeente",), compute)
 
 
 def compare_series(ds: Dataset, codes: Sequence[str], measure: str = "lbm") -> pd.DataFrame:

@@ -13,7 +13,6 @@ import streamlit as st
 import geo
 import ui
 from geo.brief import brief_filename
-from geo.compare import area_options
 from geo.selection import Filter, Selection, encode_selection, filter_codes
 
 ui.page_guard()
@@ -48,14 +47,18 @@ add_list, add_area, add_filter = st.tabs(
     [ui.t("Uit een lijst", "From a list"), ui.t("Hele gebieden", "Whole areas"), ui.t("Met een filter", "By a filter")]
 )
 with add_list:
-    options = area_options(ds)
-    chosen = st.multiselect(
+    chosen = ui.area_picker(
         ui.t("Gebieden", "Areas"),
-        list(options),
-        format_func=options.__getitem__,
         key="sel_pick",
+        gemeente=geo.gemeente_of(sel.area),
+        gemeente_label=ui.t("Gebieden in", "Areas in"),
         max_selections=500,
-        placeholder=ui.t("Kies gebieden", "Choose areas"),
+        help=ui.t(
+            "Kies een gemeente en dan haar wijken of buurten. Gekozen gebieden blijven staan als u een andere "
+            "gemeente kiest; met 'Voeg toe' gaan ze allemaal in de selectie.",
+            "Pick a municipality, then its districts or neighbourhoods. Chosen areas stay when you pick another "
+            "municipality; 'Add' puts them all in the selection.",
+        ),
     )
     st.button(
         ui.t("Voeg toe", "Add"),

@@ -21,7 +21,7 @@ from geo.city_gap import (
     project_gap_close,
     projection_text,
 )
-from geo.compare import area_options
+from geo.codes import gemeente_of
 from geo.fmt import style_frame
 from geo.schema import DIMENSIONS
 from geo.trend import neighbour_basis
@@ -246,16 +246,20 @@ st.caption(
 
 # -- free comparison -------------------------------------------------------------------------------
 st.subheader(ui.t("Vrij vergelijken", "Compare any areas"))
-options = area_options(ds)
 if "trend_compare" not in ss:  # a link's areas, or the last ones chosen
-    ss["trend_compare"] = [c for c in ui.choices().compare if c in options] or [code]
-chosen = st.multiselect(
-    ui.t("Gebieden (ook uit andere gemeenten)", "Areas (any municipality)"),
-    list(options),
-    format_func=options.__getitem__,
+    ss["trend_compare"] = list(ui.choices().compare) or [code]  # validated when the link was read
+chosen = ui.area_picker(
+    ui.t("Gebieden", "Areas"),
     key="trend_compare",
+    gemeente=gemeente_of(code),
+    gemeente_label=ui.t("Vergelijk met gebieden in", "Compare with areas in"),
     max_selections=MAX_COMPARE,
-    placeholder=ui.t("Kies gebieden", "Choose areas"),
+    help=ui.t(
+        f"Kies een gemeente en dan haar wijken of buurten, tot {MAX_COMPARE} gebieden. Gekozen gebieden blijven "
+        "staan als u een andere gemeente kiest, zodat u gebieden uit verschillende gemeenten kunt vergelijken.",
+        f"Pick a municipality, then its districts or neighbourhoods, up to {MAX_COMPARE} areas. Chosen areas stay "
+        "when you pick another municipality, so you can compare areas of different municipalities.",
+    ),
 )
 ui.set_choices(compare=tuple(chosen))
 if chosen:

@@ -164,6 +164,10 @@ def test_area_options_are_shared_and_read_only(dataset):
     with pytest.raises(TypeError):
         first["WK0363AA"] = "changed"  # type: ignore[index]
     assert first["WK0363AA"] == "Haarlemmerbuurt (Amsterdam, WK0363AA)"
+    by_gemeente = compare.area_options_by_gemeente(dataset)
+    assert compare.area_options_by_gemeente(dataset) is by_gemeente
+    with pytest.raises(TypeError):
+        by_gemeente["GM0363"] = ()  # type: ignore[index]
 
 
 # -- formatted numbers ------------------------------------------------------------------------------

@@ -119,3 +119,19 @@ def test_presentation_mode_links_to_every_page():
 
     links = at.get("page_link")
     assert len(links) == len(ui.PAGES) == 6
+
+
+def test_list_picker_offers_one_gemeente_at_a_time_and_keeps_earlier_picks(dataset):
+    at = _page(g="GM0344", a="WK034403")
+    assert at.selectbox(key="sel_pick_gemeente").value == "GM0344"
+    utrecht = {c for c in dataset.areas.index if c[:2] in ("WK", "BU") and c[2:6] == "0344"}
+    assert len(at.multiselect(key="sel_pick").options) == len(utrecht)
+    at.multiselect(key="sel_pick").select("WK034403").run()
+    at.selectbox(key="sel_pick_gemeente").select("GM0599").run()
+    at.multiselect(key="sel_pick").select("BU05990110").run()
+    assert at.multiselect(key="sel_pick").value == ["WK034403", "BU05990110"]
+    at.button(key="sel_add_list").click().run()
+    assert not at.exception
+    assert at.session_state["_selection"].codes == ("WK034403", "BU05990110")
+    assert at.multiselect(key="sel_pick").value == []
+    assert at.selectbox(key="sel_pick_gemeente").value == "GM0599"  # the picker stays where the user was

@@ -73,16 +73,49 @@ def test_neighbours_table_follows_year_and_since(dataset):
     assert table["cross_border"].fillna(False).astype(bool).sum() >= 1
 
 
-def test_free_comparison_across_gemeenten():
+def _in_gemeente(dataset, digits: str) -> set[str]:
+    """The wijk and buurt codes of a gemeente, read off the codes themselves (WK0363.., BU0363....)."""
+    return {c for c in dataset.areas.index if c[:2] in ("WK", "BU") and c[2:6] == digits}
+
+
+def test_free_comparison_across_gemeenten(dataset):
     at = _page()
-    at.multiselect(key="trend_compare").select("WK059901").select("WK024601").run()
+    # the picker opens on the area's own gemeente and offers its wijken and buurten, not the whole country
+    assert at.selectbox(key="trend_compare_gemeente").value == "GM0363"
+    picker = at.multiselect(key="trend_compare")
+    assert set(picker.options) == {compare.area_options(dataset)[c] for c in _in_gemeente(dataset, "0363")}
+    assert "Haarlemmerbuurt (Amsterdam, WK0363AA)" in picker.options
+    assert len(picker.options) < 1_000 < len(compare.area_options(dataset))
+    # areas of other gemeenten: pick the gemeente, then the area; earlier choices stay chosen and offered
+    at.selectbox(key="trend_compare_gemeente").select("GM0599").run()
+    at.multiselect(key="trend_compare").select("WK059901").run()
+    at.selectbox(key="trend_compare_gemeente").select("GM0246").run()
+    at.multiselect(key="trend_compare").select("WK024601").run()
     assert not at.exception
-    assert at.multiselect(key="trend_compare").value == ["WK0363AA", "WK059901", "WK024601"]
+    picker = at.multiselect(key="trend_compare")
+    assert picker.value == ["WK0363AA", "WK059901", "WK024601"]
+    in_0246 = _in_gemeente(dataset, "0246")
+    assert len(picker.options) == len(in_0246) + 2  # the Amsterdam and Rotterdam wijken stay offered
     compared = next(f for f in _frames(at) if "compared" in set(f["role"]))
     assert list(compared["code"][:3]) == ["WK0363AA", "WK059901", "WK024601"]
+    assert at.query_params["c"] == "WK0363AA,WK059901,WK024601"
     at.multiselect(key="trend_compare").set_value([]).run()
     assert not at.exception
     assert "Kies een of meer gebieden." in _texts(at)
+
+
+def test_compare_picker_in_english_follows_the_sidebar_gemeente():
+    at = _page(g="GM0363", a="WK0363AA", lang="en")
+    assert at.selectbox(key="trend_compare_gemeente").label == "Compare with areas in"
+    assert at.multiselect(key="trend_compare").label == "Areas"
+    at.selectbox(key="trend_compare_gemeente").select("GM0599").run()
+    assert at.selectbox(key="trend_compare_gemeente").value == "GM0599"  # the user's choice holds on a rerun
+    at.selectbox(key="trend_gap_end").select(2022).run()
+    assert at.selectbox(key="trend_compare_gemeente").value == "GM0599"
+    at.selectbox(key="gemeente").select("GM0344").run()  # another area in the sidebar: the picker follows
+    assert not at.exception
+    assert at.selectbox(key="trend_compare_gemeente").value == "GM0344"
+    assert at.multiselect(key="trend_compare").value == [at.session_state["_view"].area]
 
 
 def test_english_buurt_and_dimension_measure():

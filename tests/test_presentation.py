@@ -34,6 +34,7 @@ from tests.conftest import ROOT
 
 OVERVECHT = "WK034403"
 WEST = "WK034401"  # Utrecht, Wijk 01 West: ahead of the city by 0.013 in 2012
+ROTTERDAM_01 = "WK059901"
 
 
 def _app(page: str, **params: str) -> AppTest:
@@ -149,8 +150,10 @@ def test_trends_link_round_trip_keeps_the_gap_period_and_compared_areas():
     assert not at.exception
     at.selectbox(key="trend_gap_end").select(2018).run()
     at.multiselect(key="trend_compare").select(WEST).run()
+    at.selectbox(key="trend_compare_gemeente").select("GM0599").run()  # and a wijk of Rotterdam
+    at.multiselect(key="trend_compare").select(ROTTERDAM_01).run()
     url = _url(at)
-    assert (url["gv"], url["gt"], url["c"]) == ("2012", "2018", f"{OVERVECHT},{WEST}")
+    assert (url["gv"], url["gt"], url["c"]) == ("2012", "2018", f"{OVERVECHT},{WEST},{ROTTERDAM_01}")
     sentence = next(m.value for m in at.markdown if m.value.startswith('<p class="gap-sentence"'))
     assert "tussen 2012 en 2018" in sentence
 
@@ -158,7 +161,10 @@ def test_trends_link_round_trip_keeps_the_gap_period_and_compared_areas():
     assert not reopened.exception and not reopened.warning
     assert reopened.selectbox(key="trend_gap_start").value == 2012
     assert reopened.selectbox(key="trend_gap_end").value == 2018  # not 2024
-    assert reopened.multiselect(key="trend_compare").value == [OVERVECHT, WEST]
+    assert reopened.multiselect(key="trend_compare").value == [OVERVECHT, WEST, ROTTERDAM_01]
+    assert reopened.selectbox(key="trend_compare_gemeente").value == "GM0344"  # the area's own gemeente
+    compared = next(d.value for d in reopened.dataframe if "compared" in set(d.value["role"]))
+    assert list(compared["code"][:3]) == [OVERVECHT, WEST, ROTTERDAM_01]
     assert next(m.value for m in reopened.markdown if m.value.startswith('<p class="gap-sentence"')) == sentence
 
 

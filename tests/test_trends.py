@@ -448,6 +448,22 @@ def test_area_options_cover_every_wijk_and_buurt_with_unique_labels(dataset):
     assert list(options.values()) == sorted(options.values())
 
 
+def test_area_options_by_gemeente_split_the_country_by_the_code_digits(dataset):
+    by_gemeente = compare.area_options_by_gemeente(dataset)
+    labels = compare.area_options(dataset)
+    every = [c for codes in by_gemeente.values() for c in codes]
+    assert sorted(every) == sorted(labels)  # every wijk and buurt once
+    for gm, codes in by_gemeente.items():
+        assert all(c[2:6] == gm[2:] for c in codes)  # WK0363.., BU0363.... belong to GM0363
+        shown = [labels[c] for c in codes]
+        assert shown == sorted(shown)
+    heerde = by_gemeente["GM0246"]
+    assert {"WK024600", "WK024601"} <= set(heerde)
+    assert all(c.startswith(("WK0246", "BU0246")) for c in heerde)
+    assert max(map(len, by_gemeente.values())) < 1_000  # a picker shows one gemeente's areas
+    assert set(by_gemeente) == set(dataset.gemeenten()["code"])
+
+
 def test_years_with_data(dataset):
     assert change.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0246")) == dataset.years()[:-1]
     assert change.years_with_data(dataset, dataset.codes("wijk", gemeente="GM0363"))[-1] == 2024
