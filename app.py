@@ -6,6 +6,7 @@ the shared selection controls (in the sidebar, or above the page when presenting
 
 import streamlit as st
 
+import controls
 import ui
 
 st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
@@ -25,10 +26,10 @@ def _to_the_map() -> None:
 
 pages.append(st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden"))
 page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
-ui.presentation_css()
+controls.presentation_css()
 top = st.container()  # presentation mode: the selection controls sit here, above the page
 ui.show_notices()
 # The page first, then the controls: the map reaches the browser before the sidebar widgets.
 page.run()
-ui.controls(top)
+controls.controls(top)
 ui.write_url()

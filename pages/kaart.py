@@ -3,6 +3,7 @@
 import streamlit as st
 
 import map_view
+import sections
 import ui
 from geo.mapping import format_number
 from geo.view import map_years
@@ -171,5 +172,5 @@ with right:
             )
 
 if not presenting:
-    ui.brief_buttons(v, key="kaart")
-    ui.ranking_section(v)
+    sections.brief_buttons(v, key="kaart")
+    sections.ranking_section(v)

@@ -10,7 +10,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import controls
 import geo
+import sections
 import ui
 from geo.brief import brief_filename
 from geo.selection import Filter, Selection, encode_selection, filter_codes
@@ -47,7 +49,7 @@ add_list, add_area, add_filter = st.tabs(
     [ui.t("Uit een lijst", "From a list"), ui.t("Hele gebieden", "Whole areas"), ui.t("Met een filter", "By a filter")]
 )
 with add_list:
-    chosen = ui.area_picker(
+    chosen = controls.area_picker(
         ui.t("Gebieden", "Areas"),
         key="sel_pick",
         gemeente=geo.gemeente_of(sel.area),
@@ -238,7 +240,7 @@ else:
     )
     token = encode_selection(selection)
     dutch = dialect == "dutch"
-    files = ui.export_files(token, layout, dutch, dutch, rounding, lang)
+    files = sections.export_files(token, layout, dutch, dutch, rounding, lang)
     names = files.names
     d1, d2, d3, d4, d5 = st.columns(5)
     d1.download_button("CSV", files.data("csv"), names["csv"], files.media_type("csv"), key="dl_csv")
@@ -291,7 +293,7 @@ else:
     if st.button(ui.t("Maak de brief", "Make the brief"), key="brief_make"):
         st.session_state["_brief"] = (sel.area, sel.year, lang)
     if st.session_state.get("_brief") == (sel.area, sel.year, lang):
-        pdf, png = ui.brief(sel.area, sel.year, lang)
+        pdf, png = sections.brief(sel.area, sel.year, lang)
         b1, b2 = st.columns(2)
         pdf_name, png_name = (brief_filename(ds, sel.area, sel.year, lang, ext) for ext in ("pdf", "png"))
         b1.download_button("PDF", pdf, pdf_name, "application/pdf", key="dl_brief_pdf")

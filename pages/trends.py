@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+import controls
+import sections
 import trends_view
 import ui
 from geo.city_gap import (
@@ -105,7 +107,7 @@ else:
             )
         )
 
-ui.brief_buttons(sel, key="trends")
+sections.brief_buttons(sel, key="trends")
 
 # -- trend -----------------------------------------------------------------------------------------
 st.subheader(ui.t("Ontwikkeling", "Trend"))
@@ -248,7 +250,7 @@ st.caption(
 st.subheader(ui.t("Vrij vergelijken", "Compare any areas"))
 if "trend_compare" not in ss:  # a link's areas, or the last ones chosen
     ss["trend_compare"] = list(ui.choices().compare) or [code]  # validated when the link was read
-chosen = ui.area_picker(
+chosen = controls.area_picker(
     ui.t("Gebieden", "Areas"),
     key="trend_compare",
     gemeente=gemeente_of(code),
