@@ -24,11 +24,12 @@ def _to_the_map() -> None:
     st.switch_page(pages[0], query_params=st.query_params.to_dict())
 
 
-pages.append(st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden"))
-page = st.navigation(pages, position="hidden" if st.session_state.get("presentation") else "sidebar")
+redirect = st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden")
+page = st.navigation([*pages, redirect], position="hidden" if st.session_state.get("presentation") else "sidebar")
 controls.presentation_css()
 top = st.container()  # presentation mode: the selection controls sit here, above the page
-ui.show_notices()
+if page.url_path != redirect.url_path:  # the redirect reruns at once: the map page shows the link's notices
+    ui.show_notices()
 # The page first, then the controls: the map reaches the browser before the sidebar widgets.
 page.run()
 controls.controls(top)

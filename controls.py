@@ -191,7 +191,7 @@ def controls(top: DeltaGenerator | None = None) -> None:
 
 @st.cache_resource(show_spinner=False)
 def gemeente_names() -> Mapping[str, str]:
-    """Code -> name of every gemeente with wijken, in name order: one read-only mapping for all sessions.
+    """Code -> name of every gemeente, in name order: one read-only mapping for all sessions.
 
     A widget keeps its options and their labels for as long as its session lives (two minutes after
     the browser has gone), so options and labels taken from this shared mapping are held once, not

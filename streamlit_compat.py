@@ -2,7 +2,7 @@
 
 The app, the tests and the benchmarks import these helpers; nothing else in the project may
 reach into ``streamlit.runtime``. Every helper here was checked against the Streamlit versions
-that ``pyproject.toml`` allows (``streamlit>=1.50,<1.68``); when you widen that range, run
+that ``pyproject.toml`` allows (``streamlit>=1.51,<1.68``); when you widen that range, run
 ``python -m pytest tests/test_page_kaart.py tests/test_page_trends.py`` and check these first.
 
 Why they are needed

@@ -415,7 +415,13 @@ def map_spec(v: View, lang_code: geo.Lang, *, height: int) -> bytes:
         selected = [v.area] if v.area == v.wijk or v.level == "buurt" else [v.wijk, v.area]
         outlines = outline_rings(ds, selected=selected, neighbours=neighbours(v.area))
     return _map_spec(
-        layer, view=f"{v.gemeente}|{v.level}", basemap=v.basemap, lang=lang_code, outlines=outlines, height=height
+        layer,
+        view=f"{v.gemeente}|{v.level}",
+        basemap=v.basemap,
+        lang=lang_code,
+        outlines=outlines,
+        height=height,
+        clickable=True,
     )
 
 

@@ -117,7 +117,7 @@ def encode_ring(coords: np.ndarray, *, precision: int = 5) -> str:
 
     The drawn geometry lies on a 1e-5 degree grid (:data:`geo.build.DISPLAY_PRECISION`), so
     precision 5 reproduces it exactly, at about a third of the bytes of GeoJSON text. The
-    browser decodes it (see :class:`_EncodedLayer`). Latitude comes first, as in the original
+    browser decodes it (``static/map_view.js``). Latitude comes first, as in the original
     algorithm.
     """
     ints = np.rint(np.asarray(coords, dtype="float64")[:, ::-1] * 10**precision).astype(np.int64)
@@ -166,9 +166,10 @@ def _encode_geometry(geom: shapely.Geometry) -> list[list[str]]:
 class ChoroplethLayer:
     """A choropleth ready to draw: encoded geometry and display texts, immutable and cacheable.
 
-    Build it with :func:`choropleth_layer` or :func:`change_layer`; draw it with
-    :func:`draw_map`. The same inputs give the same layer, so the drawn map's script is the same
-    on every rerun and the browser keeps the user's zoom and pan.
+    Build it with :func:`choropleth_layer`, :func:`change_layer` or :func:`overlay_layer`; send
+    it to the browser with :func:`map_spec`. The same inputs give the same layer and the same
+    :attr:`id`, so the browser redraws the areas only when they change and keeps the user's zoom
+    and pan.
 
     Attributes
     ----------
@@ -219,6 +220,7 @@ class ChoroplethLayer:
             },
             ensure_ascii=False,
             separators=(",", ":"),
+            allow_nan=False,
         )
 
     @cached_property
@@ -237,8 +239,14 @@ class ChoroplethLayer:
         return f'{{"id":"{self.id}","rows":{self.data},{_escape_script(self._head[1:])}'.encode()
 
 
+#: ``((south, west), (north, east))`` of the Netherlands: the bounds of a map without areas.
+NETHERLANDS_BOUNDS: Final[tuple[tuple[float, float], tuple[float, float]]] = ((50.75, 3.2), (53.7, 7.22))
+
+
 def _bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tuple[float, float]]:
     xmin, ymin, xmax, ymax = ds.display.geometry.reindex(list(codes)).total_bounds
+    if not np.isfinite([xmin, ymin, xmax, ymax]).all():  # no areas, or none with geometry
+        return NETHERLANDS_BOUNDS
     return (float(ymin), float(xmin)), (float(ymax), float(xmax))
 
 
@@ -434,7 +442,7 @@ def overlay_layer(
         ]
         for c in shown
     ]
-    bounds = _bounds(ds, shown) if shown else ((50.75, 3.2), (53.7, 7.22))  # the Netherlands
+    bounds = _bounds(ds, shown)
     return ChoroplethLayer(
         tuple(shown),
         _layer_json(rows),
@@ -555,6 +563,7 @@ def map_spec(
     outlines: dict[str, Any] | None = None,
     height: int = 560,
     style: str = "choropleth",
+    clickable: bool = False,
 ) -> bytes:
     """Return everything the browser's map draws, as UTF-8 JSON (see ``static/map_view.js``).
 
@@ -574,6 +583,9 @@ def map_spec(
     style : {"choropleth", "overlay"}
         Fill every area by its class with thin borders, or draw outlines with a fill only
         where a class is given (an area set on a map).
+    clickable : bool
+        Whether a click on an area reports its code (``map_view.show(..., on_click=...)``); a map
+        without it does not rerun the page on a click.
     """
     if style not in ("choropleth", "overlay"):
         raise ValueError(f"style must be 'choropleth' or 'overlay', not {style!r}")
@@ -585,9 +597,11 @@ def map_spec(
             "outlines": outlines or {"selected": [], "neighbours": []},
             "height": int(height),
             "style": style,
+            "clickable": bool(clickable),
         },
         ensure_ascii=False,
         separators=(",", ":"),
+        allow_nan=False,
     )
     return b'{"layer":' + layer.spec + b"," + _escape_script(rest[1:]).encode()
 

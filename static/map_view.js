@@ -24,7 +24,10 @@ function leaflet() {
       const js = document.createElement("script");
       js.src = LEAFLET_JS;
       js.onload = () => resolve(window.L);
-      js.onerror = () => reject(new Error("could not load " + LEAFLET_JS));
+      js.onerror = () => {
+        window.__lvLeaflet = null; // a later draw tries again
+        reject(new Error("could not load " + LEAFLET_JS));
+      };
       document.head.append(css, own, js);
     });
   }
@@ -89,7 +92,7 @@ function areaLayer(L, spec, style, onClick) {
       l.bindTooltip(tooltip(data.labels), { sticky: false });
       l.on("mouseover", () => l.setStyle({ weight: 3, color: "#000" }));
       l.on("mouseout", () => layer.resetStyle(l));
-      l.on("click", () => onClick(f.properties.c));
+      if (onClick) l.on("click", () => onClick(f.properties.c));
     },
   });
   return layer;
@@ -97,9 +100,10 @@ function areaLayer(L, spec, style, onClick) {
 
 function outlineLayer(L, outlines) {
   const group = L.featureGroup();
+  // in a pane above the areas: a new choropleth (another year) never covers the selection
   const add = (areas, look) => areas.forEach((polygons) => {
     L.geoJson({ type: "Feature", properties: {}, geometry: geometry(polygons) },
-      { style: () => look, interactive: false }).addTo(group);
+      { style: () => look, interactive: false, pane: "lv-outlines" }).addTo(group);
   });
   add(outlines.neighbours, { fill: false, color: "#222", weight: 2, opacity: 1, dashArray: "6 4" });
   add(outlines.selected, { fill: false, color: "#000", weight: 4, opacity: 1 });
@@ -111,11 +115,14 @@ function draw(L, root, spec) {
   if (!st) {
     const map = L.map(root, { zoomSnap: 0.25, attributionControl: true });
     L.control.scale().addTo(map);
+    map.createPane("lv-outlines").style.zIndex = 450; // above the overlay pane (400), below tooltips
+    map.getPane("lv-outlines").style.pointerEvents = "none";
     st = root.__lv = { map };
     root.leafletMap = map; // for the browser tests and benchmarks
     const views = (window.__lvViews = window.__lvViews || {});
     map.on("moveend", () => { if (st.view) views[st.view] = { center: map.getCenter(), zoom: map.getZoom() }; });
-    new ResizeObserver(() => map.invalidateSize()).observe(root);
+    st.observer = new ResizeObserver(() => map.invalidateSize());
+    st.observer.observe(root);
   }
   const map = st.map;
   const tilesKey = JSON.stringify(spec.tiles);
@@ -127,15 +134,18 @@ function draw(L, root, spec) {
     st.tilesKey = tilesKey;
   }
   if (st.view !== spec.view) {
-    st.view = spec.view;
     const saved = (window.__lvViews || {})[spec.view];
+    const bounds = L.latLngBounds(spec.layer.bounds);
     if (saved) map.setView(saved.center, saved.zoom, { animate: false });
-    else map.fitBounds(spec.layer.bounds);
+    else if (bounds.isValid()) map.fitBounds(bounds);
+    else map.setView([52.2, 5.3], 7); // no areas: the Netherlands
+    st.view = spec.view;
   }
   if (st.layerId !== spec.layer.id || st.style !== spec.style) {
     if (st.layer) map.removeLayer(st.layer);
     if (st.attribution) map.attributionControl.removeAttribution(st.attribution);
-    st.layer = areaLayer(L, spec, spec.style, (code) => st.trigger("click", code)).addTo(map);
+    const onClick = spec.clickable ? (code) => st.trigger("click", code) : null;
+    st.layer = areaLayer(L, spec, spec.style, onClick).addTo(map);
     st.attribution = spec.layer.attribution;
     if (st.attribution) map.attributionControl.addAttribution(st.attribution);
     st.layerId = spec.layer.id;
@@ -163,4 +173,14 @@ export default function (component) {
     draw(L, root, spec);
     root.__lv.trigger = (name, value) => root.__trigger(name, value);
   }).catch((err) => console.error(err));
+  // When the map leaves the page (another page), free it: Leaflet listens to the window's resize.
+  // Streamlit may also call this when a newer call supersedes this one; the element is then still
+  // in the page and the map stays.
+  return () => {
+    if (!root.isConnected && root.__lv) {
+      root.__lv.observer.disconnect();
+      root.__lv.map.remove();
+      delete root.__lv;
+    }
+  };
 }

@@ -171,10 +171,23 @@ def test_zoom_survives_a_click_and_a_page_switch(app_url, page):
     assert _zoom(page) == zoomed
     assert the_map.get_attribute("data-outline-version") == "2"  # drawn once on opening, once for the click
 
+    # another year: a new choropleth, and the selection's outline stays on top of it
+    page.evaluate(f"() => {{ window.__oldMap = document.querySelector('{MAP}'); }}")
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Meetjaar").first
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("ArrowLeft")  # 2022 -> 2020
+    page.wait_for_function("() => window.location.search.includes('j=2020')", timeout=20_000)
+    wait_idle(page)
+    assert _zoom(page) == zoomed
+    assert the_map.locator(".leaflet-lv-outlines-pane path").count() >= 1
+    assert the_map.locator(".leaflet-overlay-pane path.leaflet-interactive").count() >= 100
+
     # to Trends and back: the map comes back where the user left it
     page.get_by_role("link", name="Trends en vergelijking").click()
     page.wait_for_url(re.compile(r"/trends\?"), timeout=20_000)
     wait_idle(page)
+    # the map that left the page was freed (Leaflet listens to the window's resize events)
+    assert page.evaluate("() => window.__oldMap.isConnected === false && window.__oldMap.__lv === undefined")
     page.get_by_role("link", name="Kaart").click()
     wait_idle(page)
     map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
@@ -191,7 +204,12 @@ def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
     hint = box.locator('[data-testid="InputInstructions"] > span').first
     hint.wait_for(state="attached", timeout=10_000)
     assert hint.text_content() == "Press Enter to apply"  # Streamlit's own text, hidden ...
-    assert hint.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    # (the style sheet is an element of the page: wait until the browser has drawn it)
+    page.wait_for_function(
+        """() => { const e = document.querySelector('[data-testid="stTextInput"] [data-testid="InputInstructions"] > span');
+                   return e && getComputedStyle(e).fontSize === "0px"; }""",
+        timeout=10_000,
+    )
     shown = hint.evaluate("e => getComputedStyle(e, '::after').content")
     assert shown == '"Druk op Enter om toe te passen"'  # ... and the Dutch shown instead
 
@@ -199,10 +217,12 @@ def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
 def test_a_link_to_kaart_opens_the_map_without_a_not_found_notice(app_url, page):
     page.goto(f"{app_url}/?g=GM0599&b=none")  # the server has run the app: /kaart is no longer its legacy page
     wait_idle(page)
-    page.goto(f"{app_url}/kaart?g=GM0363&b=none&lang=en")
+    page.goto(f"{app_url}/kaart?g=GM0363&b=none&lang=en&j=1999")
     page.wait_for_url(re.compile(r"/\?g=GM0363"), timeout=20_000)
     wait_idle(page)
     map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
     assert page.locator('[role="dialog"]').count() == 0  # Streamlit's "Page not found"
+    # the link's bad year is reported on the map page the redirect opens
+    assert "Not everything in the link could be used" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert page.locator("h3").first.inner_text().startswith("Haarlemmerbuurt · Amsterdam")
     assert _params(page)["lang"] == "en"

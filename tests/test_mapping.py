@@ -207,3 +207,23 @@ def test_build_map_of_a_view_outlines_its_area(dataset):
     assert spec["view"] == "GM0599|wijk" and spec["tiles"] is None
     assert [r[0] for r in spec["layer"]["rows"]] == dataset.codes("wijk", gemeente="GM0599")
     assert len(spec["outlines"]["selected"]) == 1 and len(spec["outlines"]["neighbours"]) == 1
+
+
+def test_a_map_without_areas_is_valid_json_and_shows_the_netherlands(dataset):
+    from geo.mapping import NETHERLANDS_BOUNDS
+
+    assert dataset.codes("buurt", gemeente="GM0998") == []  # Buitenland has no buurten
+    scale = scale_for("lbm", national_reference=REF)
+    layer = choropleth_layer(dataset, [], year=2024, measure="lbm", scale=scale)
+    raw = map_spec(layer, view="GM0998|buurt")
+    assert b"NaN" not in raw  # the browser's JSON.parse refuses NaN (Python's json.loads would not)
+    spec = json.loads(raw)
+    assert spec["layer"]["rows"] == []
+    assert spec["layer"]["bounds"] == [list(NETHERLANDS_BOUNDS[0]), list(NETHERLANDS_BOUNDS[1])]
+
+
+def test_only_a_map_given_a_click_callback_reports_clicks(dataset):
+    layer = _layer(dataset)
+    assert json.loads(map_spec(layer, view="v"))["clickable"] is False
+    assert json.loads(map_spec(layer, view="v", clickable=True))["clickable"] is True
+    assert "if (onClick)" in MAP_JS and "spec.clickable" in MAP_JS

@@ -146,6 +146,7 @@ def test_the_map_outlines_the_selection_and_its_neighbours(dataset):
     spec = _drawn_map(at)
     assert _map_codes(at) == dataset.codes("wijk", gemeente="GM0599")
     assert spec["view"] == "GM0599|wijk" and spec["tiles"] is None
+    assert spec["clickable"] is True  # a click selects (ui.on_map_change)
     drawn = spec["outlines"]["selected"][0]
     outline = shapely.MultiPolygon([shapely.Polygon(decode_ring(p[0])) for p in drawn])
     assert outline.symmetric_difference(dataset.display.geometry["WK059901"]).area < 1e-9

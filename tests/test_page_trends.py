@@ -156,6 +156,7 @@ def test_movers_controls(dataset):
     # the change map (geo.mapping) is drawn for the gemeente's wijken, with every wijk as a feature
     maps = [json.loads(c.proto.bytes) for c in at.get("bidi_component")]
     assert len(maps) == 1
+    assert maps[0]["clickable"] is False  # a click on the change map does not rerun the page
     rows = {row[0]: row for row in maps[0]["layer"]["rows"]}
     assert list(rows) == dataset.codes("wijk", gemeente="GM0599")
     a, b = dataset.value("WK059901", 2012, "lbm"), dataset.value("WK059901", 2022, "lbm")
