@@ -227,6 +227,14 @@ class Dataset:
         col = wide[year] if year in wide.columns else pd.Series(dtype="float64")
         return col.reindex(codes).astype("float64")
 
+    def value_table(self, codes: list[str], measure: str = "lbm") -> pd.DataFrame:
+        """Return the scores of ``codes`` in every year (NaN where missing): a row per code, a column per year.
+
+        One lookup for many years: :meth:`values` per year costs a reindex each.
+        """
+        _check_measure(measure)
+        return self._wide[measure].reindex(codes).astype("float64")
+
     def series(self, code: str, measure: str = "lbm") -> pd.Series:
         """Return the scores of one area over all years with data, indexed by year."""
         _check_measure(measure)

@@ -124,7 +124,8 @@ def _neighbour_basis(ds: Dataset, code: str, measure: str) -> NeighbourBasis:
     ds.area(code)
     neighbours = sorted(graph_for(ds, ds.level(code)).neighbours(code))
     all_years = ds.years(measure)
-    values = {year: ds.values(neighbours, year, measure) for year in all_years}
+    table = ds.value_table(neighbours, measure)
+    values = {year: table[year] for year in all_years}
     years = tuple(y for y in all_years if ds.value(code, y, measure) is not None)
     missing = {n: tuple(y for y in years if pd.isna(values[y].get(n))) for n in neighbours}
     used = tuple(n for n in neighbours if not missing[n])
@@ -189,10 +190,11 @@ def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
     basis = neighbour_basis(ds, code, measure)
     national = _national_means(ds, measure)
     reference = nan(ds.national_reference(measure).value)
+    used = ds.value_table(list(basis.used), measure)
     rows = []
     for year in ds.years(measure):
         city = ds.city_reference(code, year, measure)
-        around = ds.values(list(basis.used), year, measure)
+        around = used[year]
         if basis.restricted:
             around = around if around.notna().all() else around.iloc[:0]
         around = around.dropna()

@@ -274,3 +274,17 @@ def test_load_dataset_names_the_missing_file(tmp_path):
             shutil.copy(name, tmp_path / name.name)
     with pytest.raises(geo.DataFileError, match=r"excluded-[0-9a-f]{12}\.parquet: missing, although .* lists it"):
         geo.load_dataset(tmp_path)
+
+
+def test_value_table_holds_the_published_scores_of_every_year(dataset):
+    from tests.conftest import published_wijk_score
+
+    table = dataset.value_table(["WK024601", "WK059901", "XX000000"], "onv")
+    for code in ("WK024601", "WK059901"):
+        for year in (2002, 2012, 2022):
+            expected = published_wijk_score(code, year, "onv")  # NaN where the source says NA
+            # (a later file with precedence publishes some of these to five decimals)
+            assert table.loc[code, year] == pytest.approx(expected, abs=1e-5, nan_ok=True)
+    assert table.loc["WK059901"].notna().sum() >= 5
+    assert table.loc["XX000000"].isna().all()  # unknown code: a row of NaN, as values() gives
+    assert list(table.index) == ["WK024601", "WK059901", "XX000000"]
