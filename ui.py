@@ -375,12 +375,11 @@ def map_layer(
     gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: geo.Lang
 ) -> ChoroplethLayer:
     """The choropleth layer of a map, built once per server and shared by all sessions (immutable)."""
-    from geo.classify import scale_for
     from geo.mapping import choropleth_layer, map_codes
 
     ds = dataset()
     v = View(gemeente=gemeente, wijk="", area="", year=year, measure=measure, level=level, scale=scale_kind)
-    scale = scale_for(measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
+    scale = current_scale(measure, scale_kind)
     return choropleth_layer(ds, map_codes(ds, v), year=year, measure=measure, scale=scale, lang=lang_code)
 
 
@@ -401,28 +400,14 @@ def change_layer(gemeente: str, level: str, start: int, end: int, measure: str, 
 def map_spec(v: View, lang_code: geo.Lang, *, height: int) -> bytes:
     """The map of a view for :func:`map_view.show` (cheap: the choropleth is cached).
 
-    The selection and its neighbours are outlines of their own: a click changes only those,
-    so the map keeps the user's zoom and pan.
+    The selection and its neighbours are outlines of their own (:func:`geo.mapping.view_spec`):
+    a click changes only those, so the map keeps the user's zoom and pan.
     """
-    from geo.mapping import map_spec as _map_spec
-    from geo.mapping import outline_rings
+    from geo.mapping import view_spec
 
-    ds = dataset()
     layer = map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, lang_code)
-    if v.national:
-        outlines = outline_rings(ds, selected=[])
-    else:
-        selected = [v.area] if v.area == v.wijk or v.level == "buurt" else [v.wijk, v.area]
-        outlines = outline_rings(ds, selected=selected, neighbours=neighbours(v.area))
-    return _map_spec(
-        layer,
-        view=f"{v.gemeente}|{v.level}",
-        basemap=v.basemap,
-        lang=lang_code,
-        outlines=outlines,
-        height=height,
-        clickable=True,
-    )
+    around = [] if v.national else neighbours(v.area)
+    return view_spec(dataset(), v, layer, neighbours=around, lang=lang_code, height=height, clickable=True)
 
 
 def current_scale(measure: str, kind: str) -> Scale:

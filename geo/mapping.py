@@ -50,6 +50,7 @@ __all__ = [
     "outline_rings",
     "overlay_layer",
     "previous_year",
+    "view_spec",
 ]
 
 #: Where the app serves Leaflet (Streamlit static serving of ``static/``).
@@ -613,6 +614,39 @@ def map_codes(ds: Dataset, view: View) -> list[str]:
     return ds.codes(view.level, gemeente=view.gemeente)  # type: ignore[arg-type]
 
 
+def view_spec(
+    ds: Dataset,
+    view: View,
+    layer: ChoroplethLayer,
+    *,
+    neighbours: Sequence[str] = (),
+    lang: str = "nl",
+    height: int = 560,
+    clickable: bool = False,
+) -> bytes:
+    """Return the map spec of a view: its choropleth ``layer`` and the outlines of its selection.
+
+    The selected area is outlined (with its wijk when it is a buurt on a wijk map), and
+    ``neighbours`` dashed; the national map outlines nothing. The view key is
+    ``"gemeente|level"``, so the browser keeps the zoom while only the year, measure or
+    selection changes.
+    """
+    if view.gemeente == NATIONAL:
+        outlines = outline_rings(ds, selected=[])
+    else:
+        selected = [view.area] if view.area == view.wijk or view.level == "buurt" else [view.wijk, view.area]
+        outlines = outline_rings(ds, selected=selected, neighbours=neighbours)
+    return map_spec(
+        layer,
+        view=f"{view.gemeente}|{view.level}",
+        basemap=view.basemap,
+        lang=lang,
+        outlines=outlines,
+        height=height,
+        clickable=clickable,
+    )
+
+
 def build_map(
     ds: Dataset,
     view: View,
@@ -623,17 +657,12 @@ def build_map(
 ) -> bytes:
     """Build the whole map spec of a view in one go: choropleth plus the selection outlines.
 
-    The app caches the choropleth layer and adds the outlines per run; this is the same map,
-    uncached, for tests and benchmarks (:func:`map_spec`).
+    The app caches the choropleth layer (and passes it to :func:`view_spec`); this is the
+    same map, uncached, for tests and benchmarks.
     """
     scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
     layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
-    if view.gemeente == NATIONAL:
-        outlines = outline_rings(ds, selected=[])
-    else:
-        selected = [view.area] if view.area == view.wijk or view.level == "buurt" else [view.wijk, view.area]
-        outlines = outline_rings(ds, selected=selected, neighbours=neighbours)
-    return map_spec(layer, view=f"{view.gemeente}|{view.level}", basemap=view.basemap, lang=lang, outlines=outlines)
+    return view_spec(ds, view, layer, neighbours=neighbours, lang=lang)
 
 
 def change_scale_classes(vmin: float, vmax: float) -> Scale:

@@ -144,7 +144,8 @@ function draw(L, root, spec) {
   if (st.layerId !== spec.layer.id || st.style !== spec.style) {
     if (st.layer) map.removeLayer(st.layer);
     if (st.attribution) map.attributionControl.removeAttribution(st.attribution);
-    const onClick = spec.clickable ? (code) => st.trigger("click", code) : null;
+    // a click reports through the latest run's setter (root.__trigger, set on every call)
+    const onClick = spec.clickable ? (code) => root.__trigger("click", code) : null;
     st.layer = areaLayer(L, spec, spec.style, onClick).addTo(map);
     st.attribution = spec.layer.attribution;
     if (st.attribution) map.attributionControl.addAttribution(st.attribution);
@@ -166,13 +167,13 @@ export default function (component) {
   const spec = JSON.parse(new TextDecoder().decode(data));
   const root = parentElement.querySelector(".lv-map");
   root.style.height = spec.height + "px";
-  // The latest setter: a click reports to the current run of the component.
-  root.__trigger = setTriggerValue;
+  root.__trigger = setTriggerValue; // the latest setter: a click reports to the current run
+
   // One draw at a time, in order (the first waits for Leaflet to load).
-  root.__chain = (root.__chain || Promise.resolve()).then(leaflet).then((L) => {
-    draw(L, root, spec);
-    root.__lv.trigger = (name, value) => root.__trigger(name, value);
-  }).catch((err) => console.error(err));
+  root.__chain = (root.__chain || Promise.resolve())
+    .then(leaflet)
+    .then((L) => draw(L, root, spec))
+    .catch((err) => console.error(err));
   // When the map leaves the page (another page), free it: Leaflet listens to the window's resize.
   // Streamlit may also call this when a newer call supersedes this one; the element is then still
   // in the page and the map stays.
