@@ -174,23 +174,17 @@ def brief_buttons(v: View, *, key: str) -> None:
     from geo.brief import brief_filename  # matplotlib: imported only once a brief is asked for
 
     pdf, png = brief(v.area, v.year, lang_code)
-    b1, b2 = st.columns(2)
-    b1.download_button(
-        t("Brief als PDF", "Brief as PDF"),
-        pdf,
-        brief_filename(ds, v.area, v.year, lang_code, "pdf"),
-        "application/pdf",
-        key=f"{key}_brief_pdf",
-        icon=":material/download:",
-    )
-    b2.download_button(
-        t("Brief als PNG", "Brief as PNG"),
-        png,
-        brief_filename(ds, v.area, v.year, lang_code, "png"),
-        "image/png",
-        key=f"{key}_brief_png",
-        icon=":material/download:",
-    )
+    for col, (data, suffix, mime) in zip(
+        st.columns(2), ((pdf, "pdf", "application/pdf"), (png, "png", "image/png")), strict=True
+    ):
+        col.download_button(
+            t(f"Brief als {suffix.upper()}", f"Brief as {suffix.upper()}"),
+            data,
+            brief_filename(ds, v.area, v.year, lang_code, suffix),
+            mime,
+            key=f"{key}_brief_{suffix}",
+            icon=":material/download:",
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

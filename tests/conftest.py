@@ -109,3 +109,10 @@ def page(browser, request):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
+
+
+def drawn_maps(at) -> list[dict]:
+    """The specs an AppTest page sent to its map components (``map_view``), in page order."""
+    import json
+
+    return [json.loads(e.proto.bytes) for e in at.get("bidi_component") if e.proto.component_name == "leefbaarheid_map"]

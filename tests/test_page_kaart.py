@@ -7,7 +7,7 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from geo.mapping import decode_ring, format_number
-from tests.conftest import ROOT
+from tests.conftest import ROOT, drawn_maps
 
 
 def _app(**params) -> AppTest:
@@ -130,9 +130,9 @@ def test_english_and_presentation_mode():
 
 def _drawn_map(at) -> dict:
     """The spec the page sent to its map component (``map_view``), read back from the element."""
-    maps = [e.proto for e in at.get("bidi_component") if e.proto.component_name == "leefbaarheid_map"]
+    maps = drawn_maps(at)
     assert len(maps) == 1
-    return json.loads(maps[0].bytes)
+    return maps[0]
 
 
 def _map_codes(at) -> list[str]:
@@ -210,7 +210,6 @@ def test_the_gemeente_ranking_is_shown_on_request_with_inhabitants(dataset):
 
 
 def test_rotterdam_buurten_are_drawn_in_2024(dataset):
-    import json
 
     from tests.conftest import SOURCES
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import gaps, sets
-from tests.conftest import ROOT
+from tests.conftest import ROOT, drawn_maps
 
 
 def _page(**params) -> AppTest:
@@ -191,9 +191,7 @@ def test_an_error_about_typed_text_shows_the_text_escaped():
 def test_the_map_outlines_every_member_and_fills_them_by_their_gap(dataset):
     at = _page()
     assert not at.exception
-    drawn = [
-        json.loads(e.proto.bytes) for e in at.get("bidi_component") if e.proto.component_name == "leefbaarheid_map"
-    ]
+    drawn = drawn_maps(at)
     assert len(drawn) == 1 and drawn[0]["style"] == "overlay"
     rows = {r[0]: r for r in drawn[0]["layer"]["rows"]}
     aset = sets.load_set("40-aandachtswijken", dataset)

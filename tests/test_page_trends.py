@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import change, city_gap, compare
-from tests.conftest import ROOT
+from tests.conftest import ROOT, drawn_maps
 
 
 def _page(page: str = "trends", **params) -> AppTest:
@@ -154,7 +152,7 @@ def test_movers_controls(dataset):
     assert any(list(f["code"]) == list(movers.down["code"]) for f in frames)
     assert "Kleurschaal voor kaarten van de verandering: vast van -0,180 tot +0,180" in _texts(at)
     # the change map (geo.mapping) is drawn for the gemeente's wijken, with every wijk as a feature
-    maps = [json.loads(c.proto.bytes) for c in at.get("bidi_component")]
+    maps = drawn_maps(at)
     assert len(maps) == 1
     assert maps[0]["clickable"] is False  # a click on the change map does not rerun the page
     rows = {row[0]: row for row in maps[0]["layer"]["rows"]}
