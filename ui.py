@@ -22,20 +22,13 @@ import streamlit as st
 
 import geo
 import streamlit_compat
+from geo.choices import PageChoices, choices_params
+from geo.link import parse_link
 from geo.locate import resolve_data_dir
 from geo.selection import Selection, encode_selection
 from geo.summary import AreaSummary, area_summary, rank_label
 from geo.textsafe import html_text, markdown_text
-from geo.view import (
-    NATIONAL,
-    PageChoices,
-    View,
-    choices_params,
-    drill_down,
-    national_view,
-    parse_link,
-    view_params,
-)
+from geo.view import NATIONAL, View, drill_down, national_view, view_params
 
 if TYPE_CHECKING:
     import altair as alt
@@ -160,7 +153,7 @@ def choices() -> PageChoices:
 
 
 def set_choices(**changes: Any) -> None:
-    """Record choices made on a page (fields of :class:`geo.view.PageChoices`) for the URL."""
+    """Record choices made on a page (fields of :class:`geo.choices.PageChoices`) for the URL."""
     st.session_state[_CHOICES] = replace(choices(), **changes)
     st.session_state[_CHOICES_VIEW] = view()
 

@@ -3,14 +3,15 @@
 A view is the gemeente, the selected area (a wijk, or a buurt where buurt data exist), the
 year, the measure, the map level and the base map. :func:`parse_view` turns untrusted query
 parameters into a valid view plus notices for whatever was ignored; :func:`view_params`
-turns a view back into parameters.
+turns a view back into parameters. The pages' own choices are in :mod:`geo.choices`, and a
+whole link (view, language, selection, choices) is read by :func:`geo.link.parse_link`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Final
 
 from geo._cache import memo
@@ -18,29 +19,18 @@ from geo.codes import gemeente_of, is_valid_code, level_of
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.schema import MEASURES
-from geo.selection import MAX_TOKEN_LENGTH, Selection, decode_selection
 
 __all__ = [
     "BASEMAPS",
-    "CHOICE_PARAMS",
     "DEFAULT_GEMEENTE",
-    "LANGS",
-    "MAX_COMPARE",
-    "MAX_MOVERS",
     "NATIONAL",
     "SCALES",
-    "Link",
     "Notice",
-    "PageChoices",
     "View",
-    "change_options",
-    "choices_params",
     "default_view",
     "drill_down",
     "map_years",
     "national_view",
-    "parse_choices",
-    "parse_link",
     "parse_view",
     "read_param",
     "view_params",
@@ -439,276 +429,6 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
                 )
             )
     return view, notices
-
-
-#: Languages of the app (``lang`` in a link).
-LANGS: Final[tuple[str, ...]] = ("nl", "en")
-
-
-@dataclass(frozen=True)
-class Link:
-    """Everything a shared link asks for, validated.
-
-    Attributes
-    ----------
-    view : View
-        The view (:func:`parse_view`).
-    lang : {"nl", "en"}
-        The language (``lang``; Dutch when absent or unknown).
-    presentation : bool
-        Presentation mode (``p=1``).
-    selection : Selection
-        The researcher's selection (``s``; empty when absent or invalid).
-    notices : tuple of Notice
-        What was ignored, one notice per parameter.
-    choices : PageChoices
-        The pages' own choices (gap period, change years and count, compared areas).
-    """
-
-    view: View
-    lang: str
-    presentation: bool
-    selection: Selection
-    notices: tuple[Notice, ...]
-    choices: PageChoices = field(default_factory=lambda: PageChoices())
-
-
-def parse_link(ds: Dataset, params: Mapping[str, str | list[str]]) -> Link:
-    """Validate every parameter of a link; never raises on any text.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset the codes and years must exist in.
-    params : mapping of str to str or list of str
-        Untrusted query parameters: those of :func:`parse_view`, plus ``lang`` (``nl`` or
-        ``en``), ``p`` (``1`` for presentation mode, ``0`` for not) and ``s`` (a selection
-        token of :func:`geo.selection.encode_selection`) and the pages' own choices of
-        :func:`parse_choices`.
-
-    Returns
-    -------
-    Link
-    """
-    view, notices = parse_view(ds, params)
-    lang = read_param(params, "lang", notices)
-    if lang is not None and lang.lower() not in LANGS:
-        notices.append(Notice(f"taal '{_shown(lang)}' onbekend; Nederlands getoond", "language unknown; Dutch shown"))
-    lang = lang.lower() if lang is not None and lang.lower() in LANGS else "nl"
-    presentation = read_param(params, "p", notices)
-    if presentation not in (None, "0", "1"):
-        notices.append(
-            Notice(
-                f"presentatie 'p={_shown(presentation)}' onbekend (gebruik p=1 of p=0); genegeerd",
-                f"presentation 'p={_shown(presentation)}' unknown (use p=1 or p=0); ignored",
-            )
-        )
-    token = read_param(params, "s", notices, max_length=MAX_TOKEN_LENGTH)
-    selection = Selection()
-    if token:
-        try:
-            selection = decode_selection(ds, token)
-        except ValueError:
-            # the detail may echo text from the link; a fixed notice only
-            notices.append(
-                Notice(
-                    "de selectie in de link is ongeldig of beschadigd en is genegeerd",
-                    "the selection in the link is invalid or damaged and was ignored",
-                )
-            )
-    choices = parse_choices(ds, view, params, notices)
-    return Link(view, lang, presentation == "1", selection, tuple(notices), choices)
-
-
-# -- the pages' own choices ---------------------------------------------------------------------
-#: At most this many areas in the free comparison (``c``).
-MAX_COMPARE: Final[int] = 8
-#: The change page lists at most this many risers and fallers (``vn``).
-MAX_MOVERS: Final[int] = 20
-#: Query parameters of :class:`PageChoices`: gap from/to (Trends), change from/to and count
-#: (Verandering), compared areas, neighbour table year and "change since" year (Trends).
-CHOICE_PARAMS: Final[tuple[str, ...]] = ("gv", "gt", "vv", "vt", "vn", "c", "ty", "ts")
-_COUNT: Final[re.Pattern[str]] = re.compile(r"[0-9]{1,2}", re.ASCII)
-
-
-@dataclass(frozen=True)
-class PageChoices:
-    """What a user chose on the Trends and Verandering pages, beyond the shared view.
-
-    None (or empty) means "not chosen": the page shows its default.
-
-    Attributes
-    ----------
-    gap : tuple of (int, int) or None
-        The gap period on the Trends page, ``start < end``, both years with a score and a city
-        average for the view's area (``gv``, ``gt``).
-    change : tuple of (int, int) or None
-        The two years of the Verandering page, ``start < end``, both with data in the gemeente
-        (``vv``, ``vt``).
-    movers : int or None
-        How many risers and fallers the Verandering page lists, 1 to :data:`MAX_MOVERS` (``vn``).
-    compare : tuple of str
-        The areas of the free comparison on the Trends page, wijk or buurt codes, at most
-        :data:`MAX_COMPARE` (``c``, comma-separated).
-    table_year, since : int or None
-        The year of the neighbour table on the Trends page (``ty``, a measurement year) and the
-        year its change is measured from (``ts``, earlier than the table year).
-    """
-
-    gap: tuple[int, int] | None = None
-    change: tuple[int, int] | None = None
-    movers: int | None = None
-    compare: tuple[str, ...] = ()
-    table_year: int | None = None
-    since: int | None = None
-
-
-def _gap_options(ds: Dataset, view: View) -> list[int]:
-    from geo.city_gap import gap_years
-
-    if view.national:
-        return []
-    return gap_years(ds, view.area, view.measure)
-
-
-def change_options(ds: Dataset, view: View) -> list[int]:
-    """Return the years the Verandering page offers for a view: years with data at the area's level."""
-    from geo.change import years_with_data
-
-    if view.national:
-        return []
-    scope = ds.codes(level_of(view.area), gemeente=view.gemeente)
-    return years_with_data(ds, scope, view.measure)
-
-
-def _period(
-    params: Mapping[str, str | list[str]],
-    keys: tuple[str, str],
-    options: list[int],
-    notices: list[Notice],
-    what: tuple[str, str],
-) -> tuple[int, int] | None:
-    start, end = (read_param(params, key, notices) for key in keys)
-    if start is None and end is None:
-        return None
-    ok = (
-        start is not None
-        and end is not None
-        and _YEAR.fullmatch(start) is not None
-        and _YEAR.fullmatch(end) is not None
-        and int(start) in options
-        and int(end) in options
-        and int(start) < int(end)
-    )
-    if ok:
-        return int(start), int(end)  # type: ignore[arg-type]
-    shown = f"{_shown(start or '')}-{_shown(end or '')}"
-    listed = ", ".join(map(str, options)) or "-"
-    notices.append(
-        Notice(
-            f"{what[0]} '{shown}' kan hier niet (jaren: {listed}; Van ligt voor Tot); standaardperiode getoond",
-            f"{what[1]} '{shown}' is not possible here (years: {listed}; From comes before To); default period shown",
-        )
-    )
-    return None
-
-
-def parse_choices(ds: Dataset, view: View, params: Mapping[str, str | list[str]], notices: list[Notice]) -> PageChoices:
-    """Validate the pages' own link parameters for a (valid) view; fall back per parameter with a notice.
-
-    Parameters
-    ----------
-    ds : Dataset
-    view : View
-        The view of the same link (:func:`parse_view`); the years must have data for its area.
-    params : mapping of str to str or list of str
-        Untrusted parameters (ASCII-only rules of :func:`read_param`): ``gv``/``gt`` (gap period,
-        both four-digit years), ``vv``/``vt`` (change years), ``vn`` (a whole number from 1 to
-        :data:`MAX_MOVERS`), ``c`` (comma-separated wijk or buurt codes), ``ty`` and ``ts``
-        (neighbour table year and the earlier year its change is measured from).
-    notices : list of Notice
-        Appended to: one notice per ignored parameter or period, in Dutch and English.
-
-    Returns
-    -------
-    PageChoices
-        Only valid choices; the rest is None or empty (the page's default).
-    """
-    gap = _period(params, ("gv", "gt"), _gap_options(ds, view), notices, ("periode", "period"))
-    change = _period(params, ("vv", "vt"), change_options(ds, view), notices, ("veranderperiode", "change period"))
-    movers = None
-    n = read_param(params, "vn", notices)
-    if n is not None:
-        if _COUNT.fullmatch(n) and 1 <= int(n) <= MAX_MOVERS:
-            movers = int(n)
-        else:
-            notices.append(
-                Notice(
-                    f"aantal 'vn={_shown(n)}' moet 1 tot {MAX_MOVERS} zijn; standaard getoond",
-                    f"count 'vn={_shown(n)}' must be 1 to {MAX_MOVERS}; the default is shown",
-                )
-            )
-    compare: list[str] = []
-    c = read_param(params, "c", notices, max_length=2 * MAX_COMPARE * 11)
-    if c:
-        bad = []
-        for part in c.upper().split(","):
-            code = part.strip()
-            if not code:
-                continue
-            valid = (is_valid_code(code, "wijk") or is_valid_code(code, "buurt")) and ds.has(code)
-            if valid and code not in compare and len(compare) < MAX_COMPARE:
-                compare.append(code)
-            elif not valid:
-                bad.append(_shown(code))
-        if bad:
-            shown = ", ".join(bad[:3]) + (", ..." if len(bad) > 3 else "")
-            notices.append(
-                Notice(
-                    f"vergelijken: geen wijk of buurt in de dataset ({shown}); weggelaten",
-                    f"compare: not a district or neighbourhood in the dataset ({shown}); left out",
-                )
-            )
-    table_year = _one_year(params, "ty", ds.years("lbm"), notices)
-    since_options = [y for y in ds.years(view.measure) if y < (table_year or view.year)]
-    since = _one_year(params, "ts", since_options, notices)
-    return PageChoices(
-        gap=gap, change=change, movers=movers, compare=tuple(compare), table_year=table_year, since=since
-    )
-
-
-def _one_year(params: Mapping[str, str | list[str]], key: str, options: list[int], notices: list[Notice]) -> int | None:
-    value = read_param(params, key, notices)
-    if value is None:
-        return None
-    if _YEAR.fullmatch(value) and int(value) in options:
-        return int(value)
-    listed = ", ".join(map(str, options)) or "-"
-    notices.append(
-        Notice(
-            f"jaar '{key}={_shown(value)}' kan hier niet (wel: {listed}); standaard getoond",
-            f"year '{key}={_shown(value)}' is not possible here (years: {listed}); the default is shown",
-        )
-    )
-    return None
-
-
-def choices_params(choices: PageChoices) -> dict[str, str]:
-    """Return the query parameters that reproduce ``choices`` (the inverse of :func:`parse_choices`)."""
-    params: dict[str, str] = {}
-    if choices.gap is not None:
-        params["gv"], params["gt"] = map(str, choices.gap)
-    if choices.change is not None:
-        params["vv"], params["vt"] = map(str, choices.change)
-    if choices.movers is not None:
-        params["vn"] = str(choices.movers)
-    if choices.compare:
-        params["c"] = ",".join(choices.compare)
-    if choices.table_year is not None:
-        params["ty"] = str(choices.table_year)
-    if choices.since is not None:
-        params["ts"] = str(choices.since)
-    return params
 
 
 def view_params(view: View) -> dict[str, str]:

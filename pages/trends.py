@@ -15,6 +15,7 @@ import controls
 import sections
 import trends_view
 import ui
+from geo.choices import MAX_COMPARE
 from geo.city_gap import (
     PROJECTION_CAVEAT,
     gap_change,
@@ -27,7 +28,6 @@ from geo.codes import gemeente_of
 from geo.fmt import style_frame
 from geo.schema import DIMENSIONS
 from geo.trend import neighbour_basis
-from geo.view import MAX_COMPARE
 
 if TYPE_CHECKING:
     import pandas as pd

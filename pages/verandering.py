@@ -14,9 +14,9 @@ import streamlit as st
 import map_view
 import ui
 from geo.change import biggest_movers, change_scale, change_table, years_with_data
+from geo.choices import MAX_MOVERS
 from geo.fmt import number, percent, style_frame
 from geo.mapping import change_scale_classes, map_spec
-from geo.view import MAX_MOVERS
 
 if TYPE_CHECKING:
     import pandas as pd

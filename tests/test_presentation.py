@@ -16,20 +16,13 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from geo.brief import brief_filename
+from geo.choices import CHOICE_PARAMS, MAX_COMPARE, PageChoices, choices_params, parse_choices
 from geo.city_gap import gap_change, gap_sentence
 from geo.fmt import parse_number
+from geo.link import parse_link
 from geo.neighbours import graph_for
 from geo.trend import neighbour_basis, trend_table
-from geo.view import (
-    CHOICE_PARAMS,
-    MAX_COMPARE,
-    Notice,
-    PageChoices,
-    choices_params,
-    default_view,
-    parse_choices,
-    parse_link,
-)
+from geo.view import Notice, default_view
 from tests.conftest import ROOT
 
 OVERVECHT = "WK034403"

@@ -1,4 +1,4 @@
-"""No exception from any link: every URL parameter is read with ASCII-only rules (geo.view.parse_link).
+"""No exception from any link: every URL parameter is read with ASCII-only rules (geo.link.parse_link).
 
 A hypothesis property throws arbitrary text, unicode digits, huge values and repeated
 parameters at every parameter the app reads; AppTest opens three pages with bad parameters
@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from geo.view import LANGS, Link, Notice, View, parse_link, read_param
+from geo.link import LANGS, Link, parse_link
+from geo.view import Notice, View, read_param
 from tests.conftest import ROOT
 
 #: Every parameter the app reads from a link.
