@@ -74,8 +74,8 @@ def years_with_data(ds: Dataset, codes: Sequence[str], measure: str = "lbm") -> 
     the country the last year with data is 2022.
     """
     check_measure(measure)
-    codes = list(codes)
-    return [y for y in ds.years(measure) if ds.values(codes, y, measure).notna().any()]
+    present = ds.value_table(list(codes), measure).notna().any()
+    return [y for y in ds.years(measure) if bool(present.get(y, False))]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ a notice for whatever was ignored); :func:`choices_params` writes them back.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -89,13 +89,14 @@ def change_options(ds: Dataset, view: View) -> list[int]:
 def _period(
     params: Mapping[str, str | list[str]],
     keys: tuple[str, str],
-    options: list[int],
+    years: Callable[[], list[int]],
     notices: list[Notice],
     what: tuple[str, str],
 ) -> tuple[int, int] | None:
     start, end = (read_param(params, key, notices) for key in keys)
     if start is None and end is None:
         return None
+    options = years()  # only when the link has a period: the years cost a lookup per year
     ok = (
         start is not None
         and end is not None
@@ -139,8 +140,10 @@ def parse_choices(ds: Dataset, view: View, params: Mapping[str, str | list[str]]
     PageChoices
         Only valid choices; the rest is None or empty (the page's default).
     """
-    gap = _period(params, ("gv", "gt"), _gap_options(ds, view), notices, ("periode", "period"))
-    change = _period(params, ("vv", "vt"), change_options(ds, view), notices, ("veranderperiode", "change period"))
+    gap = _period(params, ("gv", "gt"), lambda: _gap_options(ds, view), notices, ("periode", "period"))
+    change = _period(
+        params, ("vv", "vt"), lambda: change_options(ds, view), notices, ("veranderperiode", "change period")
+    )
     movers = None
     n = read_param(params, "vn", notices)
     if n is not None:
