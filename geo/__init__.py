@@ -4,7 +4,7 @@ The public API is re-exported here; the implementations live in one module per c
 This package never imports streamlit.
 """
 
-from geo._errors import DataFileError, RepairReport, ValidationError
+from geo._errors import DataFileError, InputError, RepairReport, ValidationError, explain
 from geo.areas import AreaFile, read_areas
 from geo.build import build
 from geo.codes import LEVELS, gemeente_of, is_valid_code, level_of, parent_of
@@ -41,6 +41,7 @@ __all__ = [
     "ExportFiles",
     "ExportOptions",
     "Filter",
+    "InputError",
     "Lang",
     "Ranking",
     "Reference",
@@ -56,6 +57,7 @@ __all__ = [
     "classify_names",
     "decode_selection",
     "encode_selection",
+    "explain",
     "export_files",
     "filter_codes",
     "gemeente_of",

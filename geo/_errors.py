@@ -5,11 +5,42 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-__all__ = ["DataFileError", "RepairReport", "ValidationError"]
+__all__ = ["DataFileError", "InputError", "RepairReport", "ValidationError", "explain"]
 
 
 class DataFileError(ValueError):
     """A source file cannot be read at all (missing, unreadable, unknown format)."""
+
+
+class InputError(ValueError):
+    """What a user typed or uploaded cannot be used; said in English and in Dutch.
+
+    ``str(error)`` is the English text (the command line and logs); the app shows
+    :meth:`text` in the user's language, through :func:`explain`.
+
+    Parameters
+    ----------
+    en, nl : str
+        The same message in English and in Dutch, each naming the problem and the fix.
+    """
+
+    def __init__(self, en: str, nl: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.nl = nl
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang`` ("nl" or "en")."""
+        return self.nl if lang == "nl" else self.en
+
+
+def explain(error: Exception, lang: str) -> str:
+    """Return an error's message in ``lang`` when it has one, else its own (English) text.
+
+    :class:`InputError` and the :class:`ValidationError` of an upload have both languages.
+    """
+    text = getattr(error, "text", None)
+    return str(text(lang)) if callable(text) else str(error)
 
 
 class ValidationError(ValueError):
@@ -24,15 +55,28 @@ class ValidationError(ValueError):
         The file (or table) the problems were found in.
     problems : list of str
         One sentence per problem, naming column and rows and the fix.
+    dutch : tuple of (str, list of str), optional
+        The source and the problems in Dutch, for files a user uploads in the app
+        (:meth:`text`); without it the message is English only.
     """
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[str], dutch: tuple[str, list[str]] | None = None) -> None:
         self.source = source
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        n = len(self.problems)
-        noun = "problem" if n == 1 else "problems"
-        super().__init__(f"{source}: {n} {noun} found; nothing was loaded.\n{lines}")
+        self.dutch = dutch
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``: Dutch when asked for and given, else English."""
+        if lang == "nl" and self.dutch is not None:
+            source, problems = self.dutch
+            n = len(problems)
+            head = f"{source}: {n} {'probleem' if n == 1 else 'problemen'} gevonden; er is niets ingelezen."
+        else:
+            source, problems = self.source, self.problems
+            n = len(problems)
+            head = f"{source}: {n} {'problem' if n == 1 else 'problems'} found; nothing was loaded."
+        return head + "\n" + "\n".join(f"  - {p}" for p in problems)
 
 
 @dataclass

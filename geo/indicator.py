@@ -39,6 +39,7 @@ __all__ = ["MAX_UPLOAD_BYTES", "PALETTE", "Indicator", "IndicatorMap", "indicato
 MAX_UPLOAD_BYTES: Final[int] = 5 * 1024 * 1024
 _MAX_PROBLEMS: Final[int] = 25
 _SOURCE: Final[str] = "the uploaded CSV"
+_SOURCE_NL: Final[str] = "het geüploade CSV-bestand"
 _CODE_COLUMNS: Final[tuple[str, ...]] = ("code", "gwb_code", "gwb_code_10", "wk_code", "bu_code", "gm_code")
 #: Number of classes of an indicator's own scale.
 N_CLASSES: Final[int] = 5
@@ -47,6 +48,17 @@ N_CLASSES: Final[int] = 5
 PALETTE: Final[tuple[str, ...]] = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
 #: The chart of an indicator shows at most this many areas (the highest values).
 CHART_AREAS: Final[int] = 40
+
+
+def _refuse(problems: list[tuple[str, str]]) -> ValidationError:
+    """Make the upload's error from (English, Dutch) problems, at most :data:`_MAX_PROBLEMS` of them."""
+    head = problems[:_MAX_PROBLEMS]
+    if len(problems) > _MAX_PROBLEMS:
+        more = len(problems) - _MAX_PROBLEMS
+        head.append(
+            (f"... and {more} more; fix these and upload again", f"... en nog {more}; herstel deze en upload opnieuw")
+        )
+    return ValidationError(_SOURCE, [en for en, _ in head], (_SOURCE_NL, [nl for _, nl in head]))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -74,22 +86,38 @@ def read_table(data: bytes) -> pd.DataFrame:
         When the upload is too large (checked before anything else), empty, or has no header.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        msg = (
-            f"the file is {len(data) / 1024 / 1024:.1f} MB; at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB is "
-            "accepted. Keep only the code column and the columns you need"
+        size, limit = f"{len(data) / 1024 / 1024:.1f}", MAX_UPLOAD_BYTES // (1024 * 1024)
+        en = (
+            f"the file is {size} MB; at most {limit} MB is accepted. Keep only the code column and the columns you need"
         )
-        raise ValidationError(_SOURCE, [msg])
+        nl = (
+            f"het bestand is {size.replace('.', ',')} MB; hooguit {limit} MB wordt aangenomen. Houd alleen de "
+            "codekolom en de kolommen die u nodig hebt"
+        )
+        raise _refuse([(en, nl)])
     if not data.strip():
-        msg = "the file is empty; upload a CSV with a header row, e.g. code,inwoners"
-        raise ValidationError(_SOURCE, [msg])
+        raise _refuse(
+            [
+                (
+                    "the file is empty; upload a CSV with a header row, e.g. code,inwoners",
+                    "het bestand is leeg; upload een CSV met een kopregel, bijvoorbeeld code,inwoners",
+                )
+            ]
+        )
     text, _encoding = _decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sep = _separator(text)
     rows = list(csv.reader(io.StringIO(text), delimiter=sep))
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
-        msg = "the file has a header but no data rows; add one row per area"
-        raise ValidationError(_SOURCE, [msg])
+        raise _refuse(
+            [
+                (
+                    "the file has a header but no data rows; add one row per area",
+                    "het bestand heeft een kopregel maar geen gegevens; voeg een regel per gebied toe",
+                )
+            ]
+        )
     header = [h.strip() for h in rows[0]]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows[1:]]
@@ -208,26 +236,53 @@ def read_indicators(ds: Dataset, data: bytes) -> tuple[Indicator, ...]:
     code_col = next((lower[k] for k in _CODE_COLUMNS if k in lower), None)
     if code_col is None:
         shown = ", ".join(repr(c[:30]) for c in list(table.columns)[:10])
-        msg = f"no code column: the columns are {shown}; name the column with CBS codes 'code'"
-        raise ValidationError(_SOURCE, [msg])
-    problems: list[str] = []
+        raise _refuse(
+            [
+                (
+                    f"no code column: the columns are {shown}; name the column with CBS codes 'code'",
+                    f"geen codekolom: de kolommen zijn {shown}; noem de kolom met CBS-codes 'code'",
+                )
+            ]
+        )
+    problems: list[tuple[str, str]] = []
     codes = [str(c).strip().upper() for c in table[code_col]]
     for i, code in enumerate(codes, start=2):
         if not is_valid_code(code):
-            problems.append(f"row {i}: {code[:20]!r} is not a CBS code (WK034403, BU0363AA01)")
+            problems.append(
+                (
+                    f"row {i}: {code[:20]!r} is not a CBS code (WK034403, BU0363AA01)",
+                    f"regel {i}: {code[:20]!r} is geen CBS-code (WK034403, BU0363AA01)",
+                )
+            )
         elif not ds.has(code):
-            problems.append(f"row {i}: code {code} is not in the dataset (unknown or outdated)")
+            problems.append(
+                (
+                    f"row {i}: code {code} is not in the dataset (unknown or outdated)",
+                    f"regel {i}: code {code} staat niet in de dataset (onbekend of verouderd)",
+                )
+            )
     seen: dict[str, int] = {}
     for i, code in enumerate(codes, start=2):
         if code in seen:
-            problems.append(f"row {i}: code {code} appears again (first in row {seen[code]})")
+            problems.append(
+                (
+                    f"row {i}: code {code} appears again (first in row {seen[code]})",
+                    f"regel {i}: code {code} komt nog eens voor (eerst in regel {seen[code]})",
+                )
+            )
         else:
             seen[code] = i
     value_cols = [c for c in table.columns if c != code_col and str(c).strip().lower() not in ("naam", "name")]
     value_cols = [c for c in value_cols if str(c).strip()]
     if not value_cols:
-        msg = "no value column: add at least one numeric column next to the codes"
-        raise ValidationError(_SOURCE, [msg])
+        raise _refuse(
+            [
+                (
+                    "no value column: add at least one numeric column next to the codes",
+                    "geen waardekolom: zet minstens één kolom met getallen naast de codes",
+                )
+            ]
+        )
     raw = [[str(v) for v in table[c]] for c in value_cols]
     comma = _decimal_comma(raw, str(table.attrs.get("separator", ",")))
     parsed: dict[str, list[float]] = {}
@@ -236,16 +291,17 @@ def read_indicators(ds: Dataset, data: bytes) -> tuple[Indicator, ...]:
         for i, cell in enumerate(cells, start=2):
             v = _parse_number(cell, comma)
             if v is None:
-                problems.append(f"row {i}, column {col[:30]!r}: {cell.strip()[:20]!r} is not a number")
+                where, what = (
+                    f"{i}, column {col[:30]!r}: {cell.strip()[:20]!r}",
+                    f"{i}, kolom {col[:30]!r}: {cell.strip()[:20]!r}",
+                )
+                problems.append((f"row {where} is not a number", f"regel {what} is geen getal"))
                 numbers.append(math.nan)
             else:
                 numbers.append(v)
         parsed[col] = numbers
     if problems:
-        head = problems[:_MAX_PROBLEMS]
-        if len(problems) > _MAX_PROBLEMS:
-            head.append(f"... and {len(problems) - _MAX_PROBLEMS} more; fix these and upload again")
-        raise ValidationError(_SOURCE, head)
+        raise _refuse(problems)
     out = []
     for col, numbers in parsed.items():
         values = {c: v for c, v in zip(codes, numbers, strict=True) if not math.isnan(v)}
@@ -253,8 +309,14 @@ def read_indicators(ds: Dataset, data: bytes) -> tuple[Indicator, ...]:
             continue
         out.append(Indicator(str(col).strip(), values, _scale(list(values.values()))))
     if not out:
-        msg = "every value cell is empty; fill in at least one number"
-        raise ValidationError(_SOURCE, [msg])
+        raise _refuse(
+            [
+                (
+                    "every value cell is empty; fill in at least one number",
+                    "alle waardecellen zijn leeg; vul minstens één getal in",
+                )
+            ]
+        )
     return tuple(out)
 
 

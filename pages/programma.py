@@ -14,7 +14,7 @@ import streamlit as st
 
 import map_view
 import ui
-from geo import fmt, gaps, sets
+from geo import explain, fmt, gaps, sets
 from geo.export import to_csv_bytes
 from geo.indicator import MAX_UPLOAD_BYTES, indicator_map, read_indicators
 from geo.mapping import map_spec, overlay_layer
@@ -50,7 +50,7 @@ def _overlay(
 
 
 def _error(lead: str, exc: Exception) -> None:
-    st.error(markdown_text(f"{lead} {exc}"))
+    st.error(markdown_text(f"{lead} {explain(exc, lang)}"))
 
 
 st.markdown(f"### {t('Programma’s: sluiten de wijken hun achterstand?', 'Programmes: are the areas catching up?')}")

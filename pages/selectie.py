@@ -39,7 +39,7 @@ def _add(new: Callable[[], Selection], error_key: str, clear: str | None = None)
     try:
         ui.set_selection(new())
     except ValueError as exc:
-        st.session_state[error_key] = str(exc)
+        st.session_state[error_key] = geo.explain(exc, lang)
     else:
         if clear:  # the list box empties once its areas are in the selection
             st.session_state[clear] = []
@@ -164,7 +164,7 @@ with add_filter:
         try:
             result = filter_codes(ds, spec)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(ui.md(geo.explain(exc, lang)))
         else:
             st.text(result.criterion.text(lang))
             st.button(
@@ -180,7 +180,7 @@ with add_filter:
 
 error = st.session_state.pop("_sel_error", None)
 if error:
-    st.error(error)
+    st.error(ui.md(error))
 
 # -- the selection ---------------------------------------------------------------------------------
 st.subheader(ui.t(f"Selectie: {len(selection)} gebieden", f"Selection: {len(selection)} areas"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 
-from geo import ValidationError
+from geo import ValidationError, explain
 from geo.indicator import MAX_UPLOAD_BYTES, read_indicators
 
 
@@ -47,6 +48,14 @@ def test_unknown_codes_duplicates_and_text_are_all_reported_with_rows(dataset):
     assert "row 3, column 'v': 'abc' is not a number" in message
     assert "row 4: code WK034403 appears again (first in row 3)" in message
     assert "row 5: 'HALLO' is not a CBS code" in message
+    dutch = info.value.text("nl")  # what the app shows in Dutch
+    assert dutch.startswith("het geüploade CSV-bestand: 4 problemen gevonden; er is niets ingelezen.")
+    assert "regel 2: code WK999999 staat niet in de dataset" in dutch
+    assert "regel 3, kolom 'v': 'abc' is geen getal" in dutch
+    assert "regel 4: code WK034403 komt nog eens voor (eerst in regel 3)" in dutch
+    assert "regel 5: 'HALLO' is geen CBS-code" in dutch
+    assert not re.search(r"\b(row|problems|found|loaded|is not|appears)\b", dutch)
+    assert explain(info.value, "nl") == dutch and explain(info.value, "en") == message
 
 
 def test_missing_code_column_names_the_columns(dataset):
@@ -73,8 +82,9 @@ def test_html_in_a_header_and_a_value_is_kept_as_text_and_refused_as_number(data
 def test_empty_upload(dataset):
     with pytest.raises(ValidationError, match="empty"):
         read_indicators(dataset, b"  \n")
-    with pytest.raises(ValidationError, match="no data rows"):
+    with pytest.raises(ValidationError, match="no data rows") as info:
         read_indicators(dataset, b"code,v\n")
+    assert "1 probleem gevonden" in info.value.text("nl") and "geen gegevens" in info.value.text("nl")
 
 
 def test_indicator_map_in_each_language(dataset):

@@ -188,6 +188,24 @@ def test_an_error_about_typed_text_shows_the_text_escaped():
     assert "\\!\\[x\\]\\(e/x.png\\)" in error.value and "![x](" not in error.value
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "other"),
+    [
+        ("nl", "regel 2: code WK999999 staat niet in de dataset", "line 2"),
+        ("en", "line 2: code WK999999 is not in the dataset", "regel 2"),
+    ],
+)
+def test_an_error_about_typed_text_is_in_the_chosen_language(lang, said, other):
+    at = _page(lang=lang)
+    at.radio(key="prog_set").set_value("user").run()
+    at.text_area(key="prog_typed").input("WK034403\nWK999999").run()
+    at.button(key="prog_make").click().run()
+    assert not at.exception
+    (error,) = at.error
+    shown = error.value.replace("\\", "")  # Markdown escapes
+    assert said in shown and other not in shown
+
+
 def test_the_map_outlines_every_member_and_fills_them_by_their_gap(dataset):
     at = _page()
     assert not at.exception

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from geo import sets
+from geo import explain, sets
 from geo.selection import decode_selection
 from tests.conftest import ROOT, SOURCES
 
@@ -306,8 +306,12 @@ def test_user_set_from_typed_codes_and_names(dataset):
 
 
 def test_user_set_errors_name_every_bad_line(dataset):
-    with pytest.raises(ValueError, match=r"line 1: code WK999999.*line 2: 'zomaar'"):
+    with pytest.raises(ValueError, match=r"line 1: code WK999999.*line 2: 'zomaar'") as info:
         sets.set_from_text(dataset, "WK999999\nzomaar\n")
+    assert explain(info.value, "nl") == (
+        "2 problemen: regel 1: code WK999999 staat niet in de dataset; "
+        "regel 2: 'zomaar' is geen code en geen 'gemeente; naam'"
+    )
     with pytest.raises(ValueError, match="none of the names"):
         sets.set_from_text(dataset, "Utrecht; Nergenshuizen")
 

@@ -37,6 +37,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from geo._errors import InputError
 from geo.codes import is_valid_code
 from geo.fmt import MISSING, number
 from geo.i18n import check_lang
@@ -203,24 +204,45 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
         Listing every row (1-based, after the header) whose code is malformed, whose category
         is unknown, or which is non-exact without a reason.
     """
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     matches: list[Match] = []
     for i, row in enumerate(frame.to_dict("records"), start=2):
         code = str(row.get("code") or "").strip().upper() or None
         category = str(row.get("category") or "").strip()
         reason = str(row.get("reason") or "").strip()
         if code is not None and not is_valid_code(code):
-            problems.append(f"row {i}: code {code[:20]!r} is not a CBS code (WK0363AA, BU0363AA01)")
+            problems.append(
+                (
+                    f"row {i}: code {code[:20]!r} is not a CBS code (WK0363AA, BU0363AA01)",
+                    f"rij {i}: code {code[:20]!r} is geen CBS-code (WK0363AA, BU0363AA01)",
+                )
+            )
         if category not in CATEGORIES:
-            problems.append(f"row {i}: category {category[:20]!r} is not one of {', '.join(CATEGORIES)}")
+            allowed = ", ".join(CATEGORIES)
+            problems.append(
+                (
+                    f"row {i}: category {category[:20]!r} is not one of {allowed}",
+                    f"rij {i}: categorie {category[:20]!r} is niet een van {allowed}",
+                )
+            )
         elif category != "exact" and not reason:
-            problems.append(f"row {i}: a {category} match needs a reason")
+            problems.append(
+                (
+                    f"row {i}: a {category} match needs a reason",
+                    f"rij {i}: een {category}-koppeling heeft een reden nodig",
+                )
+            )
         raw_score = str(row.get("score") or "").strip()
         try:
             missing = raw_score in ("", "nan", "None", "<NA>", MISSING)
             score = None if missing else float(raw_score.replace(",", "."))  # "0,857" from the Dutch editor
         except ValueError:
-            problems.append(f"row {i}: score {raw_score[:20]!r} is not a number")
+            problems.append(
+                (
+                    f"row {i}: score {raw_score[:20]!r} is not a number",
+                    f"rij {i}: score {raw_score[:20]!r} is geen getal",
+                )
+            )
             score = None
         decided = "hand" if str(row.get("decided")) == "hand" else "resolver"
         matches.append(
@@ -237,6 +259,9 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
             )
         )
     if problems:
-        msg = f"{source}: {len(problems)} problem(s): " + "; ".join(problems[:20])
-        raise ValueError(msg)
+        n = len(problems)
+        raise InputError(
+            f"{source}: {n} {'problem' if n == 1 else 'problems'}: " + "; ".join(en for en, _ in problems[:20]),
+            f"{source}: {n} {'probleem' if n == 1 else 'problemen'}: " + "; ".join(nl for _, nl in problems[:20]),
+        )
     return Resolution(tuple(matches))

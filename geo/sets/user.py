@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from geo._errors import InputError
 from geo.codes import is_valid_code
 from geo.dataset import Dataset
 from geo.selection import Criterion, Selection, decode_selection, encode_selection
@@ -45,11 +46,15 @@ def set_from_codes(
     """
     members = tuple(dict.fromkeys(str(c).strip().upper() for c in codes if str(c).strip()))
     if not members:
-        msg = "the set has no members; add codes (WK0344 03 is written WK034403) or names"
-        raise ValueError(msg)
+        raise InputError(
+            "the set has no members; add codes (WK0344 03 is written WK034403) or names",
+            "de set heeft geen gebieden; voeg codes (WK0344 03 schrijft u als WK034403) of namen toe",
+        )
     if len(members) > MAX_USER_MEMBERS:
-        msg = f"the set has {len(members)} members; at most {MAX_USER_MEMBERS} are allowed"
-        raise ValueError(msg)
+        raise InputError(
+            f"the set has {len(members)} members; at most {MAX_USER_MEMBERS} are allowed; remove some",
+            f"de set heeft {len(members)} gebieden; er mogen er hooguit {MAX_USER_MEMBERS} zijn; laat er een paar weg",
+        )
     Selection().add_codes(ds, members)  # validates every code, naming the bad ones
     return AreaSet("user", name.strip()[:80] or "eigen set", description, source, members, resolution)
 
@@ -72,7 +77,8 @@ def set_from_text(ds: Dataset, text: str, *, name: str = "eigen set") -> AreaSet
 def _set_from_rows(ds: Dataset, rows: Sequence[tuple[int, str]], *, name: str, what: str) -> AreaSet:
     codes: list[str] = []
     entries: list[Entry] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
+    where = "regel"  # a typed line, or a line of the CSV file (its row)
     for n, raw in rows:
         item = raw.strip().strip('"').strip()
         upper = item.upper()
@@ -81,16 +87,29 @@ def _set_from_rows(ds: Dataset, rows: Sequence[tuple[int, str]], *, name: str, w
                 codes.append(upper)
                 entries.append(Entry(ds.name(f"GM{upper[2:6]}") if ds.has(f"GM{upper[2:6]}") else "", upper, upper))
             else:
-                problems.append(f"{what} {n}: code {upper} is not in the dataset")
+                problems.append(
+                    (
+                        f"{what} {n}: code {upper} is not in the dataset",
+                        f"{where} {n}: code {upper} staat niet in de dataset",
+                    )
+                )
             continue
         parts = re.split(r"\s*[;:\t]\s*|\s*,\s*", item, maxsplit=1)
         if len(parts) != 2 or not parts[0] or not parts[1]:
-            problems.append(f"{what} {n}: {item[:40]!r} is neither a code nor 'gemeente; naam'")
+            problems.append(
+                (
+                    f"{what} {n}: {item[:40]!r} is neither a code nor 'gemeente; naam'",
+                    f"{where} {n}: {item[:40]!r} is geen code en geen 'gemeente; naam'",
+                )
+            )
             continue
         entries.append(Entry(parts[0], parts[1], f"{parts[0]} {parts[1]}"))
     if problems:
-        msg = f"{len(problems)} problem(s): " + "; ".join(problems[:20]) + (" ..." if len(problems) > 20 else "")
-        raise ValueError(msg)
+        n, more = len(problems), " ..." if len(problems) > 20 else ""
+        raise InputError(
+            f"{n} {'problem' if n == 1 else 'problems'}: " + "; ".join(en for en, _ in problems[:20]) + more,
+            f"{n} {'probleem' if n == 1 else 'problemen'}: " + "; ".join(nl for _, nl in problems[:20]) + more,
+        )
     unique = list({e.label: e for e in entries}.values())
     code_entries = {e.label for e in unique if is_valid_code(e.label)}
     named = [e for e in unique if e.label not in code_entries]
@@ -103,8 +122,10 @@ def _set_from_rows(ds: Dataset, rows: Sequence[tuple[int, str]], *, name: str, w
     )
     merged = Resolution(code_matches + resolution.matches)
     if not merged.codes:
-        msg = "none of the names could be matched to an area; check the spelling or use codes"
-        raise ValueError(msg)
+        raise InputError(
+            "none of the names could be matched to an area; check the spelling or use codes",
+            "geen van de namen hoort bij een gebied; controleer de spelling of gebruik codes",
+        )
     return set_from_codes(ds, merged.codes, name=name, resolution=merged)
 
 
@@ -131,11 +152,13 @@ def set_from_csv(ds: Dataset, data: bytes, *, name: str = "eigen set") -> AreaSe
         gm_col = cols.get("gemeente")
         nm_col = next((cols[k] for k in ("naam", "name", "wijk", "buurt") if k in cols), None)
         if gm_col is None or nm_col is None:
-            msg = (
-                f"the file has columns {', '.join(map(repr, list(table.columns)[:10]))}; it needs a column 'code' "
-                "(WK034403), or the columns 'gemeente' and 'naam'"
+            shown = ", ".join(map(repr, list(table.columns)[:10]))
+            raise InputError(
+                f"the file has columns {shown}; it needs a column 'code' (WK034403), or the columns 'gemeente' "
+                "and 'naam'",
+                f"het bestand heeft de kolommen {shown}; het heeft een kolom 'code' (WK034403) nodig, of de kolommen "
+                "'gemeente' en 'naam'",
             )
-            raise ValueError(msg)
         rows = [
             (i + 2, f"{g}; {n}")
             for i, (g, n) in enumerate(zip(table[gm_col], table[nm_col], strict=True))
