@@ -31,8 +31,6 @@ from geo.view import NATIONAL, View
 
 __all__ = [
     "BASEMAP_TILES",
-    "LEAFLET_CSS",
-    "LEAFLET_JS",
     "ChoroplethLayer",
     "basemap_tiles",
     "build_map",
@@ -52,10 +50,6 @@ __all__ = [
     "previous_year",
     "view_spec",
 ]
-
-#: Where the app serves Leaflet (Streamlit static serving of ``static/``).
-LEAFLET_JS: Final[str] = "/app/static/leaflet/leaflet.js"
-LEAFLET_CSS: Final[str] = "/app/static/leaflet/leaflet.css"
 
 #: Tile URL and attribution of each base map; "none" has no tiles.
 BASEMAP_TILES: Final[dict[str, tuple[str, str] | None]] = {

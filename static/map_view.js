@@ -1,6 +1,6 @@
 // The explorer's map: Leaflet mounted in the page by a Streamlit v2 component (map_view.py).
 //
-// No iframe: the map shares the page's Leaflet (served from /app/static, never a CDN), so the
+// No iframe: the map shares the page's Leaflet (served from app/static, never a CDN), so the
 // first polygon is drawn as soon as the script's data arrive. Streamlit calls the default export
 // again whenever the data change; the map keeps one Leaflet instance per element and redraws
 // only what changed: the choropleth (by its id), the tiles, the selection outlines. The user's
@@ -8,8 +8,11 @@
 // page switches. Every text from the data is set with textContent, never parsed as HTML; only
 // the (escaped) attribution goes through Leaflet's attribution control.
 
-const LEAFLET_JS = "/app/static/leaflet/leaflet.js";
-const LEAFLET_CSS = "/app/static/leaflet/leaflet.css";
+// Relative to the page, as Streamlit's own assets are: also right under server.baseUrlPath.
+const LEAFLET_JS = new URL("app/static/leaflet/leaflet.js", document.baseURI).href;
+const LEAFLET_CSS = new URL("app/static/leaflet/leaflet.css", document.baseURI).href;
+// Zoom and pan kept for at most this many views (gemeente and level) per page load.
+const MAX_VIEWS = 64;
 
 function leaflet() {
   if (window.L) return Promise.resolve(window.L);
@@ -120,7 +123,13 @@ function draw(L, root, spec) {
     st = root.__lv = { map };
     root.leafletMap = map; // for the browser tests and benchmarks
     const views = (window.__lvViews = window.__lvViews || {});
-    map.on("moveend", () => { if (st.view) views[st.view] = { center: map.getCenter(), zoom: map.getZoom() }; });
+    map.on("moveend", () => {
+      if (!st.view) return;
+      delete views[st.view]; // re-inserted last: the keys are in order of use
+      views[st.view] = { center: map.getCenter(), zoom: map.getZoom() };
+      const keys = Object.keys(views);
+      keys.slice(0, Math.max(0, keys.length - MAX_VIEWS)).forEach((k) => delete views[k]);
+    });
     st.observer = new ResizeObserver(() => map.invalidateSize());
     st.observer.observe(root);
   }

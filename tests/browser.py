@@ -45,8 +45,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(timeout: float = 60.0) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards."""
+def running_app(timeout: float = 60.0, *, base_path: str = "") -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards.
+
+    ``base_path`` serves the app under that path (``server.baseUrlPath``), as behind a proxy.
+    """
     port = _free_port()
     log = ROOT / "tests" / "artifacts"
     log.mkdir(parents=True, exist_ok=True)
@@ -66,12 +69,14 @@ def running_app(timeout: float = 60.0) -> Iterator[str]:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            "--server.baseUrlPath",
+            base_path,
         ],
         cwd=ROOT,
         stdout=out,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     try:
         deadline = time.monotonic() + timeout
         while True:

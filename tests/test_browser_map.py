@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import MAP, ROOT, map_element, wait_idle
+from tests.browser import MAP, ROOT, map_element, running_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +72,19 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     outside = [u for u in requests if not u.startswith((app_url, f"blob:{app_url}", "data:"))]
     assert outside == []
     assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in requests)
+
+
+def test_the_map_draws_when_the_app_is_served_under_a_base_path(page):
+    """Behind a proxy at /lv/ the map loads Leaflet from /lv/app/static, on the home page and a page path."""
+    with running_app(base_path="lv") as base:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for path in ("/?g=GM0363&b=none&j=2024", "/verandering?g=GM0363&b=none&j=2024"):
+            page.goto(base + path)
+            wait_idle(page)
+            map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        assert any(u.endswith("/lv/app/static/leaflet/leaflet.js") for u in requests)
+        assert not any("/app/static/" in u and "/lv/" not in u for u in requests)
 
 
 def test_open_the_trend_page_for_a_wijk_chosen_on_the_map(app_url, page):
