@@ -78,13 +78,16 @@ function tooltip(labels) {
   };
 }
 
-function areaLayer(L, spec, style, onClick) {
+// An overlay's outlines are thin at country zoom, where small members would otherwise be dark blobs.
+const overlayWeight = (zoom) => (zoom < 10 ? 0.8 : 2);
+
+function areaLayer(L, spec, style, onClick, zoom) {
   const data = spec.layer;
   const features = data.rows.map((r) => ({
     type: "Feature", id: r[0], properties: { c: r[0], t: r[1], k: r[2] }, geometry: geometry(r[3]),
   }));
   const look = style === "overlay"
-    ? (f) => ({ color: "#111", weight: 2, fillColor: data.colours[f.properties.k] || "#000",
+    ? (f) => ({ color: "#111", weight: overlayWeight(zoom()), fillColor: data.colours[f.properties.k] || "#000",
                 fillOpacity: f.properties.k >= 0 ? 0.75 : 0 })
     : (f) => (f.properties.k < 0
       ? { fillColor: data.noData, fillOpacity: 0.35, color: "#555", weight: 0.8, dashArray: "4 3" }
@@ -130,6 +133,7 @@ function draw(L, root, spec) {
       const keys = Object.keys(views);
       keys.slice(0, Math.max(0, keys.length - MAX_VIEWS)).forEach((k) => delete views[k]);
     });
+    map.on("zoomend", () => { if (st.layer && st.style === "overlay") st.layer.resetStyle(); });
     st.observer = new ResizeObserver(() => map.invalidateSize());
     st.observer.observe(root);
   }
@@ -155,7 +159,7 @@ function draw(L, root, spec) {
     if (st.attribution) map.attributionControl.removeAttribution(st.attribution);
     // a click reports through the latest run's setter (root.__trigger, set on every call)
     const onClick = spec.clickable ? (code) => root.__trigger("click", code) : null;
-    st.layer = areaLayer(L, spec, spec.style, onClick).addTo(map);
+    st.layer = areaLayer(L, spec, spec.style, onClick, () => map.getZoom()).addTo(map);
     st.attribution = spec.layer.attribution;
     if (st.attribution) map.attributionControl.addAttribution(st.attribution);
     st.layerId = spec.layer.id;

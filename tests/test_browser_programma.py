@@ -31,6 +31,18 @@ def test_open_the_set_read_the_summary_upload_an_indicator(app_url, browser, tmp
         summary.wait_for(timeout=60_000)
         assert summary.inner_text().strip() == expected
         page.screenshot(path=str(ROOT / "tests" / "artifacts" / "programma.png"))
+        # the members' outlines are thin at country zoom and thicker close up
+        members = page.locator(MAP).first
+        members.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        weights = """(el) => { const m = el.leafletMap; const w = [];
+            m.eachLayer((l) => { if (l.feature && l.options.pane === 'overlayPane') w.push(l.options.weight); });
+            return [m.getZoom(), [...new Set(w)]]; }"""
+        zoom, shown = members.evaluate(weights)
+        assert zoom < 10 and shown == [0.8]
+        members.evaluate("(el) => el.leafletMap.setZoom(11, { animate: false })")
+        page.wait_for_timeout(300)
+        zoom, shown = members.evaluate(weights)
+        assert zoom == 11 and shown == [2]
 
         csv_path = tmp_path / "indicator.csv"
         rows = ["code;<img src=x onerror=alert(1)>;naam"]
