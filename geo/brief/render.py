@@ -1,0 +1,414 @@
+"""The brief drawn and saved: file names, the gap answer, trend, summary, header and sources.
+
+:func:`brief_figure` checks its input, draws every part of the page into one matplotlib Figure
+(the map and its key through :mod:`geo.brief.area_map`) and :func:`render_brief` saves it as PDF
+and PNG; :func:`brief_filename` names the files. :func:`gap_text` and :func:`summary_rows` are
+the texts of the gap answer and the summary table.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any, Final, Literal, cast
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter
+
+from geo import fmt
+from geo.brief.area_map import _draw_key, _draw_map
+from geo.brief.page import (
+    _GAP_BOX,
+    _RC,
+    _RIGHT_X,
+    _TABLE_BOX,
+    _TEXT,
+    _TEXT_COLOUR,
+    _TREND_BOX,
+    A4_LANDSCAPE_INCHES,
+    ATTRIBUTION,
+    PNG_DPI,
+)
+from geo.city_gap import gap_change, gap_sentence, gap_table, gap_years
+from geo.dataset import Dataset
+from geo.i18n import check_lang
+from geo.neighbours import graph_for
+from geo.selection import validate_codes
+from geo.summary import area_summary
+from geo.textsafe import mathtext
+
+__all__ = ["GAP_START", "brief_figure", "brief_filename", "gap_text", "render_brief", "summary_rows"]
+
+#: The first year of the gap sentence when the area has data then (as on the Trends page).
+GAP_START: Final[int] = 2012
+
+Lang = Literal["nl", "en"]
+
+#: Names of publishers as an English reader knows them (the Dutch text uses the manifest's).
+_EN_NAMES: Final[dict[str, str]] = {
+    "Leefbaarometer 3.0, Ministerie van BZK": "Leefbaarometer 3.0, Ministry of the Interior (BZK)",
+    "Gemeente Amsterdam": "City of Amsterdam",
+}
+_EN_LEVEL: Final[dict[str, str]] = {"wijk": "district", "buurt": "neighbourhood", "gemeente": "municipality"}
+
+_AREA_COLOUR: Final[str] = "#1b4f9c"
+_CITY_COLOUR: Final[str] = "#d95f02"
+_BELOW_COLOUR: Final[str] = "#d95f02"
+_ABOVE_COLOUR: Final[str] = "#1b4f9c"
+
+
+# -- file name ---------------------------------------------------------------------------------
+def _slug(text: str, *, limit: int = 40) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def brief_filename(ds: Dataset, code: str, year: int, lang: str, ext: str = "pdf") -> str:
+    """Return the file name of a brief: area code and name, year and language, ASCII only.
+
+    The CBS prefix "Wijk 03" / "Buurt 12" is left out of the name part when more follows.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    code : str
+        The area.
+    year : int
+        The measurement year of the brief.
+    lang : {"nl", "en"}
+        The language of the brief.
+    ext : {"pdf", "png"}, default "pdf"
+        The file type (with or without the dot).
+
+    Returns
+    -------
+    str
+        e.g. ``brief-WK034403-overvecht-2022-nl.pdf``.
+
+    Raises
+    ------
+    ValueError
+        When ``code`` is not an area of the dataset, or ``lang`` or ``ext`` is unknown.
+    """
+    validate_codes(ds, [code], "code")
+    check_lang(lang)
+    suffix = ext.lower().lstrip(".")
+    if suffix not in ("pdf", "png"):
+        msg = f"`ext` was {ext!r} but is expected to be 'pdf' or 'png'"
+        raise ValueError(msg)
+    name = str(ds.name(code))
+    short = re.sub(r"^\s*(wijk|buurt)\s+\d+\s+", "", name, flags=re.IGNORECASE)
+    slug = _slug(short) or _slug(name)
+    parts = ["brief", code, slug, str(int(year)), lang]
+    return "-".join(p for p in parts if p) + "." + suffix
+
+
+# -- checks ------------------------------------------------------------------------------------
+def _check(ds: Dataset, code: str, year: int, neighbours: Sequence[str] | None, lang: str) -> None:
+    check_lang(lang)
+    validate_codes(ds, [code], "code")
+    years = ds.years("lbm", code=code)
+    if not years:
+        reason = ds.is_excluded(code)
+        why = f" (its scores are excluded: {reason})" if reason else ""
+        msg = f"`code` {code!r} has no lbm score in any year{why}; pick a scored wijk or buurt"
+        raise ValueError(msg)
+    if year not in years:
+        msg = f"`year` was {year!r} but {code} has lbm scores in {', '.join(map(str, years))}; pick one of those"
+        raise ValueError(msg)
+    if neighbours is not None:
+        validate_codes(ds, list(neighbours), "neighbours")
+
+
+# -- the gap answer and the trend --------------------------------------------------------------
+def _gap_start(years: list[int], year: int) -> int | None:
+    earlier = [y for y in years if y < year]
+    if not earlier:
+        return None
+    return GAP_START if GAP_START in earlier else earlier[0]
+
+
+def gap_text(ds: Dataset, code: str, year: int, *, lang: Lang = "nl") -> str:
+    """Return the brief's gap sentence: how the gap to the city changed up to ``year``.
+
+    The period runs from 2012 (as on the Trends page), or the area's first year with a gap
+    when it has none in 2012, to ``year``; :func:`geo.city_gap.gap_sentence` says it.
+    """
+    _check(ds, code, year, None, lang)
+    years = gap_years(ds, code, "lbm")
+    start = _gap_start(years, year) if year in years else None
+    if start is None:
+        return _TEXT[lang]["gap_none"]
+    return gap_sentence(ds, gap_change(ds, code, start, year, measure="lbm"), lang=lang)
+
+
+def _draw_gap(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) -> None:
+    t = _TEXT[lang]
+    fig.text(_RIGHT_X, 0.845, t["gap_title"], fontsize=13, fontweight="bold", va="top")
+    fig.text(
+        _RIGHT_X,
+        0.80,
+        _wrap(mathtext(gap_text(ds, code, year, lang=lang)), 47),
+        fontsize=11.5,
+        va="top",
+        linespacing=1.35,
+        color=_TEXT_COLOUR,
+    )
+    table = gap_table(ds, code, "lbm").dropna(subset=["gap"])
+    ax = fig.add_axes(_GAP_BOX)
+    ax.set_title(t["gap_chart"], loc="left", fontsize=10.5, pad=6)
+    years = [int(y) for y in table["year"]]
+    gaps = table["gap"].to_numpy(dtype=float)
+    colours = [_BELOW_COLOUR if g < 0 else _ABOVE_COLOUR for g in gaps]
+    ax.bar(years, gaps, width=1.2, color=colours, edgecolor=["black" if y == year else "none" for y in years])
+    ax.axhline(0, color="black", lw=1.0)
+    lo, hi = float(min(0.0, np.nanmin(gaps) if len(gaps) else 0.0)), float(max(0.0, *gaps))
+    pad = 0.15 * max(hi - lo, 0.02)
+    ax.set_ylim(lo - pad, hi + pad)
+    _year_axis(ax, ds.years("lbm", code=code))
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, lang, 2, signed=True)))
+    ax.tick_params(labelsize=8.5)
+    ax.grid(axis="y", color="#e5e5e5")
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _year_axis(ax: Any, years: list[int]) -> None:
+    ax.set_xlim(min(years) - 1.2, max(years) + 1.2)
+    ax.xaxis.set_major_locator(FixedLocator(years))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v)}"))
+
+
+def _draw_trend(fig: Figure, ds: Dataset, code: str, year: int, lang: str) -> None:
+    t = _TEXT[lang]
+    series = ds.series(code, "lbm")
+    years = [int(y) for y in series.index]
+    city = [ds.city_reference(code, y, "lbm").value for y in years]
+    ax = fig.add_axes(_TREND_BOX)
+    ax.set_title(t["trend"], loc="left", pad=22, fontsize=10.5)
+    ref = ds.national_reference("lbm").value
+    if ref is not None:
+        ax.axhline(ref, color="#777777", linestyle=":", linewidth=1.5, label=t["national"])
+    ax.plot(years, [np.nan if v is None else v for v in city], "--", color=_CITY_COLOUR, lw=1.8, label=t["city"])
+    ax.plot(years, series.to_numpy(), "-o", color=_AREA_COLOUR, lw=2.4, ms=5, label=t["area"])
+    ax.axvline(year, color="#bbbbbb", lw=6, alpha=0.5, zorder=0)
+    _year_axis(ax, years)
+    ax.tick_params(labelsize=8.5)
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, lang, 2)))
+    ax.grid(axis="y", color="#e5e5e5")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(
+        fontsize=8.5,
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(-0.02, 1.0),
+        ncols=3,
+        borderaxespad=0.2,
+        handlelength=1.8,
+        columnspacing=0.9,
+        handletextpad=0.4,
+    )
+
+
+# -- the summary ---------------------------------------------------------------------------------
+def summary_rows(ds: Dataset, code: str, year: int, *, lang: Lang = "nl") -> list[tuple[str, str]]:
+    """Return the summary table of the brief as ``(label, value)`` text pairs.
+
+    The figures are those of :func:`geo.summary.area_summary` (as on the Kaart page), formatted
+    by :mod:`geo.fmt`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    code : str
+        The area.
+    year : int
+        A year in which the area has an ``lbm`` score.
+    lang : {"nl", "en"}, default "nl"
+
+    Returns
+    -------
+    list of (str, str)
+        Score, difference from the national reference, gap to the city, the city reference,
+        rank within the gemeente (on lbm) and the change since the area's previous measurement.
+    """
+    _check(ds, code, year, None, lang)
+    t = _TEXT[lang]
+    s = area_summary(ds, code, year, "lbm")
+    prev = s.previous_year
+    rank = "–" if s.rank is None else s.rank
+    return [
+        (t["score"], fmt.number(s.value, lang)),
+        (t["afw"], fmt.number(s.vs_national, lang, signed=True)),
+        (t["gap"], fmt.number(s.gap, lang, signed=True)),
+        (t["city_value"], fmt.number(s.city, lang)),
+        (
+            t["rank"].format(gemeente=s.gemeente_name),
+            t["rank_value"].format(rank=rank, n=s.rank_of, level_plural=t[f"{s.level}_plural"]),
+        ),
+        (
+            t["change"].format(prev=prev) if prev is not None else t["change_none"],
+            fmt.number(s.change, lang, signed=True) if prev is not None else t["no_prev"],
+        ),
+    ]
+
+
+def _draw_summary(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) -> None:
+    t = _TEXT[lang]
+    rows = [(mathtext(a), mathtext(b)) for a, b in summary_rows(ds, code, year, lang=lang)]
+    ax = fig.add_axes(_TABLE_BOX)
+    ax.set_axis_off()
+    ax.set_title(t["summary"].format(year=year), loc="left", fontsize=11)
+    table = ax.table(cellText=[list(r) for r in rows], colWidths=[0.68, 0.32], loc="upper left", cellLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(9.5)
+    table.scale(1.0, 1.45)
+    for (r, c), cell in table.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        cell.set_linewidth(0.5)
+        if c == 1:
+            cell.get_text().set_horizontalalignment("right")
+            cell.get_text().set_fontweight("bold" if r == 0 else "normal")
+        if r % 2 == 0:
+            cell.set_facecolor("#f4f4f4")
+
+
+# -- header and footer ---------------------------------------------------------------------------
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False))
+
+
+def _source_lines(ds: Dataset, codes: list[str], lang: str) -> list[str]:
+    """One line per source drawn: boundaries per level, scores per level (releases merged)."""
+    t = _TEXT[lang]
+    levels = set(ds.areas.loc[codes, "level"])
+    files = set(ds.scores.loc[ds.scores["code"].isin(codes), "source"])
+    merged: dict[tuple[str, str, str, str], list[str]] = {}
+    for src in ds.manifest.get("sources", []):
+        kind, level = str(src.get("kind")), str(src.get("level", ""))
+        used = (kind == "scores" and src.get("file") in files) or (kind == "areas" and level in levels)
+        if not used:
+            continue
+        who = str(src.get("attribution") or src.get("publisher", ""))
+        if lang == "en":
+            who = _EN_NAMES.get(who, who)
+        metings = merged.setdefault((kind, level, who, str(src.get("licence", ""))), [])
+        if src.get("meting") is not None and str(src["meting"]) not in metings:
+            metings.append(str(src["meting"]))
+    out = []
+    for (kind, level, who, licence), metings in merged.items():
+        plural = t.get(f"{level}_plural", level) if lang == "nl" else _EN_LEVEL.get(level, level)
+        joined = f" {t['and']} ".join(sorted(metings))
+        key = "src_areas" if kind != "scores" else "src_scores_many" if len(metings) > 1 else "src_scores"
+        what = t[key].format(level_plural=plural, level=plural.capitalize(), meting=joined)
+        out.append(f"{what}: {who} ({licence})")
+    return out
+
+
+def _draw_text(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], lang: Lang) -> None:
+    t = _TEXT[lang]
+    area = ds.area(code)
+    level = ds.level(code)
+    fig.text(0.025, 0.955, mathtext(f"{area['name']} ({code})"), fontsize=20, fontweight="bold", va="top")
+    subtitle = t["subtitle"].format(level=t[level], gemeente=area["gemeente_name"], year=year)
+    fig.text(0.025, 0.905, mathtext(subtitle), fontsize=12, va="top", color="#333333")
+    sources = f"{t['sources']}: " + "; ".join([*_source_lines(ds, codes, lang), f"{t['map_credit']}: {ATTRIBUTION}"])
+    text = _wrap(mathtext(sources), 175) + "\n" + _wrap(t["notes"], 175)
+    fig.text(0.025, 0.095, text, fontsize=8, va="top", color="black", linespacing=1.3)
+
+
+def _neighbours_of(ds: Dataset, code: str) -> list[str]:
+    return graph_for(ds, ds.level(code)).neighbours(code)
+
+
+def _ordered(ds: Dataset, code: str, around: Sequence[str]) -> list[str]:
+    """Return the selected area first, then its neighbours by name (the order of the map numbers)."""
+    rest = sorted({c for c in around if c != code}, key=lambda c: (str(ds.name(c)).casefold(), c))
+    return [code, *rest]
+
+
+def brief_figure(
+    ds: Dataset,
+    code: str,
+    year: int,
+    *,
+    neighbours: list[str] | None = None,
+    lang: Lang = "nl",
+) -> Figure:
+    """Draw the brief of an area as a matplotlib Figure (one A4 landscape page).
+
+    Parameters and errors as in :func:`render_brief`, which saves this figure. Tests walk its
+    text (sizes, label extents) after ``fig.canvas.draw()``.
+    """
+    _check(ds, code, year, neighbours, lang)
+    around = _neighbours_of(ds, code) if neighbours is None else list(neighbours)
+    codes = _ordered(ds, code, around)
+    with mpl.rc_context(cast(Any, _RC)):
+        fig = Figure(figsize=A4_LANDSCAPE_INCHES, dpi=PNG_DPI)
+        FigureCanvasAgg(fig)
+        _draw_text(fig, ds, code, year, codes, lang)
+        _draw_map(fig, ds, code, year, codes, lang)
+        _draw_key(fig, ds, code, codes, lang)
+        _draw_gap(fig, ds, code, year, lang)
+        _draw_trend(fig, ds, code, year, lang)
+        _draw_summary(fig, ds, code, year, lang)
+    return fig
+
+
+def render_brief(
+    ds: Dataset,
+    code: str,
+    year: int,
+    *,
+    neighbours: list[str] | None = None,
+    lang: Lang = "nl",
+) -> tuple[bytes, bytes]:
+    """Render the one-page brief of an area as PDF and PNG.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    code : str
+        A wijk or buurt with an ``lbm`` score in ``year``.
+    year : int
+        The measurement year of the map, the summary and the end of the gap sentence.
+    neighbours : list of str, optional
+        Areas to draw around it; by default its neighbours in the app,
+        ``geo.neighbours.graph_for(ds, level).neighbours(code)``.
+    lang : {"nl", "en"}, default "nl"
+
+    Returns
+    -------
+    (bytes, bytes)
+        One A4 landscape page as PDF (searchable text, no creation date, so the same input
+        gives the same bytes), and as PNG of 1754 x 1240 pixels (:data:`PNG_DPI`).
+
+    Raises
+    ------
+    ValueError
+        When ``code`` or a neighbour is not an area of the dataset, ``code`` has no score in
+        ``year`` (the message lists its years), or ``lang`` is unknown.
+
+    See Also
+    --------
+    brief_filename : the file names of the two outputs.
+    """
+    fig = brief_figure(ds, code, year, neighbours=neighbours, lang=lang)
+    with mpl.rc_context(cast(Any, _RC)):
+        pdf, png = io.BytesIO(), io.BytesIO()
+        fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "Title": f"{ds.name(code)} ({code})"})
+        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return pdf.getvalue(), png.getvalue()
