@@ -33,6 +33,7 @@ __all__ = [
     "BASEMAP_TILES",
     "ChoroplethLayer",
     "basemap_tiles",
+    "boundary_credits",
     "build_map",
     "change_layer",
     "change_scale_classes",
@@ -245,16 +246,15 @@ def _bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tup
     return (float(ymin), float(xmin)), (float(ymax), float(xmax))
 
 
-def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> str:
-    """Name the sources of the boundaries and scores of the areas actually drawn.
+def boundary_credits(ds: Dataset, codes: Sequence[str]) -> set[str]:
+    """Return who is credited for the boundaries of the given areas (the map's and the brief's credit).
 
-    Boundaries are credited per source file of the drawn areas (``areas.source`` where the
-    dataset records it, else every area file of the drawn levels); scores per score file that
-    holds a row of a drawn area.
+    Per source file of the areas (``areas.source`` where the dataset records it, else every
+    area file of their levels): an Amsterdam buurt is the City of Amsterdam's, a buurt from the
+    Leefbaarometer WFS has CBS / Kadaster geometry.
     """
     sources = ds.manifest.get("sources", [])
     areas = ds.areas.reindex(list(codes))
-    levels = set(areas["level"].dropna())
 
     def gives_areas(s: dict[str, Any]) -> bool:
         return "areas" in s.get("provides", [s.get("kind")])
@@ -264,9 +264,19 @@ def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> s
 
     if "source" in areas:
         files = set(areas["source"].dropna())
-        boundary = {credit(s) for s in sources if gives_areas(s) and s.get("file") in files}
-    else:
-        boundary = {credit(s) for s in sources if gives_areas(s) and s.get("level") in levels}
+        return {credit(s) for s in sources if gives_areas(s) and s.get("file") in files}
+    levels = set(areas["level"].dropna())
+    return {credit(s) for s in sources if gives_areas(s) and s.get("level") in levels}
+
+
+def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> str:
+    """Name the sources of the boundaries and scores of the areas actually drawn.
+
+    Boundaries are credited per source file of the drawn areas (:func:`boundary_credits`);
+    scores per score file that holds a row of a drawn area.
+    """
+    sources = ds.manifest.get("sources", [])
+    boundary = boundary_credits(ds, codes)
     score_files: set[str] = (
         set(ds.scores.loc[ds.scores["code"].isin(set(codes)), "source"]) if "source" in ds.scores else set()
     )

@@ -50,10 +50,11 @@ for level, rec in m["reconciliation"].items():
     )
 st.markdown(
     ui.t(
-        "Kaartgrenzen: CBS / Kadaster (CC BY 4.0), Gemeente Amsterdam. Scores: Leefbaarometer 3.0, "
-        "Ministerie van BZK (CC0).",
-        "Boundaries: CBS / Kadaster (CC BY 4.0), Gemeente Amsterdam. Scores: Leefbaarometer 3.0, "
-        "Ministry of the Interior (BZK) (CC0).",
+        "Kaartgrenzen: CBS / Kadaster (CC BY 4.0; de buurten buiten Amsterdam via de Leefbaarometer-WFS), de "
+        "buurten van Amsterdam: Gemeente Amsterdam (CC BY 4.0). Scores: Leefbaarometer 3.0, Ministerie van BZK (CC0).",
+        "Boundaries: CBS / Kadaster (CC BY 4.0; the buurten outside Amsterdam through the Leefbaarometer WFS), "
+        "Amsterdam's buurten: City of Amsterdam (CC BY 4.0). Scores: Leefbaarometer 3.0, Ministry of the Interior "
+        "(BZK) (CC0).",
     )
 )
 

@@ -383,3 +383,33 @@ def test_cli_brief_error_exits_2(tmp_path, capsys):
     assert main(["brief", "--code", "WK0363AA", "--year", "2021", "--out", str(out)]) == 2
     assert "error: brief --code WK0363AA --year 2021: `year` was 2021" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("code", "lang"), [("BU0363AA01", "en"), (OVERVECHT, "nl"), ("BU00140000", "en")])
+def test_every_summary_cell_holds_its_text(dataset, code, lang):
+    # "148 of 485 neighbourhoods" once ran over "Rank in Amsterdam (1 = highest)"
+    fig = brief_figure(dataset, code, 2024 if code.startswith("BU") else 2022, lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (table,) = [t for ax in fig.axes for t in ax.tables]
+    cells = table.get_celld().values()
+    assert len(cells) == 12
+    for cell in cells:
+        box, text = cell.get_window_extent(renderer), cell.get_text().get_window_extent(renderer)
+        assert box.x0 <= text.x0 and text.x1 <= box.x1, cell.get_text().get_text()
+        assert cell.get_text().get_fontsize() >= MIN_FONT_SIZE
+
+
+def test_a_buurt_outside_amsterdam_credits_its_own_outlines_and_the_official_city_score(dataset):
+    # Groningen's buurten come from the Leefbaarometer WFS (CBS / Kadaster geometry); in 2024
+    # Groningen has no wijk scores, so the city reference is the gemeente's published score
+    assert dataset.areas.at["BU00140000", "source"].startswith("leefbaarometer/wfs-meting-2024/")
+    official = dataset.scores.query("code == 'GM0014' and year == 2024")["lbm"].item()
+    value = dataset.scores.query("code == 'BU00140000' and year == 2024")["lbm"].item()
+    text = _flat(_pdf(render_brief(dataset, "BU00140000", 2024)[0])[1])
+    assert "Amsterdam" not in text
+    assert "Gemeentescore (officieel)" in text and f"{official:.3f}".replace(".", ",") in text
+    assert f"Verschil met de gemeentescore +{value - official:.3f}".replace(".", ",") in text
+    assert "geen gegevens" in text  # the gap chart has no year with a computed city mean
+    english = _flat(_pdf(render_brief(dataset, "BU0363AA01", 2024, lang="en")[0])[1])
+    assert "buurt outlines: City of Amsterdam" in english

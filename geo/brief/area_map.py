@@ -27,6 +27,7 @@ from matplotlib.transforms import Bbox
 
 from geo import fmt
 from geo.brief.page import (
+    _EN_NAMES,
     _KEY_BOX,
     _LEGEND_BOX,
     _MAP_BOX,
@@ -37,6 +38,7 @@ from geo.brief.page import (
 )
 from geo.classify import NO_DATA_COLOUR, scale_for
 from geo.dataset import Dataset
+from geo.mapping import boundary_credits
 from geo.textsafe import mathtext
 
 __all__ = ["MAP_LABEL_GID"]
@@ -231,11 +233,14 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
         side.set_color("#555555")
     arrow = _north_arrow(ax)
     _scale_bar(ax, lang)
-    attribution = ATTRIBUTION
-    if ds.level(code) == "buurt":
-        attribution += "; buurtgrenzen: Gemeente Amsterdam" if lang == "nl" else "; buurt outlines: City of Amsterdam"
-    credit = _haloed(ax, 0.99, 0.01, attribution, transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
+    parts = [ATTRIBUTION]  # and whoever else drew the outlines (the City of Amsterdam its buurten)
+    for who in sorted(boundary_credits(ds, codes) - {"CBS / Kadaster"}):
+        level = ds.level(code)
+        parts.append(f"{level}grenzen: {who}" if lang == "nl" else f"{level} outlines: {_EN_NAMES.get(who, who)}")
+    credit = _haloed(ax, 0.99, 0.01, "; ".join(parts), transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    if credit.get_window_extent(renderer).width > 0.98 * ax.get_window_extent(renderer).width:
+        credit.set_text("\n".join(parts))  # one source per line rather than past the map's edge
     obstacles = [credit.get_window_extent(renderer), arrow.get_window_extent(renderer)]
     obstacles += [t.get_window_extent(renderer) for t in ax.texts if t is not credit]
     points = [(p.x, p.y) for p in (frame.at[c, "geometry"].representative_point() for c in codes)]

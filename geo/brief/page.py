@@ -14,6 +14,11 @@ __all__ = ["A4_LANDSCAPE_INCHES", "ATTRIBUTION", "MIN_FONT_SIZE", "PNG_DPI", "PN
 
 #: Attribution printed on the map.
 ATTRIBUTION: Final[str] = "CBS / Kadaster, Leefbaarometer 3.0 (BZK)"
+#: Names of publishers as an English reader knows them (the Dutch text uses the manifest's).
+_EN_NAMES: Final[dict[str, str]] = {
+    "Leefbaarometer 3.0, Ministerie van BZK": "Leefbaarometer 3.0, Ministry of the Interior (BZK)",
+    "Gemeente Amsterdam": "City of Amsterdam",
+}
 #: Resolution of the PNG, sharp on a projector and on paper.
 PNG_DPI: Final[int] = 150
 #: Size of the PNG in pixels: A4 (297 x 210 mm) at :data:`PNG_DPI`.
@@ -58,6 +63,8 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "afw": "Verschil met landelijk referentieniveau",
         "gap": "Verschil met de stad (lbm − stad)",
         "city_value": "Stedelijk gemiddelde",
+        "gap_official": "Verschil met de gemeentescore",
+        "city_official": "Gemeentescore (officieel)",
         "rank": "Rang in {gemeente} (1 = hoogst)",
         "rank_value": "{rank} van {n} {level_plural}",
         "change": "Verandering sinds {prev}",
@@ -104,6 +111,8 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "afw": "Difference from national reference",
         "gap": "Gap to the city (lbm − city)",
         "city_value": "City average",
+        "gap_official": "Gap to the municipal score",
+        "city_official": "Municipal score (official)",
         "rank": "Rank in {gemeente} (1 = highest)",
         "rank_value": "{rank} of {n} {level_plural}",
         "change": "Change since {prev}",

@@ -18,11 +18,13 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from geo import fmt
 from geo.brief.area_map import _draw_key, _draw_map
 from geo.brief.page import (
+    _EN_NAMES,
     _GAP_BOX,
     _RC,
     _RIGHT_X,
@@ -32,6 +34,7 @@ from geo.brief.page import (
     _TREND_BOX,
     A4_LANDSCAPE_INCHES,
     ATTRIBUTION,
+    MIN_FONT_SIZE,
     PNG_DPI,
 )
 from geo.city_gap import gap_change, gap_sentence, gap_table, gap_years
@@ -49,11 +52,6 @@ GAP_START: Final[int] = 2012
 
 Lang = Literal["nl", "en"]
 
-#: Names of publishers as an English reader knows them (the Dutch text uses the manifest's).
-_EN_NAMES: Final[dict[str, str]] = {
-    "Leefbaarometer 3.0, Ministerie van BZK": "Leefbaarometer 3.0, Ministry of the Interior (BZK)",
-    "Gemeente Amsterdam": "City of Amsterdam",
-}
 _EN_LEVEL: Final[dict[str, str]] = {"wijk": "district", "buurt": "neighbourhood", "gemeente": "municipality"}
 
 _AREA_COLOUR: Final[str] = "#1b4f9c"
@@ -169,7 +167,8 @@ def _draw_gap(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) -> Non
     colours = [_BELOW_COLOUR if g < 0 else _ABOVE_COLOUR for g in gaps]
     ax.bar(years, gaps, width=1.2, color=colours, edgecolor=["black" if y == year else "none" for y in years])
     ax.axhline(0, color="black", lw=1.0)
-    lo, hi = float(min(0.0, np.nanmin(gaps) if len(gaps) else 0.0)), float(max(0.0, *gaps))
+    lo = float(min(0.0, np.nanmin(gaps))) if len(gaps) else 0.0
+    hi = float(max(0.0, np.nanmax(gaps))) if len(gaps) else 0.0
     pad = 0.15 * max(hi - lo, 0.02)
     ax.set_ylim(lo - pad, hi + pad)
     _year_axis(ax, ds.years("lbm", code=code))
@@ -179,6 +178,9 @@ def _draw_gap(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) -> Non
     ax.grid(axis="y", color="#e5e5e5")
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
+    if not len(gaps):  # e.g. an area measured once, in a year without a city reference
+        ax.yaxis.set_major_locator(mpl.ticker.NullLocator())
+        ax.text(0.5, 0.62, t["no_data"], transform=ax.transAxes, ha="center", va="center", fontsize=9, color="#555")
 
 
 def _year_axis(ax: Any, years: list[int]) -> None:
@@ -247,11 +249,13 @@ def summary_rows(ds: Dataset, code: str, year: int, *, lang: Lang = "nl") -> lis
     s = area_summary(ds, code, year, "lbm")
     prev = s.previous_year
     rank = "–" if s.rank is None else s.rank
+    official = s.city_basis == "official gemeente score"
     return [
         (t["score"], fmt.number(s.value, lang)),
         (t["afw"], fmt.number(s.vs_national, lang, signed=True)),
-        (t["gap"], fmt.number(s.gap, lang, signed=True)),
-        (t["city_value"], fmt.number(s.city, lang)),
+        # 2024 outside the cities with wijk scores: the gemeente's official score, named as such
+        (t["gap_official" if official else "gap"], fmt.number(s.gap, lang, signed=True)),
+        (t["city_official" if official else "city_value"], fmt.number(s.city, lang)),
         (
             t["rank"].format(gemeente=s.gemeente_name),
             t["rank_value"].format(rank=rank, n=s.rank_of, level_plural=t[f"{s.level}_plural"]),
@@ -269,9 +273,10 @@ def _draw_summary(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) ->
     ax = fig.add_axes(_TABLE_BOX)
     ax.set_axis_off()
     ax.set_title(t["summary"].format(year=year), loc="left", fontsize=11)
-    table = ax.table(cellText=[list(r) for r in rows], colWidths=[0.68, 0.32], loc="upper left", cellLoc="left")
+    size, widths = _table_fit(fig, rows)
+    table = ax.table(cellText=[list(r) for r in rows], colWidths=widths, loc="upper left", cellLoc="left")
     table.auto_set_font_size(False)
-    table.set_fontsize(9.5)
+    table.set_fontsize(size)
     table.scale(1.0, 1.45)
     for (r, c), cell in table.get_celld().items():
         cell.set_edgecolor("#cccccc")
@@ -281,6 +286,28 @@ def _draw_summary(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) ->
             cell.get_text().set_fontweight("bold" if r == 0 else "normal")
         if r % 2 == 0:
             cell.set_facecolor("#f4f4f4")
+
+
+def _table_fit(fig: Figure, rows: list[tuple[str, str]]) -> tuple[float, list[float]]:
+    """Return the largest font size (9.5 down to 7 pt) and column widths at which every cell's text fits.
+
+    A table cell keeps 10% of its width free on each side (matplotlib's ``Cell.PAD``), so a
+    text of width w needs a cell of w / 0.8. The label column gets whatever width is left.
+    """
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    available = _TABLE_BOX[2] * fig.get_figwidth() * fig.dpi
+    size, label_w, value_w = MIN_FONT_SIZE, 0.0, 0.0
+    for size in (9.5, 9.0, 8.5, 8.0, 7.5, MIN_FONT_SIZE):
+        prop = FontProperties(family="DejaVu Sans", size=size)
+
+        def width(text: str, prop: FontProperties = prop) -> float:
+            return float(renderer.get_text_width_height_descent(text, prop, ismath=False)[0]) / 0.8
+
+        label_w, value_w = max(width(a) for a, _ in rows), max(width(b) for _, b in rows)
+        if label_w + value_w <= available:
+            break
+    value_share = min(max(value_w / available, 0.2), 0.5)
+    return size, [1.0 - value_share, value_share]
 
 
 # -- header and footer ---------------------------------------------------------------------------
@@ -293,12 +320,12 @@ def _wrap(text: str, width: int) -> str:
 def _source_lines(ds: Dataset, codes: list[str], lang: str) -> list[str]:
     """One line per source drawn: boundaries per level, scores per level (releases merged)."""
     t = _TEXT[lang]
-    levels = set(ds.areas.loc[codes, "level"])
+    area_files = set(ds.areas.loc[codes, "source"])  # an Amsterdam buurt's outline is the city's, not every buurt's
     files = set(ds.scores.loc[ds.scores["code"].isin(codes), "source"])
     merged: dict[tuple[str, str, str, str], list[str]] = {}
     for src in ds.manifest.get("sources", []):
         kind, level = str(src.get("kind")), str(src.get("level", ""))
-        used = (kind == "scores" and src.get("file") in files) or (kind == "areas" and level in levels)
+        used = (kind == "scores" and src.get("file") in files) or (kind == "areas" and src.get("file") in area_files)
         if not used:
             continue
         who = str(src.get("attribution") or src.get("publisher", ""))
