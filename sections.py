@@ -142,12 +142,13 @@ def export_files(
     return export.export_files(ds, decode_selection(ds, token), options)
 
 
-def brief_buttons(v: View, *, key: str) -> None:
+def brief_buttons(v: View, *, key: str, measure: str = "lbm", period: tuple[int, int] | None = None) -> None:
     """Offer the meeting brief of the view's area and year: one button makes it, then PDF and PNG downloads.
 
     The brief takes about a second to draw, so it is made on request (and cached). File names say
     the area, the year and the language (:func:`geo.brief.brief_filename`). ``key`` keeps the
-    widgets of different pages apart.
+    widgets of different pages apart. ``measure`` and ``period`` are the gap the page shows (the
+    Trends page's measure and Van/Tot), so the brief's gap sentence says what the page says.
     """
     ds = ui.dataset()
     if v.national:
@@ -156,7 +157,7 @@ def brief_buttons(v: View, *, key: str) -> None:
         st.caption(t(f"Geen vergaderbrief: geen score in {v.year}.", f"No meeting brief: no score in {v.year}."))
         return
     lang_code = lang()
-    wanted = (v.area, v.year, lang_code)
+    wanted = (v.area, v.year, lang_code, measure, period)
     state = f"_brief_{key}"
     if st.session_state.get(state) != wanted:
         st.button(
@@ -173,14 +174,14 @@ def brief_buttons(v: View, *, key: str) -> None:
         return
     from geo.brief import brief_filename  # matplotlib: imported only once a brief is asked for
 
-    pdf, png = brief(v.area, v.year, lang_code)
+    pdf, png = brief(v.area, v.year, lang_code, measure, period)
     for col, (data, suffix, mime) in zip(
         st.columns(2), ((pdf, "pdf", "application/pdf"), (png, "png", "image/png")), strict=True
     ):
         col.download_button(
             t(f"Brief als {suffix.upper()}", f"Brief as {suffix.upper()}"),
             data,
-            brief_filename(ds, v.area, v.year, lang_code, suffix),
+            brief_filename(ds, v.area, v.year, lang_code, suffix, measure=measure, period=period),
             mime,
             key=f"{key}_brief_{suffix}",
             icon=":material/download:",
@@ -188,8 +189,10 @@ def brief_buttons(v: View, *, key: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def brief(code: str, year: int, lang_code: geo.Lang) -> tuple[bytes, bytes]:
-    """Make the one-page meeting brief of an area and year, as (PDF, PNG)."""
+def brief(
+    code: str, year: int, lang_code: geo.Lang, measure: str = "lbm", period: tuple[int, int] | None = None
+) -> tuple[bytes, bytes]:
+    """Make the one-page meeting brief of an area and year, as (PDF, PNG); its gap on ``measure`` over ``period``."""
     from geo.brief import render_brief
 
-    return render_brief(ui.dataset(), code, year, lang=lang_code)
+    return render_brief(ui.dataset(), code, year, lang=lang_code, measure=measure, period=period)

@@ -56,6 +56,7 @@ if not presenting:
 
 # -- the answer first: the gap to the city ------------------------------------------------------------
 gap_year_options = gap_years(ds, code, measure)
+gap_period: tuple[int, int] | None = None  # the period the page's gap sentence compares, for the brief
 if not presenting:
     st.subheader(ui.t("Achterstand of voorsprong op de stad", "Gap to the city"))
 if len(gap_year_options) < 2:
@@ -86,6 +87,7 @@ else:
         ui.t("Tot", "To"), later, key="trend_gap_end", placeholder=ui.t("Kies een optie", "Choose an option")
     )
     ui.set_choices(gap=(start, end))
+    gap_period = (start, end)
     show_projection = c3.checkbox(
         ui.t("Toon projectie in het huidige tempo", "Show projection at the current pace"), key="trend_projection"
     )
@@ -107,7 +109,7 @@ else:
             )
         )
 
-sections.brief_buttons(sel, key="trends")
+sections.brief_buttons(sel, key="trends", measure=measure, period=gap_period)
 
 # -- trend -----------------------------------------------------------------------------------------
 st.subheader(ui.t("Ontwikkeling", "Trend"))

@@ -413,3 +413,19 @@ def test_a_buurt_outside_amsterdam_credits_its_own_outlines_and_the_official_cit
     assert "geen gegevens" in text  # the gap chart has no year with a computed city mean
     english = _flat(_pdf(render_brief(dataset, "BU0363AA01", 2024, lang="en")[0])[1])
     assert "buurt outlines: City of Amsterdam" in english
+
+
+def test_the_gap_section_can_follow_a_pages_measure_and_period(dataset):
+    # as the Trends page says it (same function, same inputs), with the measure named in front
+    page = gap_sentence(dataset, gap_change(dataset, OVERVECHT, 2014, 2024, measure="onv"), lang="nl")
+    said = gap_text(dataset, OVERVECHT, 2022, measure="onv", period=(2014, 2024))
+    assert said == f"Overlast en onveiligheid (onv): {page}"
+    assert "tussen 2014 en 2024" in said
+    text = _flat(_pdf(render_brief(dataset, OVERVECHT, 2022, measure="onv", period=(2014, 2024))[0])[1])
+    assert "Verschil met de stad per jaar (onv − stad)" in text and _squash("tussen 2014 en 2024") in _squash(text)
+    assert (
+        brief_filename(dataset, OVERVECHT, 2022, "nl", "pdf", measure="onv", period=(2014, 2024))
+        == "brief-WK034403-overvecht-2022-onv-2014-2024-nl.pdf"
+    )
+    with pytest.raises(ValueError, match=r"`period` was \(2024, 2014\) but WK034403 has a onv gap"):
+        render_brief(dataset, OVERVECHT, 2022, measure="onv", period=(2024, 2014))

@@ -177,3 +177,15 @@ def test_the_page_follows_the_shared_year_and_area():
     assert at.selectbox(key="trend_year").value == 2012
     at.selectbox(key="wijk").select("WK0363AB").run()
     assert at.multiselect(key="trend_compare").value == ["WK0363AB"]
+
+
+def test_the_brief_made_here_answers_with_the_pages_measure_and_period():
+    # the page said "narrowed 2014-2024" on onv while the brief said "widened 2012-2022" on lbm
+    at = _page(g="GM0344", a="WK034403", j="2022", m="onv", gv="2014", gt="2024")
+    assert not at.exception
+    sentence = next(m.value for m in at.markdown if 'data-testid="gap-sentence"' in m.value)
+    assert "tussen 2014 en 2024" in sentence
+    at.button(key="trends_brief_make").click().run()
+    assert not at.exception
+    assert at.session_state["_brief_trends"] == ("WK034403", 2022, "nl", "onv", (2014, 2024))
+    assert [b.proto.label for b in at.get("download_button")][:2] == ["Brief als PDF", "Brief als PNG"]

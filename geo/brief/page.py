@@ -44,7 +44,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "buurt": "buurt",
         "gemeente": "gemeente",
         "gap_title": "Verschil met het stedelijk gemiddelde",
-        "gap_chart": "Verschil met de stad per jaar (lbm − stad)",
+        "gap_chart": "Verschil met de stad per jaar ({measure} − stad)",
         "gap_none": (
             "Er is geen eerder meetjaar met zowel een score als een stedelijk gemiddelde, "
             "dus de verandering van het verschil is niet te geven."
@@ -92,7 +92,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "buurt": "neighbourhood (buurt)",
         "gemeente": "municipality",
         "gap_title": "Gap to the city average",
-        "gap_chart": "Gap to the city per year (lbm − city)",
+        "gap_chart": "Gap to the city per year ({measure} − city)",
         "gap_none": (
             "There is no earlier measurement year with both a score and a city average, "
             "so the change of the gap cannot be given."

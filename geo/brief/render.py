@@ -22,6 +22,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from geo import fmt
+from geo._checks import check_measure
 from geo.brief.area_map import _draw_key, _draw_map
 from geo.brief.page import (
     _EN_NAMES,
@@ -41,6 +42,7 @@ from geo.city_gap import gap_change, gap_sentence, gap_table, gap_years
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.neighbours import graph_for
+from geo.schema import MEASURE_LABELS
 from geo.selection import validate_codes
 from geo.summary import area_summary
 from geo.textsafe import mathtext
@@ -67,8 +69,17 @@ def _slug(text: str, *, limit: int = 40) -> str:
     return slug[:limit].rstrip("-")
 
 
-def brief_filename(ds: Dataset, code: str, year: int, lang: str, ext: str = "pdf") -> str:
-    """Return the file name of a brief: area code and name, year and language, ASCII only.
+def brief_filename(
+    ds: Dataset,
+    code: str,
+    year: int,
+    lang: str,
+    ext: str = "pdf",
+    *,
+    measure: str = "lbm",
+    period: tuple[int, int] | None = None,
+) -> str:
+    """Return the file name of a brief: area code and name, year, gap measure and period, language; ASCII only.
 
     The CBS prefix "Wijk 03" / "Buurt 12" is left out of the name part when more follows.
 
@@ -84,16 +95,21 @@ def brief_filename(ds: Dataset, code: str, year: int, lang: str, ext: str = "pdf
         The language of the brief.
     ext : {"pdf", "png"}, default "pdf"
         The file type (with or without the dot).
+    measure : str, default "lbm"
+        The gap section's measure; named in the file name when it is not ``lbm``.
+    period : (int, int), optional
+        The gap sentence's two years; named in the file name when given.
 
     Returns
     -------
     str
-        e.g. ``brief-WK034403-overvecht-2022-nl.pdf``.
+        e.g. ``brief-WK034403-overvecht-2022-nl.pdf``, or
+        ``brief-WK034403-overvecht-2022-onv-2014-2024-nl.pdf`` with a measure and a period.
 
     Raises
     ------
     ValueError
-        When ``code`` is not an area of the dataset, or ``lang`` or ``ext`` is unknown.
+        When ``code`` is not an area of the dataset, or ``lang``, ``ext`` or ``measure`` is unknown.
     """
     validate_codes(ds, [code], "code")
     check_lang(lang)
@@ -104,7 +120,11 @@ def brief_filename(ds: Dataset, code: str, year: int, lang: str, ext: str = "pdf
     name = str(ds.name(code))
     short = re.sub(r"^\s*(wijk|buurt)\s+\d+\s+", "", name, flags=re.IGNORECASE)
     slug = _slug(short) or _slug(name)
-    parts = ["brief", code, slug, str(int(year)), lang]
+    check_measure(measure)
+    gap = [] if measure == "lbm" else [measure]
+    if period is not None:
+        gap += [str(int(period[0])), str(int(period[1]))]
+    parts = ["brief", code, slug, str(int(year)), *gap, lang]
     return "-".join(p for p in parts if p) + "." + suffix
 
 
@@ -133,39 +153,65 @@ def _gap_start(years: list[int], year: int) -> int | None:
     return GAP_START if GAP_START in earlier else earlier[0]
 
 
-def gap_text(ds: Dataset, code: str, year: int, *, lang: Lang = "nl") -> str:
-    """Return the brief's gap sentence: how the gap to the city changed up to ``year``.
+def _check_gap(ds: Dataset, code: str, measure: str, period: tuple[int, int] | None) -> None:
+    check_measure(measure)
+    if period is None:
+        return
+    years = gap_years(ds, code, measure)
+    start, end = period
+    if start not in years or end not in years or start >= end:
+        shown = ", ".join(map(str, years)) or "none"
+        msg = (
+            f"`period` was {period!r} but {code} has a {measure} gap to the city in {shown}; "
+            "pick two of those years, the earlier first"
+        )
+        raise ValueError(msg)
 
-    The period runs from 2012 (as on the Trends page), or the area's first year with a gap
-    when it has none in 2012, to ``year``; :func:`geo.city_gap.gap_sentence` says it.
+
+def gap_text(
+    ds: Dataset, code: str, year: int, *, lang: Lang = "nl", measure: str = "lbm", period: tuple[int, int] | None = None
+) -> str:
+    """Return the brief's gap sentence: how the gap to the city changed.
+
+    Over ``period`` when given (the Trends page's Van/Tot, so that the brief says what the page
+    says); else from 2012 (as on the Trends page), or the area's first year with a gap when it
+    has none in 2012, to ``year``. :func:`geo.city_gap.gap_sentence` says it; a measure other
+    than ``lbm`` is named in front of it.
     """
     _check(ds, code, year, None, lang)
-    years = gap_years(ds, code, "lbm")
-    start = _gap_start(years, year) if year in years else None
-    if start is None:
-        return _TEXT[lang]["gap_none"]
-    return gap_sentence(ds, gap_change(ds, code, start, year, measure="lbm"), lang=lang)
+    _check_gap(ds, code, measure, period)
+    if period is None:
+        years = gap_years(ds, code, measure)
+        first = _gap_start(years, year) if year in years else None
+        if first is None:
+            return _TEXT[lang]["gap_none"]
+        period = (first, year)
+    sentence = gap_sentence(ds, gap_change(ds, code, *period, measure=measure), lang=lang)
+    return sentence if measure == "lbm" else f"{MEASURE_LABELS[measure][lang]} ({measure}): {sentence}"
 
 
-def _draw_gap(fig: Figure, ds: Dataset, code: str, year: int, lang: Lang) -> None:
+def _draw_gap(
+    fig: Figure, ds: Dataset, code: str, year: int, lang: Lang, measure: str, period: tuple[int, int] | None
+) -> None:
     t = _TEXT[lang]
     fig.text(_RIGHT_X, 0.845, t["gap_title"], fontsize=13, fontweight="bold", va="top")
     fig.text(
         _RIGHT_X,
         0.80,
-        _wrap(mathtext(gap_text(ds, code, year, lang=lang)), 47),
+        _wrap(mathtext(gap_text(ds, code, year, lang=lang, measure=measure, period=period)), 47),
         fontsize=11.5,
         va="top",
         linespacing=1.35,
         color=_TEXT_COLOUR,
     )
-    table = gap_table(ds, code, "lbm").dropna(subset=["gap"])
+    table = gap_table(ds, code, measure).dropna(subset=["gap"])
     ax = fig.add_axes(_GAP_BOX)
-    ax.set_title(t["gap_chart"], loc="left", fontsize=10.5, pad=6)
+    ax.set_title(t["gap_chart"].format(measure=measure), loc="left", fontsize=10.5, pad=6)
     years = [int(y) for y in table["year"]]
     gaps = table["gap"].to_numpy(dtype=float)
     colours = [_BELOW_COLOUR if g < 0 else _ABOVE_COLOUR for g in gaps]
-    ax.bar(years, gaps, width=1.2, color=colours, edgecolor=["black" if y == year else "none" for y in years])
+    marked = set(period) if period is not None else {year}  # outlined: the years the sentence compares
+    ax.bar(years, gaps, width=1.2, color=colours, edgecolor=["black" if y in marked else "none" for y in years])
     ax.axhline(0, color="black", lw=1.0)
     lo = float(min(0.0, np.nanmin(gaps))) if len(gaps) else 0.0
     hi = float(max(0.0, np.nanmax(gaps))) if len(gaps) else 0.0
@@ -373,6 +419,8 @@ def brief_figure(
     *,
     neighbours: list[str] | None = None,
     lang: Lang = "nl",
+    measure: str = "lbm",
+    period: tuple[int, int] | None = None,
 ) -> Figure:
     """Draw the brief of an area as a matplotlib Figure (one A4 landscape page).
 
@@ -380,6 +428,7 @@ def brief_figure(
     text (sizes, label extents) after ``fig.canvas.draw()``.
     """
     _check(ds, code, year, neighbours, lang)
+    _check_gap(ds, code, measure, period)
     around = _neighbours_of(ds, code) if neighbours is None else list(neighbours)
     codes = _ordered(ds, code, around)
     with mpl.rc_context(cast(Any, _RC)):
@@ -388,7 +437,7 @@ def brief_figure(
         _draw_text(fig, ds, code, year, codes, lang)
         _draw_map(fig, ds, code, year, codes, lang)
         _draw_key(fig, ds, code, codes, lang)
-        _draw_gap(fig, ds, code, year, lang)
+        _draw_gap(fig, ds, code, year, lang, measure, period)
         _draw_trend(fig, ds, code, year, lang)
         _draw_summary(fig, ds, code, year, lang)
     return fig
@@ -401,6 +450,8 @@ def render_brief(
     *,
     neighbours: list[str] | None = None,
     lang: Lang = "nl",
+    measure: str = "lbm",
+    period: tuple[int, int] | None = None,
 ) -> tuple[bytes, bytes]:
     """Render the one-page brief of an area as PDF and PNG.
 
@@ -416,6 +467,12 @@ def render_brief(
         Areas to draw around it; by default its neighbours in the app,
         ``geo.neighbours.graph_for(ds, level).neighbours(code)``.
     lang : {"nl", "en"}, default "nl"
+    measure : str, default "lbm"
+        The measure of the gap section (sentence and chart), e.g. the Trends page's; the map,
+        the trend and the summary are always on ``lbm``.
+    period : (int, int), optional
+        The two years the gap sentence compares (the Trends page's Van/Tot); both must have a
+        gap of ``measure``. By default 2012 (or the first year with a gap) to ``year``.
 
     Returns
     -------
@@ -433,7 +490,7 @@ def render_brief(
     --------
     brief_filename : the file names of the two outputs.
     """
-    fig = brief_figure(ds, code, year, neighbours=neighbours, lang=lang)
+    fig = brief_figure(ds, code, year, neighbours=neighbours, lang=lang, measure=measure, period=period)
     with mpl.rc_context(cast(Any, _RC)):
         pdf, png = io.BytesIO(), io.BytesIO()
         fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "Title": f"{ds.name(code)} ({code})"})
