@@ -21,9 +21,12 @@ function leaflet() {
       const css = document.createElement("link");
       css.rel = "stylesheet";
       css.href = LEAFLET_CSS;
-      // the page's font size would make the attribution overlap the scale bar
       const own = document.createElement("style");
-      own.textContent = ".lv-map .leaflet-control-attribution { font-size: 11px; line-height: 1.3; }";
+      // the page's font size would make the attribution overlap the scale bar; a clicked area has no
+      // focus rectangle (the selection outline shows it)
+      own.textContent =
+        ".lv-map .leaflet-control-attribution { font-size: 11px; line-height: 1.3; }" +
+        ".lv-map path.leaflet-interactive:focus { outline: none; }";
       const js = document.createElement("script");
       js.src = LEAFLET_JS;
       js.onload = () => resolve(window.L);
@@ -133,6 +136,8 @@ function draw(L, root, spec) {
       const keys = Object.keys(views);
       keys.slice(0, Math.max(0, keys.length - MAX_VIEWS)).forEach((k) => delete views[k]);
     });
+    // a tooltip left open by a zoom would stay stuck where its area was
+    map.on("zoomstart", () => map.eachLayer((l) => l.closeTooltip && l.closeTooltip()));
     map.on("zoomend", () => { if (st.layer && st.style === "overlay") st.layer.resetStyle(); });
     st.observer = new ResizeObserver(() => map.invalidateSize());
     st.observer.observe(root);

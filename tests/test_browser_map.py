@@ -74,6 +74,21 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in requests)
 
 
+def test_a_clicked_area_has_no_focus_rectangle(app_url, page):
+    """The browser's focus ring drew a rectangle around a clicked area's bounding box."""
+    page.goto(f"{app_url}/?g=GM0344&b=none&j=2022&lang=en")
+    wait_idle(page)
+    paths = map_element(page).locator("path.leaflet-interactive")
+    paths.first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    paths.nth(3).click()
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    focus = "() => { const e = document.activeElement; return [e.tagName, getComputedStyle(e).outlineStyle]; }"
+    assert page.evaluate(focus) == ["path", "none"]
+
+
 def test_the_map_draws_when_the_app_is_served_under_a_base_path(page):
     """Behind a proxy at /lv/ the map loads Leaflet from /lv/app/static, on the home page and a page path."""
     with running_app(base_path="lv") as base:
