@@ -34,7 +34,7 @@ label = ui.measure_label(measure)
 st.markdown(f"### {ui.md(ds.name(sel.gemeente))} · {ui.md(label)}")
 
 # -- change across the gemeente ---------------------------------------------------------------------
-level = ds.level(code)
+level = sel.level if sel.level in ("wijk", "buurt") else ds.level(code)  # the level the map shows ("n=")
 scope = ds.codes(level, gemeente=sel.gemeente)
 st.subheader(
     ui.t(

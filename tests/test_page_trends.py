@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -189,3 +191,18 @@ def test_the_brief_made_here_answers_with_the_pages_measure_and_period():
     assert not at.exception
     assert at.session_state["_brief_trends"] == ("WK034403", 2022, "nl", "onv", (2014, 2024))
     assert [b.proto.label for b in at.get("download_button")][:2] == ["Brief als PDF", "Brief als PNG"]
+
+
+def test_the_change_page_follows_the_maps_level():
+    # with the map on buurten (n=buurt) the change map and tables are Amsterdam's buurten, not its wijken
+    with (ROOT / "data" / "sources" / "amsterdam" / "buurten.geojson").open(encoding="utf-8") as f:
+        buurten = len(json.load(f)["features"])
+    assert buurten == 518
+    at = _page("verandering", g="GM0363", n="buurt", j="2024")
+    assert not at.exception
+    every = next(d.value for d in at.dataframe if len(d.value) > 100)
+    assert len(every) == buurten and all(str(c).startswith("BU0363") for c in every.index)
+    (spec,) = drawn_maps(at)
+    assert len(spec["layer"]["rows"]) == buurten
+    wijken = _page("verandering", g="GM0363", n="wijk", j="2024")
+    assert all(len(d.value) < 200 for d in wijken.dataframe)
