@@ -21,6 +21,7 @@ from geo.locate import DatasetVintage, dataset_vintage
 from geo.selection import Selection
 from geo.textsafe import markdown_text
 from geo.view import BASEMAPS, NATIONAL, SCALES, map_years
+from streamlit_compat import picker_options
 from ui import (
     DATA_CHOICE,
     LANGS,
@@ -359,4 +360,5 @@ def area_picker(
         max_selections=max_selections,
         placeholder=t("Kies gebieden", "Choose areas"),
         help=help,
+        **picker_options(),
     )

@@ -23,7 +23,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["apptest_navigation", "end_legacy_pages_mode", "run_timer", "shared_script_cache"]
+__all__ = ["apptest_navigation", "end_legacy_pages_mode", "picker_options", "run_timer", "shared_script_cache"]
+
+
+def picker_options() -> dict[str, Any]:
+    """Return the options that make ``st.multiselect`` an area picker: no "Select all", literal search.
+
+    Recent Streamlit versions offer an English "Select all" / "Select N matches" entry that
+    Enter picks, so typing "Bijlmer" and Enter chose every fuzzy match (industrial estates
+    included). ``select_all=False`` drops the entry and ``filter_mode="contains"`` lists only
+    names that contain what was typed. Versions without these parameters have neither
+    behaviour, so they get neither option.
+    """
+    import inspect
+
+    import streamlit as st
+
+    wanted = {"select_all": False, "filter_mode": "contains"}
+    accepted = inspect.signature(st.multiselect).parameters
+    return {k: v for k, v in wanted.items() if k in accepted}
 
 
 def end_legacy_pages_mode() -> bool:

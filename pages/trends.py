@@ -277,5 +277,12 @@ if chosen:
         placeholder="–",
         key="compare_table",
     )
+    since_nl, since_en = (f"; verandering sinds {since}", f"; change since {since}") if since else ("", "")
+    st.caption(
+        ui.t(
+            f"Waarden van {year}{since_nl} (zoals in de tabel hierboven).",
+            f"Values of {year}{since_en} (as in the table above).",
+        )
+    )
 else:
     st.caption(ui.t("Kies een of meer gebieden.", "Pick one or more areas."))

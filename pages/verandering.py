@@ -15,6 +15,7 @@ import map_view
 import ui
 from geo.change import biggest_movers, change_scale, change_table, years_with_data
 from geo.choices import MAX_MOVERS
+from geo.codes import Level
 from geo.fmt import number, percent, style_frame
 from geo.mapping import change_scale_classes, map_spec
 
@@ -34,7 +35,8 @@ label = ui.measure_label(measure)
 st.markdown(f"### {ui.md(ds.name(sel.gemeente))} · {ui.md(label)}")
 
 # -- change across the gemeente ---------------------------------------------------------------------
-level = sel.level if sel.level in ("wijk", "buurt") else ds.level(code)  # the level the map shows ("n=")
+shown: dict[str, Level] = {"wijk": "wijk", "buurt": "buurt"}
+level: Level = shown.get(sel.level, ds.level(code))  # the level the map shows ("n=")
 scope = ds.codes(level, gemeente=sel.gemeente)
 st.subheader(
     ui.t(

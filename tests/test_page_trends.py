@@ -206,3 +206,20 @@ def test_the_change_page_follows_the_maps_level():
     assert len(spec["layer"]["rows"]) == buurten
     wijken = _page("verandering", g="GM0363", n="wijk", j="2024")
     assert all(len(d.value) < 200 for d in wijken.dataframe)
+
+
+def test_the_area_picker_has_no_select_all_and_searches_literally():
+    # "Bijlmer" + Enter had picked every fuzzy match (industrial estates included) via an English
+    # "Select N matches" entry; the picker now has no bulk entry and lists names containing the text
+    from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
+
+    at = _page(g="GM0363", n="buurt", j="2024")
+    picker = at.multiselect(key="trend_compare").proto
+    assert picker.select_all == 0
+    assert picker.filter_mode == SelectWidgetFilterMode.Value("FILTER_MODE_CONTAINS")
+
+
+def test_the_compared_table_says_its_years():
+    at = _page(g="GM0344", a="WK034403", j="2022")
+    at.selectbox(key="trend_since").set_value(2012).run()
+    assert "Waarden van 2022; verandering sinds 2012 (zoals in de tabel hierboven)." in [c.value for c in at.caption]
