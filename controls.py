@@ -271,7 +271,8 @@ def presentation_css() -> None:
     if lang() == "nl":
         # Streamlit's own English in the dropdowns: "No results" when a search finds nothing (the
         # empty list box), and its default placeholders where a widget was given none; under a text
-        # box, "Press Enter to apply".
+        # box, "Press Enter to apply"; the file uploader's button and limits (every uploader of the
+        # app takes CSV or TXT up to 5 MB, geo.indicator.MAX_UPLOAD_BYTES).
         st.markdown(
             """<style>
             [role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
@@ -284,6 +285,12 @@ def presentation_css() -> None:
                 content: "Druk op Enter om toe te passen"; font-size: 0.75rem; }
             [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {
                 content: "Druk op Ctrl+Enter om toe te passen"; }
+            [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+            [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+                content: "Uploaden"; font-size: 0.875rem; }
+            [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+            [data-testid="stFileUploaderDropzoneInstructions"] span::after {
+                content: "Sleep een bestand hierheen of kies Uploaden; max. 5 MB, CSV of TXT"; font-size: 0.875rem; }
             </style>""",
             unsafe_allow_html=True,
         )

@@ -254,3 +254,20 @@ def test_a_link_to_kaart_opens_the_map_without_a_not_found_notice(app_url, page)
     assert "Not everything in the link could be used" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert page.locator("h3").first.inner_text().startswith("Haarlemmerbuurt · Amsterdam")
     assert _params(page)["lang"] == "en"
+
+
+def test_the_file_uploader_speaks_dutch_in_dutch_mode(app_url, page):
+    page.goto(f"{app_url}/programma?b=none&lang=nl")
+    wait_idle(page, timeout=90_000)
+    uploader = page.locator('[data-testid="stFileUploader"]').last
+    uploader.wait_for(timeout=60_000)
+    label = uploader.locator('button [data-testid="stMarkdownContainer"] p')
+    limits = uploader.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    assert label.text_content() == "Upload" and "per file" in limits.text_content()  # Streamlit's own, hidden
+    page.wait_for_function(
+        """() => { const e = document.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+                   return e && getComputedStyle(e).fontSize === "0px"; }""",
+        timeout=10_000,
+    )
+    assert label.evaluate("e => getComputedStyle(e, '::after').content") == '"Uploaden"'
+    assert "Sleep een bestand hierheen" in limits.evaluate("e => getComputedStyle(e, '::after').content")
