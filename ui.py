@@ -292,15 +292,22 @@ def write_url() -> None:
 
 
 def show_notices() -> None:
-    """Show, once, what was ignored from the URL."""
+    """Show, once, what was ignored from the URL.
+
+    In presentation mode as a toast over the page (it stays until closed), so the projector's page
+    keeps its layout: a warning box would push the map and legend below 720 pixels.
+    """
     notices = st.session_state.pop("_notices", [])
     if notices:
-        st.warning(
+        text = (
             t("Niet alles uit de link kon worden gebruikt:", "Not everything in the link could be used:")
             + "\n\n"
-            + "\n".join(f"- {markdown_text(n.text(lang()))}" for n in notices),
-            icon="⚠️",
+            + "\n".join(f"- {markdown_text(n.text(lang()))}" for n in notices)
         )
+        if st.session_state.get("presentation"):
+            st.toast(text, icon="⚠️", duration="infinite")
+        else:
+            st.warning(text, icon="⚠️")
 
 
 def number_text(

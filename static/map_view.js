@@ -119,6 +119,15 @@ function outlineLayer(L, outlines) {
   return group;
 }
 
+// Fit the areas with room for the zoom buttons and the attribution line, which would cover an edge
+// (South Limburg at the bottom of the national map).
+function fit(st, bounds) {
+  st.fitting = true;
+  st.map.fitBounds(bounds, { paddingTopLeft: [12, 12], paddingBottomRight: [12, 28], animate: false });
+  st.fitting = false;
+  st.autoFit = bounds;
+}
+
 function draw(L, root, spec) {
   let st = root.__lv;
   if (!st) {
@@ -139,7 +148,13 @@ function draw(L, root, spec) {
     // a tooltip left open by a zoom would stay stuck where its area was
     map.on("zoomstart", () => map.eachLayer((l) => l.closeTooltip && l.closeTooltip()));
     map.on("zoomend", () => { if (st.layer && st.style === "overlay") st.layer.resetStyle(); });
-    st.observer = new ResizeObserver(() => map.invalidateSize());
+    // a user's own zoom or drag ends the automatic fit; until then a map that changes size (the
+    // presentation mode's larger type, a narrower column) is fitted again
+    map.on("zoomstart dragstart", () => { if (!st.fitting) st.autoFit = null; });
+    st.observer = new ResizeObserver(() => {
+      map.invalidateSize();
+      if (st.autoFit) fit(st, st.autoFit);
+    });
     st.observer.observe(root);
   }
   const map = st.map;
@@ -154,8 +169,9 @@ function draw(L, root, spec) {
   if (st.view !== spec.view) {
     const saved = (window.__lvViews || {})[spec.view];
     const bounds = L.latLngBounds(spec.layer.bounds);
+    st.autoFit = null;
     if (saved) map.setView(saved.center, saved.zoom, { animate: false });
-    else if (bounds.isValid()) map.fitBounds(bounds);
+    else if (bounds.isValid()) fit(st, bounds);
     else map.setView([52.2, 5.3], 7); // no areas: the Netherlands
     st.view = spec.view;
   }

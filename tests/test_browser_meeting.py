@@ -98,6 +98,26 @@ def test_kaart_presentation_fits_the_projector(app_url, browser, lang):
         context.close()
 
 
+def test_the_national_presentation_map_shows_the_whole_country(app_url, browser):
+    # South Limburg was under the attribution line: the map was fitted before the presentation's
+    # larger type changed its size, and without room for the attribution
+    context, page = _open(browser, f"{app_url}/?g=NL&b=none&p=1", MAP)
+    try:
+        map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(800)
+        edges = map_element(page).evaluate(
+            """(el) => { const m = el.leafletMap, b = el.__lv.layer.getBounds();
+                const sw = m.latLngToContainerPoint(b.getSouthWest()), ne = m.latLngToContainerPoint(b.getNorthEast());
+                const credit = el.querySelector('.leaflet-control-attribution').offsetHeight;
+                return [sw.x, sw.y, ne.x, ne.y, m.getSize().x, m.getSize().y - credit]; }"""
+        )
+        left, bottom, right, top, width, above_credit = edges
+        assert 0 <= left and right <= width and 0 <= top, edges
+        assert bottom <= above_credit, edges  # the southern tip is above the attribution line
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_trends_presentation_starts_with_the_answer(app_url, browser, lang):
     context, page = _open(browser, f"{app_url}/trends?{OVERVECHT}&p=1&lang={lang}", ".gap-sentence")

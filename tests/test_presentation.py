@@ -204,6 +204,15 @@ def test_a_bad_period_in_a_link_gives_a_notice_in_english_and_the_default():
     assert (at.selectbox(key="trend_gap_start").value, at.selectbox(key="trend_gap_end").value) == (2012, 2024)
 
 
+def test_in_presentation_mode_a_notice_is_a_toast_not_a_box_above_the_map():
+    # a warning box pushed the Kaart's map and legend below the projector's 720 pixels
+    at = _app("kaart", g="GM0344", a=OVERVECHT, j="1999", p="1", lang="en")
+    assert not at.exception
+    assert not [w for w in at.warning if w.value.startswith("Not everything in the link")]
+    (toast,) = [x for x in at.toast if x.value.startswith("Not everything in the link")]
+    assert "1999" in toast.value
+
+
 def test_a_period_of_another_area_leaves_the_link():
     at = _app("trends", g="GM0344", a=OVERVECHT, gv="2012", gt="2018", vv="2012", vt="2018")
     assert (_url(at)["gt"], _url(at)["vt"]) == ("2018", "2018")
