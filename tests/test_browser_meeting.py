@@ -112,7 +112,7 @@ def test_the_national_presentation_map_shows_the_whole_country(app_url, browser)
                 return [sw.x, sw.y, ne.x, ne.y, m.getSize().x, m.getSize().y - credit]; }"""
         )
         left, bottom, right, top, width, above_credit = edges
-        assert 0 <= left and right <= width and 0 <= top, edges
+        assert left >= 0 and right <= width and top >= 0, edges
         assert bottom <= above_credit, edges  # the southern tip is above the attribution line
     finally:
         context.close()
