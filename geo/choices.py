@@ -108,12 +108,14 @@ def _period(
     )
     if ok:
         return int(start), int(end)  # type: ignore[arg-type]
-    shown = f"{_shown(start or '')}-{_shown(end or '')}"
+    shown = f"{keys[0]}={_shown(start or '')}, {keys[1]}={_shown(end or '')}"
     listed = ", ".join(map(str, options)) or "-"
     notices.append(
         Notice(
-            f"{what[0]} '{shown}' kan hier niet (jaren: {listed}; Van ligt voor Tot); standaardperiode getoond",
-            f"{what[1]} '{shown}' is not possible here (years: {listed}; From comes before To); default period shown",
+            f"{what[0]} '{shown}' kan hier niet: kies twee jaren met gegevens voor dit gebied ({listed}), het "
+            "eerste voor het tweede; standaardperiode getoond",
+            f"{what[1]} '{shown}' is not possible here: pick two years with data for this area ({listed}), the "
+            "first before the second; default period shown",
         )
     )
     return None

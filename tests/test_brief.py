@@ -425,7 +425,7 @@ def test_the_gap_section_can_follow_a_pages_measure_and_period(dataset):
     assert "Verschil met de stad per jaar (onv − stad)" in text and _squash("tussen 2014 en 2024") in _squash(text)
     assert (
         brief_filename(dataset, OVERVECHT, 2022, "nl", "pdf", measure="onv", period=(2014, 2024))
-        == "brief-WK034403-overvecht-2022-onv-2014-2024-nl.pdf"
+        == "brief-WK034403-overvecht-2022-gap-onv-2014-2024-nl.pdf"
     )
     with pytest.raises(ValueError, match=r"`period` was \(2024, 2014\) but WK034403 has a onv gap"):
         render_brief(dataset, OVERVECHT, 2022, measure="onv", period=(2024, 2014))

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from geo.brief import brief_filename
 from geo.choices import CHOICE_PARAMS, MAX_COMPARE, PageChoices, choices_params, parse_choices
 from geo.city_gap import gap_change, gap_sentence
 from geo.fmt import parse_number
@@ -78,11 +77,11 @@ def test_a_valid_link_keeps_every_choice(dataset):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"gv": "2018", "gt": "2012"}, "period '2018-2012' is not possible here"),  # reversed
-        ({"gv": "2012"}, "period '2012-' is not possible here"),  # half a period
-        ({"gv": "2011", "gt": "2018"}, "period '2011-2018'"),  # not a measurement year
+        ({"gv": "2018", "gt": "2012"}, "period 'gv=2018, gt=2012' is not possible here: pick two years"),  # reversed
+        ({"gv": "2012"}, "period 'gv=2012, gt=' is not possible here"),  # half a period
+        ({"gv": "2011", "gt": "2018"}, "period 'gv=2011, gt=2018'"),  # not a measurement year
         ({"gv": "２０１２", "gt": "2018"}, "parameter 'gv' holds characters other than ASCII"),
-        ({"vv": "2020", "vt": "2020"}, "change period '2020-2020'"),
+        ({"vv": "2020", "vt": "2020"}, "change period 'vv=2020, vt=2020'"),
         ({"vn": "0"}, "count 'vn=0' must be 1 to 20"),
         ({"vn": "21"}, "count 'vn=21' must be 1 to 20"),
         ({"vn": "¹"}, "parameter 'vn' holds characters other than ASCII"),
@@ -105,7 +104,7 @@ def test_a_gap_period_must_have_data_for_the_area(dataset):
     assert parse_link(dataset, {"a": OVERVECHT, "gv": "2012", "gt": "2024"}).choices.gap == (2012, 2024)
     link = parse_link(dataset, {"a": "WK024601", "gv": "2012", "gt": "2024"})
     assert link.choices.gap is None
-    assert "2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022;" in link.notices[0].en
+    assert "2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022)" in link.notices[0].en
 
 
 def test_at_most_max_compare_areas(dataset):
@@ -200,7 +199,7 @@ def test_a_bad_period_in_a_link_gives_a_notice_in_english_and_the_default():
     at = _app("trends", g="GM0344", a=OVERVECHT, gv="2018", gt="2012", lang="en")
     assert not at.exception
     warning = next(w.value for w in at.warning if w.value.startswith("Not everything in the link"))
-    assert "period '2018-2012' is not possible here" in warning
+    assert "period 'gv=2018, gt=2012' is not possible here" in warning
     assert (at.selectbox(key="trend_gap_start").value, at.selectbox(key="trend_gap_end").value) == (2012, 2024)
 
 
@@ -347,7 +346,7 @@ def test_trends_page_offers_the_brief_with_a_telling_file_name(dataset, monkeypa
     at.button(key="trends_brief_make").click().run()
     assert not at.exception
     names = {label: (name, data) for label, name, data in offered}
-    assert names["Brief as PDF"][0] == "brief-WK034403-overvecht-2022-en.pdf"
-    assert names["Brief as PNG"][0] == "brief-WK034403-overvecht-2022-en.png"
-    assert names["Brief as PDF"][0] == brief_filename(dataset, OVERVECHT, 2022, "en", "pdf")
+    # the page's gap period (2012-2024) is the brief's, and its name says so
+    assert names["Brief as PDF"][0] == "brief-WK034403-overvecht-2022-gap-2012-2024-en.pdf"
+    assert names["Brief as PNG"][0] == "brief-WK034403-overvecht-2022-gap-2012-2024-en.png"
     assert names["Brief as PDF"][1].startswith(b"%PDF") and names["Brief as PNG"][1].startswith(b"\x89PNG")

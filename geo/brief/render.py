@@ -96,15 +96,15 @@ def brief_filename(
     ext : {"pdf", "png"}, default "pdf"
         The file type (with or without the dot).
     measure : str, default "lbm"
-        The gap section's measure; named in the file name when it is not ``lbm``.
+        The gap section's measure; named in the file name (after "gap") when it is not ``lbm``.
     period : (int, int), optional
-        The gap sentence's two years; named in the file name when given.
+        The gap sentence's two years; named in the file name (after "gap") when given.
 
     Returns
     -------
     str
         e.g. ``brief-WK034403-overvecht-2022-nl.pdf``, or
-        ``brief-WK034403-overvecht-2022-onv-2014-2024-nl.pdf`` with a measure and a period.
+        ``brief-WK034403-overvecht-2022-gap-onv-2014-2024-nl.pdf`` with a measure and a period.
 
     Raises
     ------
@@ -124,6 +124,7 @@ def brief_filename(
     gap = [] if measure == "lbm" else [measure]
     if period is not None:
         gap += [str(int(period[0])), str(int(period[1]))]
+    gap = ["gap", *gap] if gap else []
     parts = ["brief", code, slug, str(int(year)), *gap, lang]
     return "-".join(p for p in parts if p) + "." + suffix
 
