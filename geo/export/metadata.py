@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from geo.codes import LEVELS
+from geo.credits import boundary_sources
 from geo.dataset import Dataset
 from geo.export._options import (
     _NAME_WORDS,
@@ -130,8 +131,10 @@ def export_metadata(
     """Describe an export: sources, licences, vintages, build identity, date and criteria.
 
     Only the sources of what is exported are listed: a score file when at least one exported
-    area-year row comes from it (``ds.scores['source']``), an area file when the selection has
-    areas of its level.
+    area-year row comes from it (``ds.scores['source']``; ``rows_exported``, ``areas_exported``),
+    a file that gives the outline of at least one exported area (``ds.areas['source']``, as
+    :func:`geo.credits.boundary_sources` finds it for the map and the brief;
+    ``boundaries_exported``, ``boundary_attribution``). A file that gives both has both.
 
     Parameters
     ----------
@@ -199,21 +202,26 @@ def _metadata(
 ) -> dict[str, Any]:
     rows = ds.scores[ds.scores["code"].isin(codes) & ds.scores["year"].isin(chosen)]
     per_file = rows.groupby("source").agg(rows=("code", "size"), areas=("code", "nunique"))
-    levels = set(ds.areas.loc[codes, "level"])
+    outlines = {b.file: b for b in boundary_sources(ds, codes)}
     sources = []
     for src in ds.manifest.get("sources", []):
+        extra: dict[str, Any] = {}
         if src.get("kind") == "scores" and src.get("file") in per_file.index:
             n = per_file.loc[src["file"]]
-            sources.append(_source_entry(src, rows_exported=int(n["rows"]), areas_exported=int(n["areas"])))
-        elif src.get("kind") == "areas" and src.get("level") in levels:
-            count = int((ds.areas.loc[codes, "level"] == src["level"]).sum())
-            sources.append(_source_entry(src, areas_exported=count))
+            extra |= {"rows_exported": int(n["rows"]), "areas_exported": int(n["areas"])}
+        if src.get("file") in outlines:
+            b = outlines[src["file"]]
+            extra |= {"boundaries_exported": b.n_areas, "boundary_attribution": b.credit}
+        if extra:
+            sources.append(_source_entry(src, **extra))
     missing = sorted(set(per_file.index) - {s["file"] for s in sources})
     if missing:
         msg = f"the dataset manifest does not describe the score file(s) {', '.join(missing)}; rebuild the dataset"
         raise ValueError(msg)
     licences = sorted({s["licence"] for s in sources if "licence" in s})
-    attribution = "; ".join(dict.fromkeys(s["attribution"] for s in sources if "attribution" in s))
+    credits = [b.credit for b in outlines.values()]
+    credits += [s["attribution"] for s in sources if "rows_exported" in s and "attribution" in s]
+    attribution = "; ".join(dict.fromkeys(credits))
     build_date = next((ds.manifest[k] for k in ("built", "build_date", "created") if k in ds.manifest), None)
     level_counts = ds.areas.loc[codes, "level"].value_counts()
     today = export_date or dt.datetime.now(dt.UTC).date()
