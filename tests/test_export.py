@@ -518,6 +518,20 @@ def test_derived_values_are_copied_from_the_manifest(dataset):
     assert "derived" not in json.loads(export_files(bare, sel, ExportOptions(formats=("csv",))).metadata_json)
 
 
+def test_dutch_metadata_text_says_the_derived_lbm_in_dutch(dataset):
+    """The embedded manifest describes the derived lbm in English; the Dutch text says it in Dutch,
+    with the national reference 4.102264851143685 (data/sources/README.md) and a decimal comma."""
+    meta = export_metadata(dataset, Selection().add_codes(dataset, UTRECHT_MIX), export_date=DAY)
+    nl = metadata_text(meta, lang="nl")
+    derived = nl.split("Afgeleide waarden:\n", 1)[1]
+    assert "lbm = afw + landelijk referentieniveau (4,102264851143685)" in derived
+    for english in ("formula", "national reference", "why:", "publishes", "flag:", "median of"):
+        assert english not in derived
+    en = metadata_text(meta, lang="en")
+    assert "formula: lbm = afw + national reference" in en and "why: the Leefbaarometer WFS publishes" in en
+    assert "population-weighted of unweighted" not in json.dumps(meta["columns"], ensure_ascii=False)
+
+
 def test_rows_with_a_derived_lbm_are_flagged(dataset, tmp_path):
     # The 2024 WFS publishes afw but no lbm for these Groningen buurten; the build derives lbm.
     wfs = json.loads((ROOT / "data/sources/leefbaarometer/wfs-meting-2024/buurten/20.geojson").read_bytes())

@@ -15,6 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+from geo import fmt
 from geo.codes import LEVELS
 from geo.credits import boundary_sources
 from geo.dataset import Dataset
@@ -51,7 +52,7 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
         "where known); not an official municipal score",
     },
     "city_reference_method": {
-        "nl": "population-weighted of unweighted",
+        "nl": "code, in beide talen gelijk: population-weighted (gewogen naar inwoners) of unweighted (ongewogen)",
         "en": "population-weighted or unweighted",
     },
     "national_reference": {
@@ -95,11 +96,12 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
         "(empty: all published); how is under 'derived' in the metadata",
     },
     "excluded": {
-        "nl": "true: de scores van dit gebied worden niet getoond (zie excluded_reason)",
+        "nl": "True (ja): de scores van dit gebied worden niet getoond (zie excluded_reason); False (nee): wel",
         "en": "true: the scores of this area are not shown (see excluded_reason)",
     },
     "excluded_reason": {
-        "nl": "waarom, bijv. 'name mismatch': de code hoort in de score bij een ander gebied dan de grens",
+        "nl": "waarom, als code (Engels), bijv. 'name mismatch': de code hoort in de score bij een ander gebied "
+        "dan de grens",
         "en": "why, e.g. 'name mismatch': the score's code names another area than the polygon",
     },
 }
@@ -340,8 +342,43 @@ def metadata_text(meta: dict[str, Any], *, lang: Lang = "nl", prefix: str = "") 
     ]
     if "derived" in meta:
         lines.append(f"{'Afgeleide waarden' if nl else 'Derived values'}:")
-        lines += [f"  - {_plain(item, lang)}" for item in _items(meta["derived"])]
+        lines += [f"  - {item}" for item in _derived_lines(meta["derived"], lang)]
     return "".join(f"{prefix}{line}\n" for line in lines)
+
+
+#: The build's formula for a derived total score (manifest ``derived.<measure>.formula``), which the
+#: Dutch text says in Dutch; any other formula is shown as the manifest has it.
+_DERIVED_FORMULA: Final[str] = "{measure} = afw + national reference"
+
+
+def _derived_lines(derived: object, lang: str) -> list[str]:
+    """One line per derived measure; in Dutch, the build's known entries in Dutch words."""
+    if lang == "nl" and isinstance(derived, dict):
+        return [
+            _derived_nl(str(m), v) if _is_known(str(m), v) else f"{m}: {_plain(v, lang)}" for m, v in derived.items()
+        ]
+    return [_plain(item, lang) for item in _items(derived)]
+
+
+def _is_known(measure: str, entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("formula") == _DERIVED_FORMULA.format(measure=measure)
+        and isinstance(entry.get("national_reference"), int | float)
+    )
+
+
+def _derived_nl(measure: str, entry: dict[str, Any]) -> str:
+    sources = entry.get("sources") or []
+    parts = [
+        f"{measure}: berekend door de build, niet gepubliceerd: {measure} = afw + landelijk referentieniveau "
+        f"({str(entry['national_reference']).replace('.', ',')})",
+    ]
+    if isinstance(entry.get("rows"), int):
+        parts.append(f"{fmt.number(entry['rows'], 'nl', 0, group=True)} rijen, gemarkeerd in de kolom derived")
+    if sources:
+        parts.append(f"bronnen: {', '.join(map(str, sources))}")
+    return "; ".join(parts) + ". De volledige beschrijving (Engels) staat onder 'derived' in de JSON-metadata."
 
 
 def _items(value: object) -> list[object]:
