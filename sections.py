@@ -69,26 +69,7 @@ def ranking_section(v: View) -> None:
         )
         r = ranking(v.level, v.year, v.measure, None if national else v.gemeente, int(min_pop), lang())
         rows = (r.bottom(int(count)) if which == "bottom" else r.top(int(count))).copy()
-        notes = [
-            t(
-                f"{r.n_small} gebieden met minder dan {r.min_population} inwoners (CBS 2024) zijn weggelaten.",
-                f"{r.n_small} areas with fewer than {r.min_population} inhabitants (CBS 2024) are left out.",
-            )
-        ]
-        if r.n_unknown_population:
-            notes.append(
-                t(
-                    f"Van {r.n_unknown_population} gebieden is het aantal inwoners niet bekend; zij staan er wel in.",
-                    f"{r.n_unknown_population} areas have no known number of inhabitants; they are included.",
-                )
-            )
-        if r.n_without_value:
-            notes.append(
-                t(
-                    f"{r.n_without_value} gebieden zonder score in {v.year}.",
-                    f"{r.n_without_value} areas without a score in {v.year}.",
-                )
-            )
+        notes = r.notes(lang())
         st.caption(" ".join(notes))
         shown = rows.rename(
             columns={

@@ -2,7 +2,8 @@
 
 ``python -m geo gaps (--set NAME | --codes CODES) --from YEAR --to YEAR --out FILE.csv``
 with the CSV options of ``geo export`` (``--dutch``, ``--bom``, ``--round N``) and ``--data``.
-One row per area, its code included; the summary sentence is printed.
+One row per area, its code included; the summary sentence is printed. ``--lang nl`` (the default)
+writes Dutch labels beside the status codes and ``ja``/``nee`` (:func:`geo.gaps.gap_csv`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--from", dest="year_a", type=_year, required=True, metavar="YEAR", help="year A, e.g. 2008")
     p.add_argument("--to", dest="year_b", type=_year, required=True, metavar="YEAR", help="year B, e.g. 2018")
     p.add_argument("--measure", default="lbm", help="lbm (default), afw or a dimension")
-    p.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the printed summary")
+    p.add_argument(
+        "--lang",
+        choices=["nl", "en"],
+        default="nl",
+        help="language of the summary and the CSV's values for people: nl adds status_label (kleiner, groter, "
+        "geen gegevens, ...) beside the status codes and writes narrowed as ja/nee (default nl)",
+    )
     p.add_argument("--out", type=Path, required=True, help="output CSV file")
     add_csv_options(p)
     add_data_option(p)
@@ -65,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from geo.dataset import load_dataset
-    from geo.export.csvfile import to_csv_bytes
-    from geo.gaps import GapTable, gap_table, set_gaps
+    from geo.gaps import GapTable, gap_csv, gap_table, set_gaps
     from geo.sets.shipped import SHIPPED_SETS, load_set
 
     check_output_file(args.out, "--out", example=f"gaps-{args.year_a}-{args.year_b}.csv")
@@ -91,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
         msg = f"{exc} (--from/--to/--codes/--measure)"
         raise CommandLineError(msg) from None
     opts = csv_options(args)
-    data = to_csv_bytes(result.table, dutch=opts.dutch, bom=opts.bom, decimals=opts.decimals)
+    data = gap_csv(result, args.lang, dutch=opts.dutch, bom=opts.bom, decimals=opts.decimals)
     write_files([(args.out, data)])
     print(result.summary(args.lang))
     print(f"wrote {args.out}: {len(result.table)} areas; city reference: {result.reference(args.lang)}")

@@ -24,6 +24,7 @@ import shapely
 
 from geo import fmt
 from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
+from geo.credits import boundary_credits
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.summary import previous_year
@@ -244,29 +245,6 @@ def _bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tup
     if not np.isfinite([xmin, ymin, xmax, ymax]).all():  # no areas, or none with geometry
         return NETHERLANDS_BOUNDS
     return (float(ymin), float(xmin)), (float(ymax), float(xmax))
-
-
-def boundary_credits(ds: Dataset, codes: Sequence[str]) -> set[str]:
-    """Return who is credited for the boundaries of the given areas (the map's and the brief's credit).
-
-    Per source file of the areas (``areas.source`` where the dataset records it, else every
-    area file of their levels): an Amsterdam buurt is the City of Amsterdam's, a buurt from the
-    Leefbaarometer WFS has CBS / Kadaster geometry.
-    """
-    sources = ds.manifest.get("sources", [])
-    areas = ds.areas.reindex(list(codes))
-
-    def gives_areas(s: dict[str, Any]) -> bool:
-        return "areas" in s.get("provides", [s.get("kind")])
-
-    def credit(s: dict[str, Any]) -> str:
-        return str(s.get("geometry_attribution", s["attribution"]))
-
-    if "source" in areas:
-        files = set(areas["source"].dropna())
-        return {credit(s) for s in sources if gives_areas(s) and s.get("file") in files}
-    levels = set(areas["level"].dropna())
-    return {credit(s) for s in sources if gives_areas(s) and s.get("level") in levels}
 
 
 def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> str:

@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo import fmt
 from geo.classify import OFFICIAL_NAMES, official_class
 from geo.codes import LEVELS
 from geo.dataset import Dataset
@@ -83,6 +84,65 @@ class Ranking:
     def bottom(self, n: int = 10) -> pd.DataFrame:
         """Return the ``n`` lowest-ranked areas, weakest first."""
         return self.table.tail(n).iloc[::-1]
+
+    def notes(self, lang: str = "nl") -> list[str]:
+        """Say what the ranking left out or could not check, one sentence each, singular for one area.
+
+        Parameters
+        ----------
+        lang : {"nl", "en"}, default "nl"
+
+        Returns
+        -------
+        list of str
+            The areas left out as too small (always), those with no known number of inhabitants
+            and those without a value that year (when there are any): "1 gebied zonder score in
+            2024.", "3 areas without a score in 2024.".
+
+        Examples
+        --------
+        >>> r.notes("nl")  # doctest: +SKIP
+        ['0 gebieden met minder dan 100 inwoners (CBS 2024) zijn weggelaten.', '1 gebied zonder score in 2024.']
+        """
+        check_lang(lang)
+        nl = lang == "nl"
+
+        def n(count: int) -> str:
+            return fmt.number(count, lang, 0, group=True)
+
+        def areas(count: int) -> str:
+            one = count == 1
+            return f"{n(count)} " + (("gebied" if one else "gebieden") if nl else ("area" if one else "areas"))
+
+        small, unknown, without = self.n_small, self.n_unknown_population, self.n_without_value
+        threshold = n(self.min_population)
+        notes = [
+            f"{areas(small)} met minder dan {threshold} inwoners (CBS 2024) "
+            + ("is" if small == 1 else "zijn")
+            + " weggelaten."
+            if nl
+            else f"{areas(small)} with fewer than {threshold} inhabitants (CBS 2024) "
+            + ("is" if small == 1 else "are")
+            + " left out."
+        ]
+        if unknown:
+            notes.append(
+                f"Van {areas(unknown)} is het aantal inwoners niet bekend; "
+                + ("het staat er wel in." if unknown == 1 else "zij staan er wel in.")
+                if nl
+                else f"{areas(unknown)} "
+                + ("has" if unknown == 1 else "have")
+                + " no known number of inhabitants; "
+                + ("it is" if unknown == 1 else "they are")
+                + " included."
+            )
+        if without:
+            notes.append(
+                f"{areas(without)} zonder score in {self.year}."
+                if nl
+                else f"{areas(without)} without a score in {self.year}."
+            )
+        return notes
 
 
 def _previous_years(ds: Dataset, codes: list[str], year: int, measure: str) -> tuple[pd.Series, pd.Series]:

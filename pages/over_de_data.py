@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from geo import fmt
 
 ui.page_guard()
 
@@ -27,9 +28,20 @@ st.caption(ui.t("Meetjaren: ", "Measurement years: ") + ", ".join(map(str, m["ye
 
 st.subheader(ui.t("Bronnen", "Sources"))
 src = pd.DataFrame(m["sources"])
+_SOURCE_COLUMNS = {
+    "file": ui.t("Bestand", "File"),
+    "kind": ui.t("Soort", "Kind"),
+    "level": ui.t("Niveau", "Level"),
+    "publisher": ui.t("Uitgever", "Publisher"),
+    "licence": ui.t("Licentie", "Licence"),
+    "attribution": ui.t("Naamsvermelding", "Attribution"),
+    "sha256": "SHA-256",
+}
+_KINDS = {"areas": ui.t("grenzen", "boundaries"), "scores": ui.t("scores", "scores")}
 st.dataframe(
-    src[["file", "kind", "level", "publisher", "licence", "attribution", "sha256"]],
+    src[list(_SOURCE_COLUMNS)].assign(kind=src["kind"].map(lambda k: _KINDS.get(k, k))),
     hide_index=True,
+    column_config={col: st.column_config.TextColumn(label) for col, label in _SOURCE_COLUMNS.items()},
     key="sources_table",
 )
 
@@ -39,11 +51,11 @@ for level, rec in m["reconciliation"].items():
     st.markdown(
         ui.t(
             f"**{level}**: {t['matched']} van {t['scored']} codes met scores gekoppeld "
-            f"({rec['join_rate']:.1%}); {rec['name_mismatches']['substantive']} codes met een "
+            f"({fmt.percent(rec['join_rate'], 'nl', 1)}); {rec['name_mismatches']['substantive']} codes met een "
             f"andere naam op de kaart (niet getoond), {rec['name_mismatches']['cosmetic']} met "
             "alleen een andere schrijfwijze.",
             f"**{level}**: {t['matched']} of {t['scored']} scored codes joined "
-            f"({rec['join_rate']:.1%}); {rec['name_mismatches']['substantive']} codes name a "
+            f"({fmt.percent(rec['join_rate'], 'en', 1)}); {rec['name_mismatches']['substantive']} codes name a "
             f"different area on the map (not shown), {rec['name_mismatches']['cosmetic']} differ "
             "only in spelling.",
         )

@@ -56,6 +56,18 @@ def test_cli_writes_the_export_files(dataset, tmp_path, capsys, flags, options):
     assert "wrote" in capsys.readouterr().out
 
 
+def test_cli_sidecar_credits_the_outlines_of_the_exported_areas(tmp_path):
+    """Two Utrecht wijken and a Utrecht buurt (Kanaleneiland-Noord, outline from the WFS file of
+    province 26): the sidecar credits CBS / Kadaster, never the City of Amsterdam."""
+    out = tmp_path / "utrecht.geojson"
+    codes = "WK034403,BU03440832,WK034406"
+    assert main(["export", "--codes", codes, "--format", "geojson", "--out", str(out), "--sidecar"]) == 0
+    meta = json.loads(sidecar_path(out).read_bytes())
+    outlines = {s["file"]: s["boundaries_exported"] for s in meta["sources"] if "boundaries_exported" in s}
+    assert outlines == {"cbs/wijken_2024.geojson": 2, "leefbaarometer/wfs-meting-2024/buurten/26.geojson": 1}
+    assert "Amsterdam" not in json.dumps(meta["sources"]) and "Amsterdam" not in meta["attribution"]
+
+
 def test_cli_csv_is_the_table_written_as_csv(dataset, tmp_path):
     out = tmp_path / "f.csv"
     assert main(["export", "--filter", "measure=afw,op=below,threshold=-0.1,year=2022", "--out", str(out)]) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -32,7 +33,7 @@ from geo.export import (
 )
 from geo.export import pipeline as export_pipeline
 from geo.selection import Filter, Selection
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SOURCES
 
 TEXT_COLUMNS = [
     "code",
@@ -265,12 +266,40 @@ def test_formula_injection_is_neutralised(long, dutch):
     assert np.array_equal(back["afw"].to_numpy(), frame["afw"].to_numpy(), equal_nan=True)
 
 
-# -- metadata ------------------------------------------------------------------------------------
+# -- metadata ---------------------------------------------------------------------------------------
+SOURCE_INFO = json.loads((SOURCES / "sources.json").read_text(encoding="utf-8"))["files"]
+UTRECHT_MIX = ["WK034403", "BU03440832", "WK034406"]  # Overvecht, Kanaleneiland-Noord (a buurt), Binnenstad
+
+
+@functools.cache
+def _codes_in(file: str) -> frozenset[str]:
+    """The area codes a GeoJSON source file holds, read with the json module."""
+    features = json.loads((SOURCES / file).read_text(encoding="utf-8"))["features"]
+    keys = ("code", "bu_code", "wijkcode", "gemeentecode")
+    return frozenset(next(f["properties"][k] for k in keys if k in f["properties"]) for f in features)
+
+
+def _outline_file(code: str) -> str:
+    """The source file of an area's outline, by the rule in data/sources/README.md: a buurt of
+    Amsterdam from the City's file (it wins over the WFS export), any other buurt from the WFS
+    file of its province, a wijk from the CBS wijken file."""
+    if code.startswith("WK"):
+        assert code in _codes_in("cbs/wijken_2024.geojson")
+        return "cbs/wijken_2024.geojson"
+    if code in _codes_in("amsterdam/buurten.geojson"):
+        return "amsterdam/buurten.geojson"
+    (wfs,) = (
+        f
+        for f in SOURCE_INFO
+        if f.startswith("leefbaarometer/wfs-meting-2024/buurten/") and f.endswith(".geojson")
+        if code in _codes_in(f)
+    )
+    return wfs
+
+
 def _expected_sources(ds: geo.Dataset, codes: list[str], years: list[int]) -> set[str]:
     rows = ds.scores[ds.scores["code"].isin(codes) & ds.scores["year"].isin(years)]
-    levels = set(ds.areas.loc[codes, "level"])
-    areas = {s["file"] for s in ds.manifest["sources"] if s["kind"] == "areas" and s["level"] in levels}
-    return set(rows["source"]) | areas
+    return set(rows["source"]) | {_outline_file(c) for c in codes}
 
 
 def test_sidecar_names_every_source_and_licence(dataset, selection):
@@ -302,6 +331,29 @@ def test_sidecar_lists_only_the_sources_of_the_rows_exported(dataset):
         "cbs/wijken_2024.geojson",
         "leefbaarometer/meting-2024-wijken-subset.csv",
     }
+
+
+def test_sidecar_credits_the_boundaries_per_source_file_of_the_exported_areas(dataset):
+    """Two Utrecht wijken and a Utrecht buurt: the buurt's outline is the WFS file's (CBS / Kadaster
+    geometry); the City of Amsterdam drew none of them and is not credited."""
+    meta = export_metadata(dataset, Selection().add_codes(dataset, UTRECHT_MIX), export_date=DAY)
+    wfs = "leefbaarometer/wfs-meting-2024/buurten/26.geojson"
+    assert {_outline_file(c) for c in UTRECHT_MIX} == {"cbs/wijken_2024.geojson", wfs}  # the premise
+    outlines = {s["file"]: s for s in meta["sources"] if "boundaries_exported" in s}
+    assert {f: s["boundaries_exported"] for f, s in outlines.items()} == {"cbs/wijken_2024.geojson": 2, wfs: 1}
+    assert outlines[wfs]["boundary_attribution"] == SOURCE_INFO[wfs]["geometry_attribution"] == "CBS / Kadaster"
+    assert outlines[wfs]["rows_exported"] == 1  # the buurt's 2024 score comes from the same file
+    assert "amsterdam/buurten.geojson" not in {s["file"] for s in meta["sources"]}
+    assert meta["attribution"] == "CBS / Kadaster; Leefbaarometer 3.0, Ministerie van BZK"
+    for lang in ("nl", "en"):
+        assert "Amsterdam" not in metadata_text(meta, lang=lang)
+
+
+def test_sidecar_credits_amsterdam_for_its_own_buurten(dataset):
+    meta = export_metadata(dataset, Selection().add_codes(dataset, ["BU0363AA01", "BU03440832"]), years=[2024])
+    outlines = {s["file"]: s["boundaries_exported"] for s in meta["sources"] if "boundaries_exported" in s}
+    assert outlines == {"amsterdam/buurten.geojson": 1, "leefbaarometer/wfs-meting-2024/buurten/26.geojson": 1}
+    assert "Gemeente Amsterdam" in meta["attribution"]
 
 
 def test_sidecar_build_identity_and_date(dataset, selection):
@@ -464,6 +516,20 @@ def test_derived_values_are_copied_from_the_manifest(dataset):
     plain = {k: v for k, v in dataset.manifest.items() if k != "derived"}
     bare = geo.Dataset(dataset.areas, dataset.scores, excluded=dataset.excluded, manifest=plain)
     assert "derived" not in json.loads(export_files(bare, sel, ExportOptions(formats=("csv",))).metadata_json)
+
+
+def test_dutch_metadata_text_says_the_derived_lbm_in_dutch(dataset):
+    """The embedded manifest describes the derived lbm in English; the Dutch text says it in Dutch,
+    with the national reference 4.102264851143685 (data/sources/README.md) and a decimal comma."""
+    meta = export_metadata(dataset, Selection().add_codes(dataset, UTRECHT_MIX), export_date=DAY)
+    nl = metadata_text(meta, lang="nl")
+    derived = nl.split("Afgeleide waarden:\n", 1)[1]
+    assert "lbm = afw + landelijk referentieniveau (4,102264851143685)" in derived
+    for english in ("formula", "national reference", "why:", "publishes", "flag:", "median of"):
+        assert english not in derived
+    en = metadata_text(meta, lang="en")
+    assert "formula: lbm = afw + national reference" in en and "why: the Leefbaarometer WFS publishes" in en
+    assert "population-weighted of unweighted" not in json.dumps(meta["columns"], ensure_ascii=False)
 
 
 def test_rows_with_a_derived_lbm_are_flagged(dataset, tmp_path):

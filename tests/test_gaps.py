@@ -351,3 +351,78 @@ def test_dimension_bars_add_up_and_note_in_each_language(dataset):
     assert math.isclose(bars["change"].iloc[:5].sum(), bars["change"].iloc[5], abs_tol=2 * TOLERANCE)
     assert split.note("nl") == "De vijf balken tellen op tot het totaal (3 gebieden, gewogen naar inwoners (CBS 2024))."
     assert split.note("en") == "The five bars add up to the total (3 areas, weighted by inhabitants (CBS 2024))."
+
+
+# -- the gap table as a CSV for people ------------------------------------------------------------
+def _csv_rows(data: bytes, *, sep: str) -> dict[str, dict[str, str]]:
+    reader = csv.DictReader(data.decode("utf-8-sig").splitlines(), delimiter=sep)
+    return {row["code"]: row for row in reader}
+
+
+def _status_by_hand(gap_a: float, gap_b: float) -> str:
+    """Overvecht's status as the Trends page says it: behind in both years, the gap grew (>= 0.5%)."""
+    assert gap_a < 0 and gap_b < 0 and (abs(gap_b) - abs(gap_a)) / abs(gap_a) >= 0.005
+    return "widened"
+
+
+def test_dutch_gap_csv_labels_the_codes_and_writes_ja_nee(dataset, source):
+    """Overvecht widened its gap 2008-2018 (by hand from the sources); Groot water (WK036399) has no
+    score in either year (not in the published file)."""
+    scores, _ = source
+    gap_a = scores[("WK034403", 2008)]["lbm"] - _city(source, "GM0344", 2008)
+    gap_b = scores[("WK034403", 2018)]["lbm"] - _city(source, "GM0344", 2018)
+    assert ("WK036399", 2008) not in scores and ("WK036399", 2018) not in scores
+    result = gaps.gap_table(dataset, ["WK034403", "WK036399"], 2008, 2018)
+    nl = gaps.gap_csv(result, "nl", dutch=True, bom=True)
+    header = nl.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[header.index("status") + 1] == "status_label"  # the code stays, its label follows
+    rows = _csv_rows(nl, sep=";")
+    assert (rows["WK034403"]["status"], rows["WK034403"]["status_label"], rows["WK034403"]["narrowed"]) == (
+        _status_by_hand(gap_a, gap_b),
+        "groter",
+        "nee",
+    )
+    assert (rows["WK036399"]["status"], rows["WK036399"]["status_label"]) == ("no_data", "geen gegevens")
+    text = nl.decode("utf-8-sig")
+    assert "True" not in text and "False" not in text
+    en = _csv_rows(gaps.gap_csv(result, "en"), sep=",")  # English stays English: no label column
+    assert (en["WK034403"]["status"], en["WK034403"]["narrowed"]) == ("widened", "False")
+    assert "status_label" not in en["WK034403"]
+
+
+def test_dutch_gap_csv_says_ja_where_the_gap_narrowed(dataset, source):
+    """WK034401 (Utrecht West): behind in 2008 and 2018 with a smaller gap, by hand."""
+    scores, _ = source
+    gap_a = scores[("WK034401", 2008)]["lbm"] - _city(source, "GM0344", 2008)
+    gap_b = scores[("WK034401", 2018)]["lbm"] - _city(source, "GM0344", 2018)
+    assert _narrowed_by_hand(gap_a, gap_b) and gap_b < 0
+    rows = _csv_rows(gaps.gap_csv(gaps.gap_table(dataset, ["WK034401"], 2008, 2018), "nl"), sep=",")
+    assert (rows["WK034401"]["status_label"], rows["WK034401"]["narrowed"]) == ("kleiner", "ja")
+
+
+def test_dutch_gap_csv_per_programme_entry_labels_the_weighting(dataset):
+    result = gaps.entry_gap_table(dataset, {"Overvecht": ["WK034403"], "Water": ["WK036399"]}, 2008, 2018)
+    frame = gaps.gap_csv_frame(result, "nl")
+    by_entry = frame.set_index("entry")
+    assert by_entry.loc["Overvecht", "weighting"] == "population-weighted"
+    assert by_entry.loc["Overvecht", "weighting_label"] == "gewogen naar inwoners"
+    assert by_entry.loc["Water", "status_label"] == "geen gegevens"
+
+
+def test_gap_csv_refuses_a_language_it_does_not_have(dataset):
+    result = gaps.gap_table(dataset, ["WK034403"], 2008, 2018)
+    with pytest.raises(ValueError, match="de"):
+        gaps.gap_csv(result, "de")  # type: ignore[arg-type]
+
+
+def test_cli_gaps_lang_chooses_the_csv_values(tmp_path):
+    out = tmp_path / "gaps.csv"
+    cmd = [sys.executable, "-m", "geo", "gaps", "--codes", "WK034403,WK036399", "--from", "2008", "--to", "2018"]
+    nl = subprocess.run([*cmd, "--lang", "nl", "--dutch", "--out", str(out)], capture_output=True, text=True)
+    assert nl.returncode == 0, nl.stderr
+    rows = _csv_rows(out.read_bytes(), sep=";")
+    assert (rows["WK034403"]["status_label"], rows["WK034403"]["narrowed"]) == ("groter", "nee")
+    assert rows["WK036399"]["status_label"] == "geen gegevens"
+    en = subprocess.run([*cmd, "--lang", "en", "--out", str(out)], capture_output=True, text=True)
+    assert en.returncode == 0, en.stderr
+    assert _csv_rows(out.read_bytes(), sep=",")["WK034403"]["narrowed"] == "False"

@@ -34,3 +34,36 @@ def test_coverage_and_sources(dataset):
     assert len(sources) == len(dataset.manifest["sources"]) > 6
     text = " ".join(m.value for m in at.markdown)
     assert "3290 van 3323" in text and "CBS / Kadaster" in text
+
+
+def _over_de_data(lang: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/over_de_data.py").run()
+    assert not at.exception
+    return at
+
+
+def _column_labels(at: AppTest) -> list[str]:
+    import json
+
+    config = json.loads(at.dataframe[0].proto.columns)
+    return [config[c]["label"] for c in ("file", "kind", "level", "publisher", "licence", "attribution")]
+
+
+def test_sources_table_and_join_rate_read_in_dutch():
+    """The buurt join rate is 12,195 of 12,195 (manifest reconciliation): 100 %, written the Dutch way."""
+    at = _over_de_data("nl")
+    assert _column_labels(at) == ["Bestand", "Soort", "Niveau", "Uitgever", "Licentie", "Naamsvermelding"]
+    assert set(at.dataframe[0].value["kind"]) == {"grenzen", "scores"}
+    text = " ".join(m.value for m in at.markdown)
+    assert "(100,0%)" in text and "(99,0%)" in text  # 3290 / 3323 = 0.9901
+    assert "100.0%" not in text and "99.0%" not in text
+
+
+def test_sources_table_and_join_rate_read_in_english():
+    at = _over_de_data("en")
+    assert _column_labels(at) == ["File", "Kind", "Level", "Publisher", "Licence", "Attribution"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "(100.0%)" in text and "(99.0%)" in text

@@ -3,11 +3,12 @@
 import csv
 import json
 
+import pandas as pd
 import pytest
 
-from geo.ranking import RANKING_COLUMNS, ranking
+from geo.ranking import RANKING_COLUMNS, Ranking, ranking
 from geo.search import search_areas
-from tests.conftest import WIJK_SCORES_2022, WIJKEN_2024
+from tests.conftest import GEMEENTEN_2024, SOURCES, WIJK_SCORES_2022, WIJKEN_2024
 
 
 def _source_scores(gemeente_prefix: str, year: int, measure: str) -> dict[str, float]:
@@ -83,3 +84,60 @@ def test_search_labels_name_the_level_and_gemeente(dataset):
     assert hit.label == "Oosterparkwijk (wijk, Groningen) WK001404"
     assert search_areas(dataset, "   ") == []
     assert len(search_areas(dataset, "a", limit=7)) == 7
+
+
+def _hand_built(*, n_small: int, n_unknown: int, n_without: int) -> Ranking:
+    return Ranking("wijk", "lbm", 2024, None, pd.DataFrame(columns=RANKING_COLUMNS), 100, n_small, n_unknown, n_without)
+
+
+@pytest.mark.parametrize(
+    ("counts", "nl", "en"),
+    [
+        (
+            (1, 1, 1),
+            [
+                "1 gebied met minder dan 100 inwoners (CBS 2024) is weggelaten.",
+                "Van 1 gebied is het aantal inwoners niet bekend; het staat er wel in.",
+                "1 gebied zonder score in 2024.",
+            ],
+            [
+                "1 area with fewer than 100 inhabitants (CBS 2024) is left out.",
+                "1 area has no known number of inhabitants; it is included.",
+                "1 area without a score in 2024.",
+            ],
+        ),
+        (
+            (2, 0, 2),
+            ["2 gebieden met minder dan 100 inwoners (CBS 2024) zijn weggelaten.", "2 gebieden zonder score in 2024."],
+            ["2 areas with fewer than 100 inhabitants (CBS 2024) are left out.", "2 areas without a score in 2024."],
+        ),
+        (
+            (0, 1500, 0),
+            [
+                "0 gebieden met minder dan 100 inwoners (CBS 2024) zijn weggelaten.",
+                "Van 1.500 gebieden is het aantal inwoners niet bekend; zij staan er wel in.",
+            ],
+            [
+                "0 areas with fewer than 100 inhabitants (CBS 2024) are left out.",
+                "1,500 areas have no known number of inhabitants; they are included.",
+            ],
+        ),
+    ],
+    ids=["one-each", "two-none-unknown", "zero-and-thousands"],
+)
+def test_notes_say_one_area_in_the_singular(counts, nl, en):
+    r = _hand_built(n_small=counts[0], n_unknown=counts[1], n_without=counts[2])
+    assert r.notes("nl") == nl
+    assert r.notes("en") == en
+
+
+def test_national_gemeente_ranking_2024_has_one_gemeente_without_a_score(dataset):
+    """CBS has 343 gemeente polygons (GM0998 Buitenland included); the WFS scores 342: one without."""
+    cbs = {f["properties"]["gm_code"] for f in json.loads(GEMEENTEN_2024.read_text(encoding="utf-8"))["features"]}
+    wfs = json.loads((SOURCES / "leefbaarometer/wfs-meting-2024/gemeenten.geojson").read_text(encoding="utf-8"))
+    scored = {f["properties"]["code"] for f in wfs["features"] if f["properties"]["raw"].get("afw") is not None}
+    assert len(cbs - scored) == 1
+    notes = ranking(dataset, "gemeente", 2024).notes("nl")
+    assert "1 gebied zonder score in 2024." in notes
+    assert not any("1 gebieden" in n for n in notes)
+    assert "1 area without a score in 2024." in ranking(dataset, "gemeente", 2024).notes("en")

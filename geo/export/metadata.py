@@ -15,7 +15,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+from geo import fmt
 from geo.codes import LEVELS
+from geo.credits import boundary_sources
 from geo.dataset import Dataset
 from geo.export._options import (
     _NAME_WORDS,
@@ -50,7 +52,7 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
         "where known); not an official municipal score",
     },
     "city_reference_method": {
-        "nl": "population-weighted of unweighted",
+        "nl": "code, in beide talen gelijk: population-weighted (gewogen naar inwoners) of unweighted (ongewogen)",
         "en": "population-weighted or unweighted",
     },
     "national_reference": {
@@ -94,11 +96,12 @@ _COLUMN_DOCS: Final[dict[str, dict[str, str]]] = {
         "(empty: all published); how is under 'derived' in the metadata",
     },
     "excluded": {
-        "nl": "true: de scores van dit gebied worden niet getoond (zie excluded_reason)",
+        "nl": "True (ja): de scores van dit gebied worden niet getoond (zie excluded_reason); False (nee): wel",
         "en": "true: the scores of this area are not shown (see excluded_reason)",
     },
     "excluded_reason": {
-        "nl": "waarom, bijv. 'name mismatch': de code hoort in de score bij een ander gebied dan de grens",
+        "nl": "waarom, als code (Engels), bijv. 'name mismatch': de code hoort in de score bij een ander gebied "
+        "dan de grens",
         "en": "why, e.g. 'name mismatch': the score's code names another area than the polygon",
     },
 }
@@ -130,8 +133,10 @@ def export_metadata(
     """Describe an export: sources, licences, vintages, build identity, date and criteria.
 
     Only the sources of what is exported are listed: a score file when at least one exported
-    area-year row comes from it (``ds.scores['source']``), an area file when the selection has
-    areas of its level.
+    area-year row comes from it (``ds.scores['source']``; ``rows_exported``, ``areas_exported``),
+    a file that gives the outline of at least one exported area (``ds.areas['source']``, as
+    :func:`geo.credits.boundary_sources` finds it for the map and the brief;
+    ``boundaries_exported``, ``boundary_attribution``). A file that gives both has both.
 
     Parameters
     ----------
@@ -199,21 +204,26 @@ def _metadata(
 ) -> dict[str, Any]:
     rows = ds.scores[ds.scores["code"].isin(codes) & ds.scores["year"].isin(chosen)]
     per_file = rows.groupby("source").agg(rows=("code", "size"), areas=("code", "nunique"))
-    levels = set(ds.areas.loc[codes, "level"])
+    outlines = {b.file: b for b in boundary_sources(ds, codes)}
     sources = []
     for src in ds.manifest.get("sources", []):
+        extra: dict[str, Any] = {}
         if src.get("kind") == "scores" and src.get("file") in per_file.index:
             n = per_file.loc[src["file"]]
-            sources.append(_source_entry(src, rows_exported=int(n["rows"]), areas_exported=int(n["areas"])))
-        elif src.get("kind") == "areas" and src.get("level") in levels:
-            count = int((ds.areas.loc[codes, "level"] == src["level"]).sum())
-            sources.append(_source_entry(src, areas_exported=count))
+            extra |= {"rows_exported": int(n["rows"]), "areas_exported": int(n["areas"])}
+        if src.get("file") in outlines:
+            b = outlines[src["file"]]
+            extra |= {"boundaries_exported": b.n_areas, "boundary_attribution": b.credit}
+        if extra:
+            sources.append(_source_entry(src, **extra))
     missing = sorted(set(per_file.index) - {s["file"] for s in sources})
     if missing:
         msg = f"the dataset manifest does not describe the score file(s) {', '.join(missing)}; rebuild the dataset"
         raise ValueError(msg)
     licences = sorted({s["licence"] for s in sources if "licence" in s})
-    attribution = "; ".join(dict.fromkeys(s["attribution"] for s in sources if "attribution" in s))
+    credits = [b.credit for b in outlines.values()]
+    credits += [s["attribution"] for s in sources if "rows_exported" in s and "attribution" in s]
+    attribution = "; ".join(dict.fromkeys(credits))
     build_date = next((ds.manifest[k] for k in ("built", "build_date", "created") if k in ds.manifest), None)
     level_counts = ds.areas.loc[codes, "level"].value_counts()
     today = export_date or dt.datetime.now(dt.UTC).date()
@@ -332,8 +342,43 @@ def metadata_text(meta: dict[str, Any], *, lang: Lang = "nl", prefix: str = "") 
     ]
     if "derived" in meta:
         lines.append(f"{'Afgeleide waarden' if nl else 'Derived values'}:")
-        lines += [f"  - {_plain(item, lang)}" for item in _items(meta["derived"])]
+        lines += [f"  - {item}" for item in _derived_lines(meta["derived"], lang)]
     return "".join(f"{prefix}{line}\n" for line in lines)
+
+
+#: The build's formula for a derived total score (manifest ``derived.<measure>.formula``), which the
+#: Dutch text says in Dutch; any other formula is shown as the manifest has it.
+_DERIVED_FORMULA: Final[str] = "{measure} = afw + national reference"
+
+
+def _derived_lines(derived: object, lang: str) -> list[str]:
+    """One line per derived measure; in Dutch, the build's known entries in Dutch words."""
+    if lang == "nl" and isinstance(derived, dict):
+        return [
+            _derived_nl(str(m), v) if _is_known(str(m), v) else f"{m}: {_plain(v, lang)}" for m, v in derived.items()
+        ]
+    return [_plain(item, lang) for item in _items(derived)]
+
+
+def _is_known(measure: str, entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("formula") == _DERIVED_FORMULA.format(measure=measure)
+        and isinstance(entry.get("national_reference"), int | float)
+    )
+
+
+def _derived_nl(measure: str, entry: dict[str, Any]) -> str:
+    sources = entry.get("sources") or []
+    parts = [
+        f"{measure}: berekend door de build, niet gepubliceerd: {measure} = afw + landelijk referentieniveau "
+        f"({str(entry['national_reference']).replace('.', ',')})",
+    ]
+    if isinstance(entry.get("rows"), int):
+        parts.append(f"{fmt.number(entry['rows'], 'nl', 0, group=True)} rijen, gemarkeerd in de kolom derived")
+    if sources:
+        parts.append(f"bronnen: {', '.join(map(str, sources))}")
+    return "; ".join(parts) + ". De volledige beschrijving (Engels) staat onder 'derived' in de JSON-metadata."
 
 
 def _items(value: object) -> list[object]:

@@ -14,7 +14,9 @@ The public names of the modules below, re-exported so ``from geo.gaps import gap
 - :mod:`geo.gaps.split`: :func:`dimension_split`, the change in ``afw`` of an area or a set split
   into the five dimensions, which add up to it;
 - :mod:`geo.gaps.view`: :func:`gap_view` and :func:`member_map` turn a set's gap tables into what
-  the programme page shows, in one language, numbers through :mod:`geo.fmt`.
+  the programme page shows, in one language, numbers through :mod:`geo.fmt`;
+- :mod:`geo.gaps.csvfile`: :func:`gap_csv`, a gap table as CSV for readers of one language (Dutch
+  labels beside the status codes, ``ja``/``nee``).
 
 The city reference is :meth:`geo.dataset.Dataset.city_reference`: the mean of the scored wijken
 of the area's gemeente, weighted by CBS 2024 population where every one has a population
@@ -25,6 +27,7 @@ says the same); a programme entry's status from :func:`geo.city_gap.gap_status`.
 
 from __future__ import annotations
 
+from geo.gaps.csvfile import WEIGHTING_LABELS, gap_csv, gap_csv_frame
 from geo.gaps.entries import SetGaps, entry_gap_table, gap_members, set_gaps
 from geo.gaps.split import DimensionSplit, dimension_split, dimension_years
 from geo.gaps.table import NEAR_ZERO, GapTable, gap_table
@@ -36,6 +39,7 @@ __all__ = [
     "BEHIND_COLOUR",
     "NEAR_ZERO",
     "STATUS_LABELS",
+    "WEIGHTING_LABELS",
     "DimensionSplit",
     "GapTable",
     "MemberMap",
@@ -45,6 +49,8 @@ __all__ = [
     "dimension_split",
     "dimension_years",
     "entry_gap_table",
+    "gap_csv",
+    "gap_csv_frame",
     "gap_members",
     "gap_table",
     "gap_view",

@@ -1,0 +1,89 @@
+"""Who made the outlines: the source files behind a set of areas' boundaries.
+
+One place answers "which file drew this area's outline, and whom does it credit?", so the web
+map (:func:`geo.mapping.map_attribution`), the brief and the export metadata
+(:func:`geo.export.export_metadata`) always credit the same sources. An area's file is the
+dataset's ``areas["source"]`` (an Amsterdam buurt comes from the City of Amsterdam's file, any
+other buurt from the Leefbaarometer WFS with CBS / Kadaster geometry); a dataset built before
+that column existed falls back to every area file of the areas' levels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from geo.dataset import Dataset
+
+__all__ = ["BoundarySource", "boundary_credits", "boundary_sources"]
+
+
+@dataclass(frozen=True)
+class BoundarySource:
+    """One source file that gives the outlines of some of the areas asked about.
+
+    Attributes
+    ----------
+    source : mapping
+        The file's entry in the dataset manifest's ``sources``.
+    n_areas : int
+        How many of the areas asked about have their outline from this file.
+    """
+
+    source: Mapping[str, Any]
+    n_areas: int
+
+    @property
+    def file(self) -> str:
+        """The file, relative to the source folder (``"cbs/wijken_2024.geojson"``)."""
+        return str(self.source["file"])
+
+    @property
+    def credit(self) -> str:
+        """Whom to credit for the outlines: ``geometry_attribution`` where the file has one, else ``attribution``."""
+        return str(self.source.get("geometry_attribution", self.source["attribution"]))
+
+
+def _gives_areas(src: Mapping[str, Any]) -> bool:
+    return "areas" in src.get("provides", [src.get("kind")])
+
+
+def boundary_sources(ds: Dataset, codes: Sequence[str]) -> list[BoundarySource]:
+    """Return the source files of the given areas' outlines, in manifest order.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset.
+    codes : sequence of str
+        CBS codes; codes the dataset does not have are ignored.
+
+    Returns
+    -------
+    list of BoundarySource
+        One per file that gives at least one of the areas, with how many. Per ``areas["source"]``
+        where the dataset records it; else every area file of the areas' levels, each counting
+        all areas of its level.
+    """
+    areas = ds.areas.reindex(list(dict.fromkeys(codes)))
+    if "source" in areas:
+        counts = areas["source"].dropna().value_counts()
+        key = "file"
+    else:
+        counts = areas["level"].dropna().value_counts()
+        key = "level"
+    return [
+        BoundarySource(src, int(counts[src.get(key)]))
+        for src in ds.manifest.get("sources", [])
+        if _gives_areas(src) and src.get(key) in counts.index
+    ]
+
+
+def boundary_credits(ds: Dataset, codes: Sequence[str]) -> set[str]:
+    """Return who is credited for the boundaries of the given areas (the map's, brief's and export's credit).
+
+    The credits of :func:`boundary_sources`: an Amsterdam buurt is the City of Amsterdam's, a buurt
+    from the Leefbaarometer WFS has CBS / Kadaster geometry.
+    """
+    return {b.credit for b in boundary_sources(ds, codes)}
