@@ -224,3 +224,19 @@ def test_the_map_outlines_every_member_and_fills_them_by_their_gap(dataset):
         else:
             assert filled[code] == (gaps.BEHIND_COLOUR if gap < 0 else gaps.AHEAD_COLOUR)
     assert len(filled) > 30
+
+
+def test_an_own_set_with_an_unmatched_name_keeps_its_download():
+    at = _page()
+    at.radio(key="prog_set").set_value("user").run()
+    at.text_area(key="prog_typed").input("Utrecht; Overvecht\nUtrecht; Bestaatniet\nWK034401").run()
+    at.button(key="prog_make").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []  # nobody edited the table: no "correction was not taken"
+    (editor,) = [d for d in at.dataframe if getattr(d, "key", None) == "prog_resolution"]
+    unmatched = editor.value[editor.value["name"] == "Bestaatniet"]
+    assert len(unmatched) == 1 and unmatched["category"].iloc[0] == "not_found"
+    keys = {getattr(b, "key", None) for b in at.get("download_button")}
+    assert "prog_dl_set" in keys
+    (download,) = [b for b in at.get("download_button") if getattr(b, "key", None) == "prog_dl_set"]
+    assert download.proto.label == "Download de (gecorrigeerde) set (CSV)"

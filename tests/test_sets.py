@@ -368,3 +368,69 @@ def test_the_editor_shows_scores_in_the_readers_format_and_reads_them_back(datas
     assert [m.score is None for m in back.matches] == [m.score is None for m in resolution.matches]
     assert back.matches[i].score == pytest.approx(resolution.matches[i].score, abs=5e-4)
     assert back.codes == resolution.codes
+
+
+# An entry without members, as its code cell reads after pandas, a CSV or the app's editor.
+EMPTY_CELLS = [
+    pytest.param(float("nan"), id="nan"),
+    pytest.param(None, id="None"),
+    pytest.param(pd.NA, id="pd.NA"),
+    pytest.param("", id="blank"),
+    pytest.param("  ", id="spaces"),
+    pytest.param("nan", id="text-nan"),
+    pytest.param("NaN", id="text-NaN"),
+    pytest.param("<NA>", id="text-NA"),
+    pytest.param("None", id="text-None"),
+    pytest.param("–", id="placeholder"),
+]
+
+
+def _not_found_row(**cells: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "entry": "Utrecht Bestaatniet",
+        "gemeente": "Utrecht",
+        "name": "Bestaatniet",
+        "code": "",
+        "area_name": "",
+        "category": "not_found",
+        "score": "",
+        "reason": "no wijk or buurt matches",
+        "decided": "resolver",
+    }
+    return row | cells
+
+
+@pytest.mark.parametrize("empty", EMPTY_CELLS)
+def test_an_empty_code_of_an_entry_without_members_is_no_code(empty):
+    found = {"entry": "Utrecht Overvecht", "gemeente": "Utrecht", "name": "Overvecht", "code": "WK034403"}
+    found |= {"area_name": "Wijk 03 Overvecht", "category": "exact", "score": "1,000", "reason": "", "decided": ""}
+    frame = pd.DataFrame([found, _not_found_row(code=empty, score=empty, area_name=empty)])
+    resolution = sets.resolution_from_frame(frame)
+    assert resolution.codes == ("WK034403",)
+    assert resolution.codes_of("Utrecht Bestaatniet") == ()
+    assert resolution.category_of("Utrecht Bestaatniet") == "not_found"
+    missing = resolution.matches[1]
+    assert missing.code is None and missing.score is None and missing.area_name == ""
+
+
+def test_empty_cells_read_as_no_code_in_a_nullable_string_column():
+    # the editor can hand back pandas' "string" dtype, where a missing cell is pd.NA
+    frame = pd.DataFrame([_not_found_row(code=None), _not_found_row(entry="Utrecht Ook niet", code="")])
+    frame = frame.astype("string")
+    assert frame["code"].isna().iloc[0]
+    resolution = sets.resolution_from_frame(frame)
+    assert resolution.codes == () and len(resolution.entries) == 2
+
+
+@pytest.mark.parametrize("empty", EMPTY_CELLS)
+def test_empty_category_and_reason_are_reported_as_empty(empty):
+    with pytest.raises(ValueError, match=r"row 2: category '' is not one of exact, fuzzy") as info:
+        sets.resolution_from_frame(pd.DataFrame([_not_found_row(category=empty)]))
+    assert explain(info.value, "nl").endswith("rij 2: categorie '' is niet een van " + ", ".join(sets.CATEGORIES))
+    with pytest.raises(ValueError, match=r"^the table: 1 problem: row 2: a not_found match needs a reason$"):
+        sets.resolution_from_frame(pd.DataFrame([_not_found_row(reason=empty)]))
+
+
+def test_a_real_code_is_still_checked():
+    with pytest.raises(ValueError, match=r"row 2: code 'NANA' is not a CBS code"):
+        sets.resolution_from_frame(pd.DataFrame([_not_found_row(code="nana")]))
