@@ -240,3 +240,77 @@ def test_an_own_set_with_an_unmatched_name_keeps_its_download():
     assert "prog_dl_set" in keys
     (download,) = [b for b in at.get("download_button") if getattr(b, "key", None) == "prog_dl_set"]
     assert download.proto.label == "Download de (gecorrigeerde) set (CSV)"
+
+
+# -- bad link values: a notice each, in the page's language ------------------------------------------
+YEARS_WITH_DATA = "2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024"  # the source files' years
+
+
+def _notice_lines(at: AppTest) -> list[str]:
+    """The lines of the link's notice box, Markdown escapes removed."""
+    (box,) = [w.value for w in at.warning if "link" in w.value]
+    return [line[2:].replace("\\", "") for line in box.splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "expected"),
+    [
+        (
+            "nl",
+            "Niet alles uit de link kon worden gebruikt:",
+            [
+                "set 'nonexist' bestaat niet (kies uit 40-aandachtswijken, 40plus-wijken, sel, user); "
+                "de 40 aandachtswijken getoond",
+                f"jaar A 'ya=1999' is geen jaar met gegevens (wel: {YEARS_WITH_DATA}); 2008 getoond",
+                f"jaar B 'yb=3000' is geen jaar met gegevens (wel: {YEARS_WITH_DATA}); 2018 getoond",
+            ],
+        ),
+        (
+            "en",
+            "Not everything in the link could be used:",
+            [
+                "set 'nonexist' does not exist (choose from 40-aandachtswijken, 40plus-wijken, sel, user); "
+                "the 40 aandachtswijken shown",
+                f"year A 'ya=1999' is not a year with data (years with data: {YEARS_WITH_DATA}); 2008 shown",
+                f"year B 'yb=3000' is not a year with data (years with data: {YEARS_WITH_DATA}); 2018 shown",
+            ],
+        ),
+    ],
+)
+def test_bad_link_values_fall_back_with_a_notice_each(lang, lead, expected):
+    at = _page(set="nonexist", ya="1999", yb="3000", lang=lang)
+    assert not at.exception
+    (box,) = [w.value for w in at.warning if "link" in w.value]
+    assert box.startswith(lead)
+    assert _notice_lines(at) == expected
+    assert _param(at, "set") == "40-aandachtswijken" and _param(at, "ya") == "2008" and _param(at, "yb") == "2018"
+    at.radio(key="prog_per").set_value("area").run()  # shown once: gone on the next run
+    assert not [w for w in at.warning if "link" in w.value]
+
+
+def test_a_year_without_data_is_named_and_a_non_ascii_year_shown_safely():
+    at = _page(set="40-aandachtswijken", ya="2009")
+    assert _notice_lines(at) == [f"jaar A 'ya=2009' is geen jaar met gegevens (wel: {YEARS_WITH_DATA}); 2008 getoond"]
+    assert "Tussen 2008 en 2018" in _summary(at)
+    odd = _page(ya="２０１２", yb="<b>2018</b>&x=" + "9" * 40, lang="en")
+    assert not odd.exception
+    assert _notice_lines(odd) == [
+        f"year A 'ya=????' is not a year with data (years with data: {YEARS_WITH_DATA}); 2008 shown",
+        f"year B 'yb=?b?2018??b??x?99' is not a year with data (years with data: {YEARS_WITH_DATA}); 2018 shown",
+    ]
+
+
+def test_years_in_the_wrong_order_and_a_damaged_own_set_get_a_notice():
+    at = _page(ya="2018", yb="2008", set="user", u="AAAA-not-a-set")
+    assert not at.exception
+    assert _notice_lines(at) == [
+        "de eigen set in de link (u) is ongeldig of beschadigd en is genegeerd; "
+        "het formulier voor een eigen set getoond",
+        "jaar A 2018 ligt niet voor jaar B 2008; 2008-2018 getoond",
+    ]
+    assert at.radio(key="prog_set").value == "user" and "u" not in at.query_params
+
+
+def test_a_good_link_has_no_notice():
+    at = _page(set="40plus-wijken", ya="2012", yb="2022")
+    assert not at.exception and not at.warning
