@@ -203,22 +203,32 @@ share = trend.share_sentence(lang)
 if share is not None:
     st.markdown(markdown_text(share))
 measure_title = ui.measure_label("lbm")
-ui.altair(
-    alt.Chart(trend.lines(lang))
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("year:Q", title=t("jaar", "year"), axis=alt.Axis(format="d")),
-        y=alt.Y("value:Q", title=measure_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt.d3_format(2))),
-        color=alt.Color("line:N", title=None),
-        tooltip=[
-            alt.Tooltip("year:Q", title=t("jaar", "year"), format="d"),
-            alt.Tooltip("line:N", title=t("lijn", "line")),
-            alt.Tooltip("value:Q", title=measure_title, format=fmt.d3_format(3)),
-        ],
-    ),
-    key="prog_trend_chart",
-)
-st.caption(markdown_text(trend.method(lang)))
+if trend.years:
+    ui.altair(
+        alt.Chart(trend.lines(lang))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(  # true spacing between measurements; only the measurement years are labelled
+                "year:Q",
+                title=t("jaar", "year"),
+                axis=alt.Axis(format="d", values=list(trend.years), labelOverlap=True, grid=False),
+                scale=alt.Scale(zero=False, nice=False, domain=list(trend.year_domain)),
+            ),
+            y=alt.Y(
+                "value:Q", title=measure_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt.d3_format(2))
+            ),
+            color=alt.Color("line:N", title=None),
+            tooltip=[
+                alt.Tooltip("year:Q", title=t("jaar", "year"), format="d"),
+                alt.Tooltip("line:N", title=t("lijn", "line")),
+                alt.Tooltip("value:Q", title=measure_title, format=fmt.d3_format(3)),
+            ],
+        ),
+        key="prog_trend_chart",
+    )
+    st.caption(markdown_text(trend.method(lang)))
+else:
+    st.info(t("Geen gebied van de set heeft een score.", "No area of the set has a score."))
 
 # -- dimension split -------------------------------------------------------------------------------------
 st.subheader(t("Wat dreef de verandering?", "What drove the change?"))
