@@ -131,8 +131,10 @@ if not members:
 years = ds.years("lbm")
 
 
-if "prog_ya" not in st.session_state:
-    st.session_state["prog_ya"], st.session_state["prog_yb"] = st.session_state["_prog_link_years"]
+if "prog_ya" not in st.session_state:  # the link's years (or the defaults), until the user picks others
+    default = sets.parse_programme_link(ds, {})
+    link_years = st.session_state.get("_prog_link_years", (default.year_a, default.year_b))
+    st.session_state["prog_ya"], st.session_state["prog_yb"] = link_years
 y1, y2 = st.columns(2)
 year_a = int(y1.selectbox(t("Jaar A", "Year A"), years, key="prog_ya", placeholder=_CHOOSE))
 year_b = int(y2.selectbox(t("Jaar B", "Year B"), years, key="prog_yb", placeholder=_CHOOSE))
