@@ -15,6 +15,7 @@ from the view, and their callbacks write back into it. The URL mirrors the view 
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -26,9 +27,10 @@ from geo.choices import PageChoices, choices_params
 from geo.link import parse_link
 from geo.locate import resolve_data_dir
 from geo.selection import Selection, encode_selection
+from geo.sets import PROGRAMME_PARAMS
 from geo.summary import AreaSummary, area_summary, rank_label
 from geo.textsafe import html_text, markdown_text
-from geo.view import NATIONAL, View, drill_down, national_view, view_params
+from geo.view import NATIONAL, Notice, View, drill_down, national_view, view_params
 
 if TYPE_CHECKING:
     import altair as alt
@@ -56,7 +58,7 @@ PAGES = (
 )
 #: Query parameters that belong to one page (the programme page: set, years A and B, user set);
 #: write_url keeps them, the page validates them.
-PAGE_PARAMS = ("set", "ya", "yb", "u")
+PAGE_PARAMS = PROGRAMME_PARAMS
 _VIEW = "_view"
 _SELECTION = "_selection"
 _CHOICES = "_choices"
@@ -291,13 +293,14 @@ def write_url() -> None:
         st.query_params.from_dict(params)
 
 
-def show_notices() -> None:
-    """Show, once, what was ignored from the URL.
+def show_notices(notices: Sequence[Notice] | None = None) -> None:
+    """Show, once, what was ignored from the URL: the link's notices, or a page's own (``notices``).
 
     In presentation mode as a toast over the page (it stays until closed), so the projector's page
     keeps its layout: a warning box would push the map and legend below 720 pixels.
     """
-    notices = st.session_state.pop("_notices", [])
+    if notices is None:
+        notices = st.session_state.pop("_notices", [])
     if notices:
         text = (
             t("Niet alles uit de link kon worden gebruikt:", "Not everything in the link could be used:")

@@ -1,12 +1,12 @@
 """Programmes: did the aandachtswijken close their gap to their city? Gap tables for area sets.
 
-A thin page: it reads the set and the years from the URL (``set``, ``ya``, ``yb``, ``u``), calls
-``geo.sets``, ``geo.gaps`` and ``geo.indicator`` (one function per question) and draws. Every
+A thin page: it reads the set and the years from the URL (``set``, ``ya``, ``yb``, ``u``; validated by
+``geo.sets.parse_programme_link``, with a notice for every value it ignored), calls ``geo.sets``,
+``geo.gaps`` and ``geo.indicator`` (one function per question) and draws. Every
 name and every uploaded text is escaped (``geo.textsafe``); every number goes through
 ``geo.fmt`` (a decimal comma in Dutch, a point in English, "–" when missing).
 """
 
-import re
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -25,8 +25,6 @@ ui.page_guard()
 ds = ui.dataset()
 lang = ui.lang()
 t = ui.t
-_SLUG = re.compile(r"[a-z0-9-]{1,40}", re.ASCII)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,20000}", re.ASCII)
 _MB = MAX_UPLOAD_BYTES // 1024 // 1024
 _CHOOSE = t("Kies een optie", "Choose an option")
 
@@ -56,22 +54,18 @@ def _error(lead: str, exc: Exception) -> None:
 st.markdown(f"### {t('Programma’s: sluiten de wijken hun achterstand?', 'Programmes: are the areas catching up?')}")
 
 # -- which set ---------------------------------------------------------------------------------------
-params = st.query_params.to_dict()
 choices = sets.shipped_titles(lang)
 choices["sel"] = t("de huidige selectie", "the current selection")
 choices["user"] = t("een eigen set (typen of uploaden)", "your own set (type or upload)")
-if "prog_set" not in st.session_state:
-    wanted = params.get("set", "40-aandachtswijken")
-    if not (isinstance(wanted, str) and _SLUG.fullmatch(wanted) and wanted in choices):
-        wanted = "40-aandachtswijken"
-    token = params.get("u")
-    if isinstance(token, str) and _TOKEN.fullmatch(token):
-        try:
-            st.session_state["_prog_user_set"] = sets.decode_set(ds, token)
-            wanted = "user"
-        except ValueError:
-            st.warning(t("De eigen set in de link is ongeldig en is genegeerd.", "The set in the link is invalid."))
-    st.session_state["prog_set"] = wanted
+if "prog_set" not in st.session_state:  # the link: set, years and own set, validated, with notices
+    link = sets.parse_programme_link(ds, st.query_params.to_dict())
+    ui.show_notices(link.notices)
+    if link.user_set is not None:
+        st.session_state["_prog_user_set"] = link.user_set
+    elif "u" in st.query_params:  # ignored (with a notice): not passed on
+        del st.query_params["u"]
+    st.session_state["prog_set"] = link.set
+    st.session_state["_prog_link_years"] = (link.year_a, link.year_b)
 which = st.radio(t("Set", "Set"), list(choices), format_func=choices.__getitem__, key="prog_set", horizontal=True)
 
 aset: sets.AreaSet | None = None
@@ -137,16 +131,10 @@ if not members:
 years = ds.years("lbm")
 
 
-def _year_param(key: str, default: int) -> int:
-    raw = params.get(key)
-    if isinstance(raw, str) and re.fullmatch(r"[0-9]{4}", raw, re.ASCII) and int(raw) in years:
-        return int(raw)
-    return default
-
-
-if "prog_ya" not in st.session_state:
-    st.session_state["prog_ya"] = _year_param("ya", 2008 if 2008 in years else years[0])
-    st.session_state["prog_yb"] = _year_param("yb", 2018 if 2018 in years else years[-1])
+if "prog_ya" not in st.session_state:  # the link's years (or the defaults), until the user picks others
+    default = sets.parse_programme_link(ds, {})
+    link_years = st.session_state.get("_prog_link_years", (default.year_a, default.year_b))
+    st.session_state["prog_ya"], st.session_state["prog_yb"] = link_years
 y1, y2 = st.columns(2)
 year_a = int(y1.selectbox(t("Jaar A", "Year A"), years, key="prog_ya", placeholder=_CHOOSE))
 year_b = int(y2.selectbox(t("Jaar B", "Year B"), years, key="prog_yb", placeholder=_CHOOSE))
@@ -217,22 +205,32 @@ share = trend.share_sentence(lang)
 if share is not None:
     st.markdown(markdown_text(share))
 measure_title = ui.measure_label("lbm")
-ui.altair(
-    alt.Chart(trend.lines(lang))
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("year:Q", title=t("jaar", "year"), axis=alt.Axis(format="d")),
-        y=alt.Y("value:Q", title=measure_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt.d3_format(2))),
-        color=alt.Color("line:N", title=None),
-        tooltip=[
-            alt.Tooltip("year:Q", title=t("jaar", "year"), format="d"),
-            alt.Tooltip("line:N", title=t("lijn", "line")),
-            alt.Tooltip("value:Q", title=measure_title, format=fmt.d3_format(3)),
-        ],
-    ),
-    key="prog_trend_chart",
-)
-st.caption(markdown_text(trend.method(lang)))
+if trend.years:
+    ui.altair(
+        alt.Chart(trend.lines(lang))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(  # true spacing between measurements; only the measurement years are labelled
+                "year:Q",
+                title=t("jaar", "year"),
+                axis=alt.Axis(format="d", values=list(trend.years), labelOverlap=True, grid=False),
+                scale=alt.Scale(zero=False, nice=False, domain=list(trend.year_domain)),
+            ),
+            y=alt.Y(
+                "value:Q", title=measure_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt.d3_format(2))
+            ),
+            color=alt.Color("line:N", title=None),
+            tooltip=[
+                alt.Tooltip("year:Q", title=t("jaar", "year"), format="d"),
+                alt.Tooltip("line:N", title=t("lijn", "line")),
+                alt.Tooltip("value:Q", title=measure_title, format=fmt.d3_format(3)),
+            ],
+        ),
+        key="prog_trend_chart",
+    )
+    st.caption(markdown_text(trend.method(lang)))
+else:
+    st.info(t("Geen gebied van de set heeft een score.", "No area of the set has a score."))
 
 # -- dimension split -------------------------------------------------------------------------------------
 st.subheader(t("Wat dreef de verandering?", "What drove the change?"))

@@ -16,7 +16,7 @@ import pytest
 
 from geo import gaps, sets
 from geo.schema import TOLERANCE
-from tests.conftest import ROOT, WIJK_SCORES_2022, WIJKEN_2024
+from tests.conftest import ROOT, WIJK_SCORES_2022, WIJK_SCORES_2024, WIJKEN_2024
 
 # Utrecht, Zaanstad and Alkmaar: every wijk score of 2008 and 2018 is in the meting-2022 file
 # (the meting-2024 subset only adds the 2024 row for Utrecht and Alkmaar), no exclusions.
@@ -112,19 +112,80 @@ def test_gap_table_errors_name_the_fix(dataset):
         gaps.gap_table(dataset, ["WK999999"], 2008, 2018)
 
 
-def test_set_trend_aggregation_by_hand(dataset, source):
+def _years_with_lbm() -> dict[str, set[int]]:
+    """Per wijk, the years with an lbm score in the two published wijk files (meting 2022 and 2024)."""
+    years: dict[str, set[int]] = {}
+    for path in (WIJK_SCORES_2022, WIJK_SCORES_2024):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["lbm"] != "NA":
+                    years.setdefault(row["wk_code"], set()).add(int(row["jaar"]))
+    return years
+
+
+MEASUREMENT_YEARS = (2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024)  # the files' years, by hand
+
+
+def test_set_trend_averages_the_same_areas_every_year_by_hand(dataset, source):
     scores, pops = source
-    trend = gaps.set_trend(dataset, list(AREAS), year_a=2008, year_b=2018).table.set_index("year")
+    have = _years_with_lbm()
+    # Zaanstad (WK047912) has no row in the meting-2024 subset: it is left out of every year
+    panel = [c for c in AREAS if set(MEASUREMENT_YEARS) <= have[c]]
+    assert panel == ["WK034403", "WK036103"]
+    trend = gaps.set_trend(dataset, list(AREAS), year_a=2008, year_b=2018)
+    assert trend.years == MEASUREMENT_YEARS and trend.panel == tuple(panel) and trend.n_members == 3
+    table = trend.table.set_index("year")
+    assert (table["n_areas"] == 2).all()
     for year in (2008, 2018):
-        w = {c: pops[c][1] for c in AREAS}
+        w = {c: pops[c][1] for c in panel}
         total = sum(w.values())
-        set_value = sum(w[c] * scores[(c, year)]["lbm"] for c in AREAS) / total
-        city_value = sum(w[c] * _city(source, g, year) for c, g in AREAS.items()) / total
-        row = trend.loc[year]
+        set_value = sum(w[c] * scores[(c, year)]["lbm"] for c in panel) / total
+        city_value = sum(w[c] * _city(source, AREAS[c], year) for c in panel) / total
+        row = table.loc[year]
         assert row["set_value"] == pytest.approx(set_value, abs=1e-9)
         assert row["city_value"] == pytest.approx(city_value, abs=1e-9)
         assert row["gap"] == pytest.approx(set_value - city_value, abs=1e-9)
-        assert row["weighting"] == "population-weighted" and row["n_areas"] == 3
+        assert row["weighting"] == "population-weighted"
+    assert trend.method("nl").startswith(
+        "Elk jaar dezelfde 2 van de 3 gebieden, die met een score in elk getoond jaar (2002-2024), zodat elk punt "
+        "over dezelfde gebieden gaat; 1 gebied mist een of meer van die jaren en telt hier niet mee. Gewogen"
+    )
+    assert trend.method("en").startswith(
+        "Every year the same 2 of the 3 areas, those with a score in every year shown (2002-2024), so every point "
+        "averages the same areas; 1 area lacks one or more of those years and is left out here. Weighted"
+    )
+
+
+def test_set_trend_of_the_40_aandachtswijken_leaves_out_the_areas_without_2024(dataset):
+    members: list[str] = []
+    with (ROOT / "data" / "sets" / "40-aandachtswijken.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["code"] and row["code"] not in members:
+                members.append(row["code"])
+    have = _years_with_lbm()
+    complete = [c for c in members if set(MEASUREMENT_YEARS) <= have.get(c, set())]
+    assert (len(members), len(complete)) == (82, 61)
+    trend = gaps.set_trend(dataset, members, year_a=2002, year_b=2024)
+    assert trend.panel == tuple(complete) and set(trend.table["n_areas"]) == {61}
+    assert "Elk jaar dezelfde 61 van de 82 gebieden" in trend.method("nl")
+    assert "21 gebieden missen een of meer van die jaren en tellen hier niet mee" in trend.method("nl")
+    assert "21 areas lack one or more of those years and are left out here" in trend.method("en")
+
+
+def test_set_trend_without_a_left_out_area_and_its_year_range(dataset):
+    trend = gaps.set_trend(dataset, ["WK034403"])
+    assert trend.method("en").startswith("The area has a score in every year shown (2002-2024). Weighted")
+    assert trend.method("nl").startswith("Het gebied heeft een score in elk getoond jaar (2002-2024). Gewogen")
+    assert trend.year_domain == (2002, 2024)
+    two = gaps.set_trend(dataset, ["WK034403", "WK036103"])
+    assert two.method("nl").startswith(
+        "Alle 2 gebieden van de set hebben een score in elk getoond jaar (2002-2024), zodat elk punt over dezelfde "
+        "gebieden gaat. Gewogen"
+    )
+    assert two.method("en").startswith(
+        "All 2 areas of the set have a score in every year shown (2002-2024), so every point averages the same "
+        "areas. Weighted"
+    )
 
 
 def test_share_narrowed_of_a_shipped_set(dataset):
@@ -426,3 +487,20 @@ def test_cli_gaps_lang_chooses_the_csv_values(tmp_path):
     en = subprocess.run([*cmd, "--lang", "en", "--out", str(out)], capture_output=True, text=True)
     assert en.returncode == 0, en.stderr
     assert _csv_rows(out.read_bytes(), sep=",")["WK034403"]["narrowed"] == "False"
+
+
+@pytest.mark.parametrize(
+    ("have", "years", "panel"),
+    [
+        pytest.param({"A": (1, 2, 3), "B": (1, 2, 3)}, [1, 2, 3], ("A", "B"), id="all-complete"),
+        pytest.param({"A": (1, 2, 3), "B": (1, 2)}, [1, 2, 3], ("A",), id="one-lacks-the-last-year"),
+        pytest.param({"A": (1, 2), "B": (3,)}, [3], ("B",), id="none-complete-earliest-years-left-off"),
+        pytest.param({"A": (2, 3), "B": (1, 3)}, [2, 3], ("A",), id="gap-in-the-middle"),
+        pytest.param({}, [], (), id="no-data"),
+    ],
+)
+def test_the_trend_panel_on_tiny_cases(have, years, panel):
+    from geo.gaps.trend import _panel
+
+    pairs = {(c, y): (4.0, 4.0) for c, ys in have.items() for y in ys}
+    assert _panel(["A", "B"], pairs) == (years, panel)

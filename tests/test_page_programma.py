@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import gaps, sets
-from tests.conftest import ROOT, drawn_maps
+from tests.conftest import ROOT, WIJK_SCORES_2022, WIJK_SCORES_2024, WIJKEN_2024, drawn_maps
 
 
 def _page(**params) -> AppTest:
@@ -224,3 +227,153 @@ def test_the_map_outlines_every_member_and_fills_them_by_their_gap(dataset):
         else:
             assert filled[code] == (gaps.BEHIND_COLOUR if gap < 0 else gaps.AHEAD_COLOUR)
     assert len(filled) > 30
+
+
+def test_an_own_set_with_an_unmatched_name_keeps_its_download():
+    at = _page()
+    at.radio(key="prog_set").set_value("user").run()
+    at.text_area(key="prog_typed").input("Utrecht; Overvecht\nUtrecht; Bestaatniet\nWK034401").run()
+    at.button(key="prog_make").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []  # nobody edited the table: no "correction was not taken"
+    (editor,) = [d for d in at.dataframe if getattr(d, "key", None) == "prog_resolution"]
+    unmatched = editor.value[editor.value["name"] == "Bestaatniet"]
+    assert len(unmatched) == 1 and unmatched["category"].iloc[0] == "not_found"
+    keys = {getattr(b, "key", None) for b in at.get("download_button")}
+    assert "prog_dl_set" in keys
+    (download,) = [b for b in at.get("download_button") if getattr(b, "key", None) == "prog_dl_set"]
+    assert download.proto.label == "Download de (gecorrigeerde) set (CSV)"
+
+
+# -- bad link values: a notice each, in the page's language ------------------------------------------
+YEARS_WITH_DATA = "2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024"  # the source files' years
+
+
+def _notice_lines(at: AppTest) -> list[str]:
+    """The lines of the link's notice box, Markdown escapes removed."""
+    (box,) = [w.value for w in at.warning if "link" in w.value]
+    return [line[2:].replace("\\", "") for line in box.splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "expected"),
+    [
+        (
+            "nl",
+            "Niet alles uit de link kon worden gebruikt:",
+            [
+                "set 'nonexist' bestaat niet (kies uit 40-aandachtswijken, 40plus-wijken, sel, user); "
+                "de 40 aandachtswijken getoond",
+                f"jaar A 'ya=1999' is geen jaar met gegevens (wel: {YEARS_WITH_DATA}); 2008 getoond",
+                f"jaar B 'yb=3000' is geen jaar met gegevens (wel: {YEARS_WITH_DATA}); 2018 getoond",
+            ],
+        ),
+        (
+            "en",
+            "Not everything in the link could be used:",
+            [
+                "set 'nonexist' does not exist (choose from 40-aandachtswijken, 40plus-wijken, sel, user); "
+                "the 40 aandachtswijken shown",
+                f"year A 'ya=1999' is not a year with data (years with data: {YEARS_WITH_DATA}); 2008 shown",
+                f"year B 'yb=3000' is not a year with data (years with data: {YEARS_WITH_DATA}); 2018 shown",
+            ],
+        ),
+    ],
+)
+def test_bad_link_values_fall_back_with_a_notice_each(lang, lead, expected):
+    at = _page(set="nonexist", ya="1999", yb="3000", lang=lang)
+    assert not at.exception
+    (box,) = [w.value for w in at.warning if "link" in w.value]
+    assert box.startswith(lead)
+    assert _notice_lines(at) == expected
+    assert _param(at, "set") == "40-aandachtswijken" and _param(at, "ya") == "2008" and _param(at, "yb") == "2018"
+    at.radio(key="prog_per").set_value("area").run()  # shown once: gone on the next run
+    assert not [w for w in at.warning if "link" in w.value]
+
+
+def test_a_year_without_data_is_named_and_a_non_ascii_year_shown_safely():
+    at = _page(set="40-aandachtswijken", ya="2009")
+    assert _notice_lines(at) == [f"jaar A 'ya=2009' is geen jaar met gegevens (wel: {YEARS_WITH_DATA}); 2008 getoond"]
+    assert "Tussen 2008 en 2018" in _summary(at)
+    odd = _page(ya="２０１２", yb="<b>2018</b>&x=" + "9" * 40, lang="en")
+    assert not odd.exception
+    assert _notice_lines(odd) == [
+        f"year A 'ya=????' is not a year with data (years with data: {YEARS_WITH_DATA}); 2008 shown",
+        f"year B 'yb=?b?2018??b??x?99' is not a year with data (years with data: {YEARS_WITH_DATA}); 2018 shown",
+    ]
+
+
+def test_years_in_the_wrong_order_and_a_damaged_own_set_get_a_notice():
+    at = _page(ya="2018", yb="2008", set="user", u="AAAA-not-a-set")
+    assert not at.exception
+    assert _notice_lines(at) == [
+        "de eigen set in de link (u) is ongeldig of beschadigd en is genegeerd; "
+        "het formulier voor een eigen set getoond",
+        "jaar A 2018 ligt niet voor jaar B 2008; 2008-2018 getoond",
+    ]
+    assert at.radio(key="prog_set").value == "user" and "u" not in at.query_params
+
+
+def test_a_good_link_has_no_notice():
+    at = _page(set="40plus-wijken", ya="2012", yb="2022")
+    assert not at.exception and not at.warning
+
+
+# -- the set against its cities ------------------------------------------------------------------------
+def _trend_chart(at: AppTest) -> tuple[dict, pd.DataFrame]:
+    """The spec and the data of the line chart of the set against its cities."""
+    charts = [c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["mark"]["type"] == "line"]
+    (chart,) = charts
+    (data,) = chart.proto.datasets
+    return json.loads(chart.proto.spec), pa.ipc.open_stream(data.data.data).read_all().to_pandas()
+
+
+def _the_61_by_hand() -> tuple[int, list[str]]:
+    """The members of the 40 aandachtswijken (reviewed CSV) and those with lbm in all nine years (source files)."""
+    with (ROOT / "data" / "sets" / "40-aandachtswijken.csv").open(encoding="utf-8") as fh:
+        members = list(dict.fromkeys(row["code"] for row in csv.DictReader(fh) if row["code"]))
+    have: dict[str, set[int]] = {}
+    for path in (WIJK_SCORES_2022, WIJK_SCORES_2024):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["lbm"] != "NA":
+                    have.setdefault(row["wk_code"], set()).add(int(row["jaar"]))
+    years = {2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024}
+    return len(members), [c for c in members if years <= have.get(c, set())]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "line"),
+    [
+        ("nl", "Elk jaar dezelfde 61 van de 82 gebieden, die met een score in elk getoond jaar (2002-2024)", "de set"),
+        ("en", "Every year the same 61 of the 82 areas, those with a score in every year shown (2002-2024)", "the set"),
+    ],
+)
+def test_the_set_trend_averages_the_same_areas_and_labels_the_measurement_years(lang, said, line):
+    n_members, complete = _the_61_by_hand()
+    assert (n_members, len(complete)) == (82, 61)
+    at = _page(ya="2002", yb="2024", lang=lang)
+    assert not at.exception
+    spec, data = _trend_chart(at)
+    x = spec["encoding"]["x"]
+    assert x["axis"]["values"] == [2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024]  # not every calendar year
+    assert x["type"] == "quantitative" and x["scale"]["nice"] is False and x["scale"]["domain"] == [2002, 2024]
+    assert sorted(set(data["year"])) == x["axis"]["values"] and len(data) == 2 * 9
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(c.startswith(said) for c in captions)
+    # the 2002 point is the population-weighted mean of the same 61 wijken, by hand from the source files
+    pops = {f["properties"]["wijkcode"]: f["properties"].get("aantal_inwoners") for f in _wijk_features()}
+    assert all(pops[c] and pops[c] > 0 for c in complete)  # every one has inhabitants: a weighted mean
+    lbm_2002 = {}
+    for path in (WIJK_SCORES_2022, WIJK_SCORES_2024):  # per (code, year) the newest measurement wins (README)
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["jaar"] == "2002" and row["wk_code"] in complete:
+                    lbm_2002[row["wk_code"]] = float(row["lbm"])
+    expected = sum(pops[c] * lbm_2002[c] for c in complete) / sum(pops[c] for c in complete)
+    drawn = data[(data["year"] == 2002) & (data["line"] == line)]["value"]
+    assert drawn.tolist() == [pytest.approx(expected, abs=1e-9)]
+
+
+def _wijk_features() -> list[dict]:
+    return json.loads(WIJKEN_2024.read_text(encoding="utf-8"))["features"]

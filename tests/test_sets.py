@@ -368,3 +368,151 @@ def test_the_editor_shows_scores_in_the_readers_format_and_reads_them_back(datas
     assert [m.score is None for m in back.matches] == [m.score is None for m in resolution.matches]
     assert back.matches[i].score == pytest.approx(resolution.matches[i].score, abs=5e-4)
     assert back.codes == resolution.codes
+
+
+# An entry without members, as its code cell reads after pandas, a CSV or the app's editor.
+EMPTY_CELLS = [
+    pytest.param(float("nan"), id="nan"),
+    pytest.param(None, id="None"),
+    pytest.param(pd.NA, id="pd.NA"),
+    pytest.param("", id="blank"),
+    pytest.param("  ", id="spaces"),
+    pytest.param("nan", id="text-nan"),
+    pytest.param("NaN", id="text-NaN"),
+    pytest.param("<NA>", id="text-NA"),
+    pytest.param("None", id="text-None"),
+    pytest.param("–", id="placeholder"),
+]
+
+
+def _not_found_row(**cells: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "entry": "Utrecht Bestaatniet",
+        "gemeente": "Utrecht",
+        "name": "Bestaatniet",
+        "code": "",
+        "area_name": "",
+        "category": "not_found",
+        "score": "",
+        "reason": "no wijk or buurt matches",
+        "decided": "resolver",
+    }
+    return row | cells
+
+
+@pytest.mark.parametrize("empty", EMPTY_CELLS)
+def test_an_empty_code_of_an_entry_without_members_is_no_code(empty):
+    found = {"entry": "Utrecht Overvecht", "gemeente": "Utrecht", "name": "Overvecht", "code": "WK034403"}
+    found |= {"area_name": "Wijk 03 Overvecht", "category": "exact", "score": "1,000", "reason": "", "decided": ""}
+    frame = pd.DataFrame([found, _not_found_row(code=empty, score=empty, area_name=empty)])
+    resolution = sets.resolution_from_frame(frame)
+    assert resolution.codes == ("WK034403",)
+    assert resolution.codes_of("Utrecht Bestaatniet") == ()
+    assert resolution.category_of("Utrecht Bestaatniet") == "not_found"
+    missing = resolution.matches[1]
+    assert missing.code is None and missing.score is None and missing.area_name == ""
+
+
+def test_empty_cells_read_as_no_code_in_a_nullable_string_column():
+    # the editor can hand back pandas' "string" dtype, where a missing cell is pd.NA
+    frame = pd.DataFrame([_not_found_row(code=None), _not_found_row(entry="Utrecht Ook niet", code="")])
+    frame = frame.astype("string")
+    assert frame["code"].isna().iloc[0]
+    resolution = sets.resolution_from_frame(frame)
+    assert resolution.codes == () and len(resolution.entries) == 2
+
+
+@pytest.mark.parametrize("empty", EMPTY_CELLS)
+def test_empty_category_and_reason_are_reported_as_empty(empty):
+    with pytest.raises(ValueError, match=r"row 2: category '' is not one of exact, fuzzy") as info:
+        sets.resolution_from_frame(pd.DataFrame([_not_found_row(category=empty)]))
+    assert explain(info.value, "nl").endswith("rij 2: categorie '' is niet een van " + ", ".join(sets.CATEGORIES))
+    with pytest.raises(ValueError, match=r"^the table: 1 problem: row 2: a not_found match needs a reason$"):
+        sets.resolution_from_frame(pd.DataFrame([_not_found_row(reason=empty)]))
+
+
+def test_a_real_code_is_still_checked():
+    with pytest.raises(ValueError, match=r"row 2: code 'NANA' is not a CBS code"):
+        sets.resolution_from_frame(pd.DataFrame([_not_found_row(code="nana")]))
+
+
+# -- the programme page's link ------------------------------------------------------------------------
+def test_a_good_programme_link_is_read_without_notices(dataset):
+    link = sets.parse_programme_link(dataset, {"set": "40plus-wijken", "ya": "2012", "yb": ["2020", "2022"]})
+    assert (link.set, link.year_a, link.year_b, link.user_set, link.notices) == ("40plus-wijken", 2012, 2022, None, ())
+    default = sets.parse_programme_link(dataset, {})
+    assert (default.set, default.year_a, default.year_b, default.notices) == ("40-aandachtswijken", 2008, 2018, ())
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        pytest.param({"set": "nonexist"}, "'nonexist'", id="unknown"),
+        pytest.param({"set": "40-Aandachtswijken"}, "'40-Aandachtswijk'", id="capital-cut-at-16"),
+        pytest.param({"set": "<script>alert(1)</script>"}, "'?script?alert?1?'", id="html"),
+        pytest.param({"set": "４０-aandachtswijken"}, "'??-aandachtswijk'", id="fullwidth"),
+        pytest.param({"set": ""}, "''", id="empty"),
+    ],
+)
+def test_an_unknown_set_falls_back_with_its_value_shown_safely(dataset, params, shown):
+    link = sets.parse_programme_link(dataset, params)
+    assert link.set == "40-aandachtswijken"
+    (notice,) = link.notices
+    assert notice.text("nl") == (
+        f"set {shown} bestaat niet (kies uit 40-aandachtswijken, 40plus-wijken, sel, user); de 40 aandachtswijken getoond"
+    )
+    assert notice.text("en").startswith(f"set {shown} does not exist (choose from 40-aandachtswijken, 40plus")
+    assert notice.text("en").endswith("; the 40 aandachtswijken shown")
+
+
+YEARS = "2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022, 2024"  # the years of the source files
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        pytest.param("2009", "2009", id="no-data"),
+        pytest.param("1999", "1999", id="before"),
+        pytest.param("２０１２", "????", id="fullwidth-digits"),
+        pytest.param("²⁰¹²", "????", id="superscript-digits"),
+        pytest.param("12", "12", id="short"),
+        pytest.param("2012a", "2012a", id="letter"),
+        pytest.param("x" * 500, "x" * 16, id="long"),
+    ],
+)
+def test_a_bad_year_falls_back_with_a_notice(dataset, value, shown):
+    link = sets.parse_programme_link(dataset, {"ya": value})
+    assert (link.year_a, link.year_b) == (2008, 2018)
+    (notice,) = link.notices
+    assert notice.text("nl") == f"jaar A 'ya={shown}' is geen jaar met gegevens (wel: {YEARS}); 2008 getoond"
+    assert notice.text("en") == (f"year A 'ya={shown}' is not a year with data (years with data: {YEARS}); 2008 shown")
+    b = sets.parse_programme_link(dataset, {"yb": value}).notices[0]
+    assert b.text("en").startswith(f"year B 'yb={shown}'") and b.text("en").endswith("; 2018 shown")
+
+
+def test_years_out_of_order_fall_back_to_the_default_period(dataset):
+    link = sets.parse_programme_link(dataset, {"ya": "2020"})  # B is 2018 by default
+    assert (link.year_a, link.year_b) == (2008, 2018)
+    assert [n.text("nl") for n in link.notices] == ["jaar A 2020 ligt niet voor jaar B 2018; 2008-2018 getoond"]
+    same = sets.parse_programme_link(dataset, {"ya": "2012", "yb": "2012"})
+    assert [n.text("en") for n in same.notices] == ["year A 2012 is not before year B 2012; 2008-2018 shown"]
+
+
+def test_an_own_set_in_the_link_wins_and_a_damaged_one_is_named_without_echo(dataset):
+    token = sets.encode_set(sets.set_from_codes(dataset, ["WK034403", "WK047912"], name="mijn"))
+    link = sets.parse_programme_link(dataset, {"set": "40plus-wijken", "u": token})
+    assert link.set == "user" and link.user_set is not None and link.user_set.members == ("WK034403", "WK047912")
+    assert link.notices == ()
+    for bad in (token[:-5] + "AAAAA", "<b>", "é" * 10, "A" * 200_000):
+        damaged = sets.parse_programme_link(dataset, {"set": "40plus-wijken", "u": bad})
+        assert damaged.set == "40plus-wijken" and damaged.user_set is None
+        (notice,) = damaged.notices
+        assert notice.text("nl") == (
+            "de eigen set in de link (u) is ongeldig of beschadigd en is genegeerd; de 40+ wijken getoond"
+        )
+        assert (
+            notice.text("en")
+            == "the own set in the link (u) is invalid or damaged and was ignored; the 40+ wijken shown"
+        )
+    form = sets.parse_programme_link(dataset, {"set": "user", "u": "AAAA"}).notices[0]
+    assert form.text("en").endswith("; the form for an own set shown")

@@ -13,13 +13,16 @@ The public names of the modules below, re-exported so ``from geo.sets import loa
 - :mod:`geo.sets.decisions`: the reviewer's decisions behind the shipped sets, read from
   ``data/sources/programmes/reviewed-decisions.csv`` (:data:`HAND_DECISIONS`,
   :func:`shipped_resolution`);
-- :mod:`geo.sets.user`: a user's own sets from text, a CSV or a link token.
+- :mod:`geo.sets.user`: a user's own sets from text, a CSV or a link token;
+- :mod:`geo.sets.link`: the programme page's link parameters (set, years, own set), validated
+  with a notice for whatever was ignored (:func:`parse_programme_link`).
 """
 
 from __future__ import annotations
 
 from geo.sets.area_set import AreaSet, levels_of, set_to_csv
 from geo.sets.decisions import DECISIONS_FILE, HAND_DECISIONS, read_decisions, shipped_resolution
+from geo.sets.link import DEFAULT_SET, PROGRAMME_PARAMS, SET_CHOICES, ProgrammeLink, parse_programme_link
 from geo.sets.resolution import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -37,24 +40,29 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
     "DECISIONS_FILE",
+    "DEFAULT_SET",
     "FUZZY_MIN",
     "GEMEENTE_ALIASES",
     "HAND_DECISIONS",
     "MAX_USER_MEMBERS",
+    "PROGRAMME_PARAMS",
     "RESOLUTION_HEADERS",
     "SETS_DIR",
+    "SET_CHOICES",
     "SHIPPED_SETS",
     "AreaSet",
     "Category",
     "Decision",
     "Entry",
     "Match",
+    "ProgrammeLink",
     "Resolution",
     "decode_set",
     "encode_set",
     "levels_of",
     "load_entries",
     "load_set",
+    "parse_programme_link",
     "read_decisions",
     "resolution_from_frame",
     "resolve_names",

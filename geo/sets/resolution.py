@@ -31,6 +31,7 @@ PC4 areas, whatever its category, and the page and the files say so once per set
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -187,6 +188,22 @@ class Resolution:
         return frame
 
 
+#: How an empty cell reads once a table went through pandas, a CSV or the app's editor: NaN, None
+#: and pd.NA as text, and the "–" the editor shows for a missing value.
+_EMPTY_TEXTS: Final[frozenset[str]] = frozenset({"", "nan", "none", "<na>", "nat", MISSING})
+
+
+def _cell(value: object) -> str:
+    """Return a table cell as stripped text; "" for an empty one (NaN, None, pd.NA, "nan", "<NA>", "–").
+
+    ``str(value or "")`` is not enough: NaN is truthy and becomes "nan", and ``pd.NA or ""`` raises.
+    """
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip()
+    return "" if text.casefold() in _EMPTY_TEXTS else text
+
+
 def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> Resolution:
     """Read a resolution table (the reviewed CSV, or the table a user corrected in the app).
 
@@ -194,7 +211,9 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
     ----------
     frame : DataFrame
         Columns ``entry, gemeente, name, code, area_name, category, score, reason, decided``;
-        ``code`` empty for an entry without members.
+        ``code`` empty for an entry without members. A cell counts as empty when it is NaN, None,
+        ``pd.NA``, blank, or the text ``"nan"``, ``"None"``, ``"<NA>"`` or ``"–"`` (how a missing
+        value reads after pandas, a CSV or the app's editor).
     source : str
         Named in error messages.
 
@@ -207,9 +226,9 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
     problems: list[tuple[str, str]] = []
     matches: list[Match] = []
     for i, row in enumerate(frame.to_dict("records"), start=2):
-        code = str(row.get("code") or "").strip().upper() or None
-        category = str(row.get("category") or "").strip()
-        reason = str(row.get("reason") or "").strip()
+        code = _cell(row.get("code")).upper() or None
+        category = _cell(row.get("category"))
+        reason = _cell(row.get("reason"))
         if code is not None and not is_valid_code(code):
             problems.append(
                 (
@@ -232,10 +251,9 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
                     f"rij {i}: een {category}-koppeling heeft een reden nodig",
                 )
             )
-        raw_score = str(row.get("score") or "").strip()
+        raw_score = _cell(row.get("score"))
         try:
-            missing = raw_score in ("", "nan", "None", "<NA>", MISSING)
-            score = None if missing else float(raw_score.replace(",", "."))  # "0,857" from the Dutch editor
+            score = float(raw_score.replace(",", ".")) if raw_score else None  # "0,857" from the Dutch editor
         except ValueError:
             problems.append(
                 (
@@ -244,14 +262,14 @@ def resolution_from_frame(frame: pd.DataFrame, *, source: str = "the table") -> 
                 )
             )
             score = None
-        decided = "hand" if str(row.get("decided")) == "hand" else "resolver"
+        decided = "hand" if _cell(row.get("decided")) == "hand" else "resolver"
         matches.append(
             Match(
-                str(row.get("entry") or ""),
-                str(row.get("gemeente") or ""),
-                str(row.get("name") or ""),
+                _cell(row.get("entry")),
+                _cell(row.get("gemeente")),
+                _cell(row.get("name")),
                 code,
-                str(row.get("area_name") or ""),
+                _cell(row.get("area_name")),
                 category,  # type: ignore[arg-type]
                 score,
                 reason,
