@@ -15,7 +15,6 @@ import streamlit as st
 import map_view
 import ui
 from geo import explain, fmt, gaps, sets
-from geo.export import to_csv_bytes
 from geo.indicator import MAX_UPLOAD_BYTES, indicator_map, read_indicators
 from geo.mapping import map_spec, overlay_layer
 from geo.textsafe import html_text, markdown_text
@@ -192,7 +191,7 @@ st.caption(
 csv_dutch = st.toggle(t("CSV voor Nederlandse Excel", "CSV for Dutch Excel"), key="prog_csv_dutch")
 st.download_button(
     t("Download de tabel (CSV)", "Download the table (CSV)"),
-    to_csv_bytes(main.table, dutch=csv_dutch, bom=csv_dutch),
+    gaps.gap_csv(main, lang, dutch=csv_dutch, bom=csv_dutch),  # status labels and ja/nee in Dutch
     f"{t('achterstand', 'gap')}-{aset.slug}-{year_a}-{year_b}.csv",
     "text/csv",
     key="prog_dl_gaps",

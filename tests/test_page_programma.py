@@ -377,3 +377,25 @@ def test_the_set_trend_averages_the_same_areas_and_labels_the_measurement_years(
 
 def _wijk_features() -> list[dict]:
     return json.loads(WIJKEN_2024.read_text(encoding="utf-8"))["features"]
+
+
+def test_the_gap_table_download_is_in_dutch_in_dutch_mode(monkeypatch):
+    # it had written the English codes narrowed/widened and True/False in a Dutch CSV
+    import csv
+
+    import streamlit as st
+
+    offered: dict[str, bytes] = {}
+    original = st.download_button
+
+    def spy(label, data, file_name=None, *args, **kwargs):
+        offered[str(file_name)] = data
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    _page()
+    data = offered["achterstand-40-aandachtswijken-2008-2018.csv"]
+    rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
+    assert {r["narrowed"] for r in rows} <= {"ja", "nee"}
+    dutch = {"kleiner", "groter", "ingehaald", "achter geraakt", "voor", "gelijk", "geen gegevens"}  # by hand
+    assert rows and {r["status_label"] for r in rows} <= dutch
