@@ -108,6 +108,19 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     )
 
 
+def wait_drawn(page, timeout: float = 30_000) -> None:
+    """Wait until every element is drawn: no skeleton left where an element's code is still loading.
+
+    For the README's screenshots: a page that has finished its run can still show grey placeholders
+    for a few hundred milliseconds.
+    """
+    wait_idle(page, timeout)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]\')',
+        timeout=timeout,
+    )
+
+
 #: The map (Leaflet mounted in the page by map_view.py; no iframe).
 MAP = ".lv-map"
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import MAP, ROOT, map_element, running_app, wait_idle
+from tests.browser import MAP, ROOT, map_element, running_app, wait_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,7 @@ def test_pick_amsterdam_wijk_year_then_click_a_polygon(app_url, page):
     paths.first.wait_for(timeout=30_000)
     assert paths.count() >= 100  # 111 wijken of Amsterdam, plus outlines
     page.wait_for_timeout(500)  # let the map settle at its final size before the screenshot
+    wait_drawn(page)
     page.screenshot(path=str(ROOT / "docs" / "kaart.png"))
 
     # hover a polygon far from the selection, read its tooltip, click it: the selection follows
@@ -126,6 +127,7 @@ def test_open_the_trend_page_for_a_wijk_chosen_on_the_map(app_url, page):
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=20_000)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     assert "stedelijk gemiddelde" in page.locator('[data-testid="stMain"]').inner_text()
+    wait_drawn(page)
     page.screenshot(path=str(ROOT / "docs" / "trends.png"), full_page=False)
 
 

@@ -15,7 +15,7 @@ import io
 
 import pytest
 
-from tests.browser import MAP, ROOT, map_element, wait_idle
+from tests.browser import MAP, ROOT, map_element, wait_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,7 @@ def _screenshot(page, name: str) -> None:
     """A small PNG for the README (a 256-colour palette, no dithering: well under 200 kB, swatches true)."""
     from PIL import Image
 
+    wait_drawn(page)
     image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
     image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
         ROOT / "docs" / name, optimize=True

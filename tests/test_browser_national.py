@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import ROOT, map_element, wait_idle
+from tests.browser import ROOT, map_element, wait_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +23,7 @@ def test_open_the_national_map_and_click_a_gemeente(app_url, page, dataset):
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=60_000)
     assert paths.count() == len(dataset.codes("gemeente"))
+    wait_drawn(page)
     page.screenshot(path=str(ROOT / "docs" / "nederland.png"))
     target = paths.nth(100)
     target.hover()
