@@ -242,7 +242,7 @@ else:
     dutch = dialect == "dutch"
     files = sections.export_files(token, layout, dutch, dutch, rounding, lang)
     names = files.names
-    d1, d2, d3, d4, d5 = st.columns(5)
+    d1, d2, d3, d4, d5 = st.columns([0.6, 1.2, 1.2, 1.3, 1.5])  # room for "GeoPackage (RD New)"
     d1.download_button("CSV", files.data("csv"), names["csv"], files.media_type("csv"), key="dl_csv")
     d2.download_button(
         ui.t("Metadata (JSON)", "Metadata (JSON)"),
