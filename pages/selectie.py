@@ -266,9 +266,11 @@ else:
     )
     st.caption(
         ui.t(
-            f"{files.rows} rijen. Tekst die met =, +, - of @ begint, krijgt een ' ervoor (veilig in Excel); "
+            f"{files.rows} {'rij' if files.rows == 1 else 'rijen'}. Tekst die met =, +, - of @ begint, krijgt een ' "
+            "ervoor (veilig in Excel); "
             "getallen blijven getallen. De metadata noemen bronnen, licenties, versie en de selectiecriteria.",
-            f"{files.rows} rows. Text starting with =, +, - or @ gets a leading ' (safe in spreadsheets); "
+            f"{files.rows} {'row' if files.rows == 1 else 'rows'}. Text starting with =, +, - or @ gets a leading ' "
+            "(safe in spreadsheets); "
             "numbers stay numbers. The metadata name sources, licences, version and the selection criteria.",
         )
     )

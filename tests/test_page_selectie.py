@@ -135,3 +135,14 @@ def test_list_picker_offers_one_gemeente_at_a_time_and_keeps_earlier_picks(datas
     assert at.session_state["_selection"].codes == ("WK034403", "BU05990110")
     assert at.multiselect(key="sel_pick").value == []
     assert at.selectbox(key="sel_pick_gemeente").value == "GM0599"  # the picker stays where the user was
+
+
+def test_one_exported_row_is_counted_in_the_singular_in_both_languages(dataset):
+    from geo.selection import Selection, encode_selection
+
+    one = encode_selection(Selection(("BU03440343",)))  # a buurt with one scored year (2024): one long row
+    assert [y for y in dataset.years("lbm", code="BU03440343")] == [2024]
+    at = _page(s=one, lang="en")
+    assert any(c.value.startswith("1 row. Text starting") for c in at.caption)
+    dutch = _page(s=one)
+    assert any(c.value.startswith("1 rij. Tekst") for c in dutch.caption)
