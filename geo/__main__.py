@@ -5,8 +5,8 @@
 ``python -m geo export (--codes C,... | --gemeente GM,... | --filter K=V,... | --selection TOKEN) --out FILE``
     Export a selection as CSV (``--dutch``, ``--bom``, ``--layout``, ``--round``), GeoJSON or
     GeoPackage, optionally with a metadata sidecar; the bytes are those of :mod:`geo.export`.
-``python -m geo brief --code CODE --year YEAR --out FILE.pdf``
-    Render the one-page brief of an area (PDF, and PNG beside it).
+``python -m geo brief --code CODE --year YEAR --out FILE.pdf [--measure M --gap-from Y --gap-to Y]``
+    Render the one-page brief of an area (PDF, and PNG beside it); its gap section on a measure and period.
 ``python -m geo gaps (--set NAME | --codes C,...) --from YEAR --to YEAR --out FILE.csv``
     The gap to the city of a set of areas between two years, as CSV (see :mod:`geo._cli_gaps`).
 ``python -m geo fetch [--year YEAR] [--mirror URL] [--out DIR] [--cache DIR]``
@@ -39,6 +39,7 @@ from geo._cli import (
     os_error_message,
     write_files,
 )
+from geo.schema import MEASURES
 
 if TYPE_CHECKING:
     from geo.dataset import Dataset
@@ -242,8 +243,28 @@ def _brief(args: argparse.Namespace) -> int:
     from geo.brief import render_brief  # after the cheap checks: matplotlib takes a while to import
 
     neighbours = _split(args.neighbours) if args.neighbours is not None else None
+    if (args.gap_from is None) != (args.gap_to is None):
+        msg = (
+            "brief --gap-from/--gap-to: give both years of the gap period or neither, "
+            f"e.g. --gap-from 2012 --gap-to {args.year}"
+        )
+        raise CommandLineError(msg)
+    period = (args.gap_from, args.gap_to) if args.gap_from is not None else None
+    if period is not None and ds.has(args.code):
+        from geo.city_gap import gap_years
+
+        years = gap_years(ds, args.code, args.measure)
+        if period[0] not in years or period[1] not in years or period[0] >= period[1]:
+            shown = ", ".join(map(str, years)) or "none"
+            msg = (
+                f"brief --gap-from {period[0]} --gap-to {period[1]}: {args.code} has a {args.measure} gap to the "
+                f"city in {shown}; pick two of those years, the earlier as --gap-from"
+            )
+            raise CommandLineError(msg)
     try:
-        pdf, png = render_brief(ds, args.code, args.year, neighbours=neighbours, lang=args.lang)
+        pdf, png = render_brief(
+            ds, args.code, args.year, neighbours=neighbours, lang=args.lang, measure=args.measure, period=period
+        )
     except (ValueError, KeyError) as exc:
         raise CommandLineError(f"brief --code {args.code} --year {args.year}: {_message(exc)}") from None
     write_files([(args.out, pdf), (png_path, png)])
@@ -374,6 +395,21 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the brief (default nl)")
     r.add_argument(
         "--neighbours", default=None, metavar="CODES", help="areas to draw around it (default: its neighbours)"
+    )
+    r.add_argument(
+        "--measure",
+        choices=list(MEASURES),
+        default="lbm",
+        help="measure of the gap sentence and gap chart, as on the Trends page (default lbm; map, trend and "
+        "summary stay on lbm)",
+    )
+    r.add_argument("--gap-from", type=int, default=None, metavar="YEAR", help="first year of the gap sentence")
+    r.add_argument(
+        "--gap-to",
+        type=int,
+        default=None,
+        metavar="YEAR",
+        help="last year of the gap sentence (default: 2012 to --year)",
     )
     add_data_option(r)
     r.set_defaults(func=_brief)

@@ -429,3 +429,17 @@ def test_the_gap_section_can_follow_a_pages_measure_and_period(dataset):
     )
     with pytest.raises(ValueError, match=r"`period` was \(2024, 2014\) but WK034403 has a onv gap"):
         render_brief(dataset, OVERVECHT, 2022, measure="onv", period=(2024, 2014))
+
+
+def test_the_command_line_brief_takes_the_gap_measure_and_period(dataset, tmp_path, capsys):
+    out = tmp_path / "b.pdf"
+    argv = ["brief", "--code", OVERVECHT, "--year", "2022", "--out", str(out)]
+    assert main([*argv, "--measure", "onv", "--gap-from", "2014", "--gap-to", "2024"]) == 0
+    assert out.read_bytes() == render_brief(dataset, OVERVECHT, 2022, measure="onv", period=(2014, 2024))[0]
+    text = _flat(_pdf(out.read_bytes())[1])
+    assert "(onv − stad)" in text and _squash("tussen 2014 en 2024") in _squash(text)
+    capsys.readouterr()
+    assert main([*argv, "--gap-from", "2014"]) == 2
+    assert "give both years of the gap period or neither" in capsys.readouterr().err
+    assert main([*argv, "--gap-from", "2024", "--gap-to", "2014"]) == 2
+    assert "pick two of those years, the earlier as --gap-from" in capsys.readouterr().err
