@@ -411,6 +411,9 @@ def test_a_buurt_outside_amsterdam_credits_its_own_outlines_and_the_official_cit
     assert "Gemeentescore (officieel)" in text and f"{official:.3f}".replace(".", ",") in text
     assert f"Verschil met de gemeentescore +{value - official:.3f}".replace(".", ",") in text
     assert "geen gegevens" in text  # the gap chart has no year with a computed city mean
+    assert "In 2024 heeft Groningen geen wijkscores" in text  # the footer says what the summary compares with
+    assert "CC0 1.0 (scores en klassen); CC BY 4.0 (geometrie, CBS / Kadaster)" in text
+    assert "geometry" not in text and "scores and classes" not in text
     english = _flat(_pdf(render_brief(dataset, "BU0363AA01", 2024, lang="en")[0])[1])
     assert "buurt outlines: City of Amsterdam" in english
 

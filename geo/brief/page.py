@@ -14,6 +14,11 @@ __all__ = ["A4_LANDSCAPE_INCHES", "ATTRIBUTION", "MIN_FONT_SIZE", "PNG_DPI", "PN
 
 #: Attribution printed on the map.
 ATTRIBUTION: Final[str] = "CBS / Kadaster, Leefbaarometer 3.0 (BZK)"
+#: The English words of the manifest's licence texts, as a Dutch brief says them.
+_NL_LICENCE_WORDS: Final[tuple[tuple[str, str], ...]] = (
+    ("scores and classes", "scores en klassen"),
+    ("geometry", "geometrie"),
+)
 #: Names of publishers as an English reader knows them (the Dutch text uses the manifest's).
 _EN_NAMES: Final[dict[str, str]] = {
     "Leefbaarometer 3.0, Ministerie van BZK": "Leefbaarometer 3.0, Ministry of the Interior (BZK)",
@@ -81,6 +86,10 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
             "van elke wijk bekend is), geen officiële gemeentescore. Scores van meting 2022 zijn berekend op de "
             "grenzen van 2022; de kaart toont de grenzen van 2024."
         ),
+        "official_note": (
+            "In {year} heeft {gemeente} geen wijkscores; de samenvatting vergelijkt daarom met de officiële "
+            "gemeentescore van de Leefbaarometer."
+        ),
         "wijk_plural": "wijken",
         "buurt_plural": "buurten",
         "gemeente_plural": "gemeenten",
@@ -128,6 +137,10 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
             "City average: mean of the municipality's districts (weighted by population where every district's "
             "population is known), not an official municipal score. Scores of the 2022 release were computed on "
             "the 2022 boundaries; the map shows the 2024 boundaries."
+        ),
+        "official_note": (
+            "In {year} {gemeente} has no district scores, so the summary compares with the Leefbaarometer's "
+            "official municipal score."
         ),
         "wijk_plural": "districts",
         "buurt_plural": "neighbourhoods",

@@ -27,6 +27,7 @@ from geo.brief.area_map import _draw_key, _draw_map
 from geo.brief.page import (
     _EN_NAMES,
     _GAP_BOX,
+    _NL_LICENCE_WORDS,
     _RC,
     _RIGHT_X,
     _TABLE_BOX,
@@ -378,7 +379,11 @@ def _source_lines(ds: Dataset, codes: list[str], lang: str) -> list[str]:
         who = str(src.get("attribution") or src.get("publisher", ""))
         if lang == "en":
             who = _EN_NAMES.get(who, who)
-        metings = merged.setdefault((kind, level, who, str(src.get("licence", ""))), [])
+        licence = str(src.get("licence", ""))
+        if lang == "nl":
+            for english, dutch in _NL_LICENCE_WORDS:
+                licence = licence.replace(english, dutch)
+        metings = merged.setdefault((kind, level, who, licence), [])
         if src.get("meting") is not None and str(src["meting"]) not in metings:
             metings.append(str(src["meting"]))
     out = []
@@ -399,7 +404,10 @@ def _draw_text(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str],
     subtitle = t["subtitle"].format(level=t[level], gemeente=area["gemeente_name"], year=year)
     fig.text(0.025, 0.905, mathtext(subtitle), fontsize=12, va="top", color="#333333")
     sources = f"{t['sources']}: " + "; ".join([*_source_lines(ds, codes, lang), f"{t['map_credit']}: {ATTRIBUTION}"])
-    text = _wrap(mathtext(sources), 175) + "\n" + _wrap(t["notes"], 175)
+    notes = t["notes"]
+    if area_summary(ds, code, year, "lbm").city_basis == "official gemeente score":  # as the summary table
+        notes += " " + t["official_note"].format(year=year, gemeente=area["gemeente_name"])
+    text = _wrap(mathtext(sources), 175) + "\n" + _wrap(mathtext(notes), 175)
     fig.text(0.025, 0.095, text, fontsize=8, va="top", color="black", linespacing=1.3)
 
 
