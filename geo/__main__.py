@@ -251,15 +251,11 @@ def _brief(args: argparse.Namespace) -> int:
         raise CommandLineError(msg)
     period = (args.gap_from, args.gap_to) if args.gap_from is not None else None
     if period is not None and ds.has(args.code):
-        from geo.city_gap import gap_years
+        from geo.city_gap import gap_period_problem
 
-        years = gap_years(ds, args.code, args.measure)
-        if period[0] not in years or period[1] not in years or period[0] >= period[1]:
-            shown = ", ".join(map(str, years)) or "none"
-            msg = (
-                f"brief --gap-from {period[0]} --gap-to {period[1]}: {args.code} has a {args.measure} gap to the "
-                f"city in {shown}; pick two of those years, the earlier as --gap-from"
-            )
+        problem = gap_period_problem(ds, args.code, period, args.measure)
+        if problem is not None:
+            msg = f"brief --gap-from {period[0]} --gap-to {period[1]}: {problem}, the earlier as --gap-from"
             raise CommandLineError(msg)
     try:
         pdf, png = render_brief(

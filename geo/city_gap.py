@@ -30,6 +30,7 @@ __all__ = [
     "Projection",
     "ProjectionReason",
     "gap_change",
+    "gap_period_problem",
     "gap_sentence",
     "gap_table",
     "gap_years",
@@ -295,6 +296,21 @@ def gap_years(ds: Dataset, code: str, measure: str = "lbm") -> list[int]:
     """Return the years in which both the area and its city reference have a value (for year pickers)."""
     table = gap_table(ds, code, measure)
     return [int(y) for y in table.loc[table["gap"].notna(), "year"]]
+
+
+def gap_period_problem(ds: Dataset, code: str, period: tuple[int, int], measure: str = "lbm") -> str | None:
+    """Say why ``period`` cannot be an area's gap period, or return None when it can.
+
+    Both years must have a gap (:func:`gap_years`) and the first must come before the second.
+    The text names the years that have one, e.g. ``"WK034403 has a lbm gap to the city in 2002,
+    2008, ...; pick two of those years"``; callers add how their user names the two years.
+    """
+    years = gap_years(ds, code, measure)
+    start, end = period
+    if start in years and end in years and start < end:
+        return None
+    shown = ", ".join(map(str, years)) or "none"
+    return f"{code} has a {measure} gap to the city in {shown}; pick two of those years"
 
 
 @dataclass(frozen=True)

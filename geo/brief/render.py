@@ -39,7 +39,7 @@ from geo.brief.page import (
     MIN_FONT_SIZE,
     PNG_DPI,
 )
-from geo.city_gap import gap_change, gap_sentence, gap_table, gap_years
+from geo.city_gap import gap_change, gap_period_problem, gap_sentence, gap_table, gap_years
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.neighbours import graph_for
@@ -159,14 +159,9 @@ def _check_gap(ds: Dataset, code: str, measure: str, period: tuple[int, int] | N
     check_measure(measure)
     if period is None:
         return
-    years = gap_years(ds, code, measure)
-    start, end = period
-    if start not in years or end not in years or start >= end:
-        shown = ", ".join(map(str, years)) or "none"
-        msg = (
-            f"`period` was {period!r} but {code} has a {measure} gap to the city in {shown}; "
-            "pick two of those years, the earlier first"
-        )
+    problem = gap_period_problem(ds, code, period, measure)
+    if problem is not None:
+        msg = f"`period` was {period!r} but {problem}, the earlier first"
         raise ValueError(msg)
 
 
