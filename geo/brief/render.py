@@ -40,6 +40,7 @@ from geo.brief.page import (
     PNG_DPI,
 )
 from geo.city_gap import gap_change, gap_period_problem, gap_sentence, gap_table, gap_years
+from geo.credits import boundary_sources
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.neighbours import graph_for
@@ -363,7 +364,7 @@ def _wrap(text: str, width: int) -> str:
 def _source_lines(ds: Dataset, codes: list[str], lang: str) -> list[str]:
     """One line per source drawn: boundaries per level, scores per level (releases merged)."""
     t = _TEXT[lang]
-    area_files = set(ds.areas.loc[codes, "source"])  # an Amsterdam buurt's outline is the city's, not every buurt's
+    area_files = {b.file for b in boundary_sources(ds, codes)}  # an Amsterdam buurt's outline is the city's
     files = set(ds.scores.loc[ds.scores["code"].isin(codes), "source"])
     merged: dict[tuple[str, str, str, str], list[str]] = {}
     for src in ds.manifest.get("sources", []):
