@@ -17,6 +17,7 @@ on) for every run.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from typing import Any
 __all__ = ["apptest_navigation", "end_legacy_pages_mode", "picker_options", "run_timer", "shared_script_cache"]
 
 
+@functools.cache
 def picker_options() -> dict[str, Any]:
     """Return the options that make ``st.multiselect`` an area picker: no "Select all", literal search.
 
@@ -33,7 +35,8 @@ def picker_options() -> dict[str, Any]:
     Enter picks, so typing "Bijlmer" and Enter chose every fuzzy match (industrial estates
     included). ``select_all=False`` drops the entry and ``filter_mode="contains"`` lists only
     names that contain what was typed. Versions without these parameters have neither
-    behaviour, so they get neither option.
+    behaviour, so they get neither option. Worked out once per process, not on every rerun;
+    callers must not change the returned dict.
     """
     import inspect
 
