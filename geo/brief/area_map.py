@@ -139,21 +139,19 @@ def _place_labels(fig: Figure, ax: Any, points: list[tuple[float, float]], obsta
             "edgecolor": "black",
             "linewidth": 1.2 if main else 0.7,
         }
+        look: dict[str, Any] = {
+            "ha": "center",
+            "va": "center",
+            "fontsize": 10 if main else 8.5,
+            "fontweight": "bold" if main else "normal",
+            "bbox": style,
+            "zorder": 7,
+            "gid": MAP_LABEL_GID,
+        }
         best = None
         for dx, dy in _OFFSETS:
             label = ax.annotate(
-                str(i + 1),
-                xy=(x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha="center",
-                va="center",
-                fontsize=10 if main else 8.5,
-                fontweight="bold" if main else "normal",
-                bbox=style,
-                zorder=7,
-                gid=MAP_LABEL_GID,
-                annotation_clip=False,
+                str(i + 1), xy=(x, y), xytext=(dx, dy), textcoords="offset points", annotation_clip=False, **look
             )
             box = _label_box(label, renderer)
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
@@ -162,17 +160,7 @@ def _place_labels(fig: Figure, ax: Any, points: list[tuple[float, float]], obsta
                 break
             label.remove()
         if best is None:  # nowhere free: keep it on its own spot (never seen on real data)
-            label = ax.annotate(
-                str(i + 1),
-                xy=(x, y),
-                ha="center",
-                va="center",
-                fontsize=10 if main else 8.5,
-                fontweight="bold" if main else "normal",
-                bbox=style,
-                zorder=7,
-                gid=MAP_LABEL_GID,
-            )
+            label = ax.annotate(str(i + 1), xy=(x, y), **look)
             best = (label, _label_box(label, renderer), (0.0, 0.0))
         label, box, offset = best
         if offset != (0, 0):
