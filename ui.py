@@ -422,7 +422,7 @@ def current_scale(measure: str, kind: str) -> Scale:
 
 def legend(measure: str, kind: str = "official", *, compact: bool = False) -> None:
     """Legend of the map's scale, as escaped HTML swatches (in a row when ``compact``)."""
-    from geo.mapping import legend_html
+    from geo.legend import legend_html
 
     html_text = legend_html(current_scale(measure, kind), title=measure_label(measure), lang=lang(), compact=compact)
     st.markdown(html_text, unsafe_allow_html=True)
@@ -430,7 +430,7 @@ def legend(measure: str, kind: str = "official", *, compact: bool = False) -> No
 
 def change_legend(scale: Scale, *, title: str) -> None:
     """Legend of a change map's fixed symmetric scale (three decimals), as escaped HTML swatches."""
-    from geo.mapping import legend_html
+    from geo.legend import legend_html
 
     st.markdown(legend_html(scale, title=title, lang=lang(), decimals=3), unsafe_allow_html=True)
 

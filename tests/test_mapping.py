@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 import geo
 from geo.classify import NO_DATA_COLOUR, scale_for
+from geo.legend import legend_html
 from geo.mapping import (
     choropleth_layer,
     decode_ring,
     encode_ring,
     fill_colours,
-    legend_html,
     map_attribution,
     map_spec,
     outline_rings,
