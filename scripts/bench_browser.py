@@ -5,7 +5,9 @@ fresh browser contexts, the two pages alternating so that machine noise hits bot
 
 1. time from opening the link to the first drawn polygon: Amsterdam buurten, and all wijken of
    the country, for the app and for the naive page (``scripts/naive_map.py``: source GeoJSON
-   read on every run, full-geometry folium, st_folium defaults, Leaflet served locally);
+   read on every run, full-geometry folium, st_folium defaults, Leaflet served locally), and for
+   the floor: a bare Streamlit page with only the app's map (``scripts/bare_map.py``), the
+   soonest any Streamlit page of the app could draw it;
 2. map click to the updated heading and selection outline, with the zoom level before and after;
 3. a cold server: how many times the first session receives the map's areas.
 
@@ -177,18 +179,23 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         print(f"cold server: the first session received the map's areas {maps_sent_on_cold_start(browser)} time(s)")
-        with server("app.py") as app, server("scripts/naive_map.py") as naive:
-            for _label, ours, theirs in CASES:  # warm both servers and their caches
+        with server("app.py") as app, server("scripts/naive_map.py") as naive, server("scripts/bare_map.py") as bare:
+            for _label, ours, theirs in CASES:  # warm the servers and their caches
                 first_polygon(browser, app + ours)
                 first_polygon(browser, naive + theirs, naive=True)
+                first_polygon(browser, bare + ours)
             print("first drawn polygon, warm servers (median of", rounds, "page loads each):")
             for label, ours, theirs in CASES:
-                a, b = [], []
+                a, b, c = [], [], []
                 for _ in range(rounds):
                     a.append(first_polygon(browser, app + ours))
                     b.append(first_polygon(browser, naive + theirs, naive=True))
-                ma, mb = statistics.median(a), statistics.median(b)
-                print(f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x")
+                    c.append(first_polygon(browser, bare + ours))
+                ma, mb, mc = statistics.median(a), statistics.median(b), statistics.median(c)
+                print(
+                    f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x"
+                    f"   (bare map page {mc:5.2f} s, naive/bare {mb / mc:4.1f}x)"
+                )
             seconds, z0, z1 = click_to_outline(browser, app)
             print(f"map click to new heading and outline: {seconds:.2f} s; zoom before {z0:g}, after {z1:g}")
         browser.close()
