@@ -24,7 +24,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["apptest_navigation", "end_legacy_pages_mode", "picker_options", "run_timer", "shared_script_cache"]
+__all__ = [
+    "apptest_navigation",
+    "dataframe",
+    "end_legacy_pages_mode",
+    "picker_options",
+    "run_timer",
+    "shared_script_cache",
+]
 
 
 @functools.cache
@@ -83,6 +90,29 @@ def apptest_navigation() -> Iterator[None]:
         yield
     finally:
         PagesManager.__init__ = original  # type: ignore[method-assign]
+
+
+def dataframe(data: Any, **kwargs: Any) -> None:
+    """Show a table with ``st.dataframe``; a pandas Styler's formatted cells are handed over quickly.
+
+    For a Styler, Streamlit copies the frame with ``astype(str)`` and writes every formatted
+    cell (a decimal comma, "–" for missing) into that copy. With pandas 3 the copy's strings are
+    Arrow-backed, and each write rebuilds a column: the Trends page's two small tables took
+    about 20 ms of every rerun, the Verandering page's list of all buurten far more. With plain
+    Python strings for the copy (pandas' ``future.infer_string`` off, only during this call) the
+    same cells take about a third of that, and the browser receives the same texts. Pandas
+    versions without the option get the plain call.
+    """
+    import pandas as pd
+    import streamlit as st
+
+    try:
+        pd.get_option("future.infer_string")
+    except (KeyError, pd.errors.OptionError):
+        st.dataframe(data, **kwargs)
+        return
+    with pd.option_context("future.infer_string", False):
+        st.dataframe(data, **kwargs)
 
 
 def arrow_bytes(frame: Any) -> bytes:

@@ -445,9 +445,9 @@ def table(
         if column in frame:
             styler = styler.format(na_rep="–", decimal=dec, thousands="", precision=places, subset=[column])
     if height:
-        st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height, placeholder="–")
+        streamlit_compat.dataframe(styler, hide_index=True, width="stretch", key=key, height=height, placeholder="–")
     else:
-        st.dataframe(styler, hide_index=True, width="stretch", key=key, placeholder="–")
+        streamlit_compat.dataframe(styler, hide_index=True, width="stretch", key=key, placeholder="–")
 
 
 def altair(chart: alt.TopLevelMixin, *, key: str) -> None:

@@ -13,6 +13,7 @@ import altair as alt
 import streamlit as st
 
 import map_view
+import streamlit_compat
 import ui
 from geo import explain, fmt, gaps, sets
 from geo.indicator import MAX_UPLOAD_BYTES, indicator_map, read_indicators
@@ -31,9 +32,9 @@ _CHOOSE = t("Kies een optie", "Choose an option")
 def _table(shown: gaps.ShownTable, *, key: str, height: int | None = None) -> None:
     styled = fmt.style_frame(shown.frame, lang, shown.decimals, signed=shown.signed, group=shown.group)
     if height:
-        st.dataframe(styled, hide_index=True, key=key, height=height, placeholder=fmt.MISSING)
+        streamlit_compat.dataframe(styled, hide_index=True, key=key, height=height, placeholder=fmt.MISSING)
     else:
-        st.dataframe(styled, hide_index=True, key=key, placeholder=fmt.MISSING)
+        streamlit_compat.dataframe(styled, hide_index=True, key=key, placeholder=fmt.MISSING)
 
 
 def _overlay(

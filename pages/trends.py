@@ -13,6 +13,7 @@ import streamlit as st
 
 import controls
 import sections
+import streamlit_compat
 import trends_view
 import ui
 from geo.choices import MAX_COMPARE
@@ -230,7 +231,7 @@ def styled(frame: pd.DataFrame) -> Styler:
     return style_frame(frame, lang, decimals, signed=tuple(c for c in SIGNED_COLUMNS if c in frame))
 
 
-st.dataframe(
+streamlit_compat.dataframe(
     styled(table),
     column_order=list(columns),
     column_config=columns,
@@ -269,7 +270,7 @@ ui.set_choices(compare=tuple(chosen))
 if chosen:
     trends_view.draw(trends_view.compare_chart(tuple(chosen), measure, lang), key="compare_chart")
     compared = trends_view.compared_table(tuple(chosen), year, since, measure, lang)
-    st.dataframe(
+    streamlit_compat.dataframe(
         styled(compared),
         column_order=list(columns),
         column_config=columns,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 import map_view
+import streamlit_compat
 import ui
 from geo.change import biggest_movers, change_scale, change_table, years_with_data
 from geo.choices import MAX_MOVERS
@@ -101,7 +102,7 @@ else:
     up_col, down_col = st.columns(2)
     with up_col:
         st.markdown(ui.t("**Gestegen**", "**Rose most**"))
-        st.dataframe(
+        streamlit_compat.dataframe(
             styled(movers.up),
             column_order=list(change_columns),
             column_config=change_columns,
@@ -111,7 +112,7 @@ else:
         )
     with down_col:
         st.markdown(ui.t("**Gedaald**", "**Fell most**"))
-        st.dataframe(
+        streamlit_compat.dataframe(
             styled(movers.down),
             column_order=list(change_columns),
             column_config=change_columns,
@@ -120,7 +121,7 @@ else:
             key="movers_down",
         )
     with st.expander(ui.t("Alle gebieden", "All areas")):
-        st.dataframe(
+        streamlit_compat.dataframe(
             styled(changes),
             column_order=list(change_columns),
             column_config=change_columns,
