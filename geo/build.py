@@ -8,6 +8,7 @@ byte-identical outputs.
 
 Files are recognised by their content, not their name. Files that are neither (a README, the
 WFS province outlines, a stray CSV) are left out with a warning and listed in the manifest.
+Finding and classifying the source files is :mod:`geo._sources`; this module combines them.
 
 Precedence, where two sources give the same thing:
 
@@ -20,29 +21,25 @@ Precedence, where two sources give the same thing:
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
-from geo._errors import DataFileError, ValidationError
-from geo.areas import AreaFile, read_areas
+from geo._errors import ValidationError
+from geo._sources import Sources, discover, file_sha256, file_vintage
+from geo.areas import AreaFile
 from geo.codes import LEVELS, Level
 from geo.crs import DISPLAY_CRS, STORAGE_CRS
 from geo.dataset import DEFAULT_DATA_DIR
 from geo.reconcile import reconcile
-from geo.schema import MEASURES, NATIONAL_REFERENCE, SCORE_CODE_COLUMNS
-from geo.scores import ScoreFile, read_scores
+from geo.schema import MEASURES
+from geo.scores import ScoreFile
 from geo.store import write_dataset
-from geo.wfs import RAW_CLASSES, WfsFile, load_feature_collection, read_wfs, wfs_level
+from geo.wfs import RAW_CLASSES, WfsFile
 
 __all__ = ["DEFAULT_SOURCE_DIR", "DISPLAY_TOLERANCE", "SCORE_COLUMNS", "WFS_GRID_M", "build"]
 
@@ -65,13 +62,6 @@ DISPLAY_PRECISION = 1e-5
 #: not published: ``"lbm"`` for WFS rows; empty when every value is published), ``meting``, ``source``.
 SCORE_COLUMNS: tuple[str, ...] = ("code", "year", *MEASURES, *RAW_CLASSES, "derived", "meting", "source")
 
-_SCORE_SUFFIXES = (".csv", ".xlsx")
-_JSON_SUFFIXES = (".geojson", ".json")
-_AREA_SUFFIXES = (".gpkg", ".parquet", ".geoparquet", ".shp")
-#: Files that belong to a shapefile (read with its ``.shp``).
-_SHAPEFILE_PARTS = (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml")
-_DOC_SUFFIXES = (".md", ".txt", ".rst", ".html", ".pdf")
-_SCORE_HEADER = {*SCORE_CODE_COLUMNS.values(), "jaar", "lbm", "afw"}
 _DEFAULT_PROVENANCE = {
     "scores": {
         "publisher": "Ministerie van BZK, Leefbaarometer 3.0 (leefbaarometer.nl, open data)",
@@ -90,188 +80,6 @@ _DEFAULT_PROVENANCE = {
         "geometry_attribution": "CBS / Kadaster",
     },
 }
-
-
-@dataclass
-class _Sources:
-    scores: list[ScoreFile]
-    areas: list[AreaFile]
-    wfs: list[WfsFile]
-    provenance: dict[str, dict[str, Any]]
-    ignored: list[dict[str, Any]] = field(default_factory=list)
-    reference: dict[str, Any] = field(default_factory=dict)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _read_provenance(src: Path) -> dict[str, dict[str, Any]]:
-    """Read ``sources.json`` (``{"files": {relative path: {publisher, licence, ...}}}``)."""
-    prov_file = src / "sources.json"
-    if not prov_file.exists():
-        return {}
-    how = 'it must be {"files": {"<path relative to the source folder>": {"publisher": ..., "licence": ...}}}'
-    try:
-        data = json.loads(prov_file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        msg = f"{prov_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
-        raise DataFileError(msg) from exc
-    except json.JSONDecodeError as exc:
-        msg = f"{prov_file}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); fix the file"
-        raise DataFileError(msg) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        found = "no 'files' object" if isinstance(data, dict) else f"a JSON {type(data).__name__}"
-        msg = f"{prov_file}: has {found}; {how}"
-        raise DataFileError(msg)
-    files: dict[str, Any] = data["files"]
-    for name, entry in files.items():
-        if not isinstance(entry, dict):
-            msg = f"{prov_file}: the entry for {name!r} is a JSON {type(entry).__name__}, not an object; {how}"
-            raise DataFileError(msg)
-        if "build" in entry and not isinstance(entry["build"], bool):
-            msg = f"{prov_file}: the entry for {name!r} has 'build': {entry['build']!r}; write true or false"
-            raise DataFileError(msg)
-    return files
-
-
-def _not_built(provenance: dict[str, dict[str, Any]], rel: str) -> tuple[str, str] | None:
-    """Return ``(key, why)`` when ``sources.json`` leaves ``rel`` out of the build, else None.
-
-    A file is left out by ``"build": false`` in its entry, or in the entry of a folder above it
-    (a key ending in ``/``); ``key`` is that entry's key.
-    """
-    for key in (rel, *sorted((k for k in provenance if k.endswith("/") and rel.startswith(k)), key=len)):
-        entry = provenance.get(key, {})
-        if entry.get("build") is False:
-            return key, str(entry.get("notes", f"marked 'build': false in sources.json ({key})"))
-    return None
-
-
-def _looks_like_scores(path: Path) -> bool:
-    """Tell whether a CSV's header has a Leefbaarometer column (a code column, jaar, lbm or afw)."""
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            header = fh.readline()
-    except UnicodeDecodeError:
-        return True  # let the score reader name the encoding problem
-    cells = {c.strip().strip('"').lower() for c in re.split(r"[;,]", header)}
-    return bool(cells & _SCORE_HEADER)
-
-
-def _is_documentation(path: Path, src: Path) -> bool:
-    """Tell whether ``path`` is documentation, a hidden file or in a hidden folder."""
-    name = path.name.lower()
-    hidden = any(part.startswith(".") for part in path.relative_to(src).parts)
-    return hidden or path.suffix.lower() in _DOC_SUFFIXES or name.startswith(("readme", "licen"))
-
-
-def _is_shapefile_part(path: Path) -> bool:
-    name = path.name.lower()
-    return name.endswith(_SHAPEFILE_PARTS) and path.with_name(name.split(".")[0] + ".shp").exists()
-
-
-def _discover(src: Path) -> _Sources:
-    if not src.is_dir():
-        msg = f"source folder {src} does not exist; pass --from with a folder of Leefbaarometer and CBS files"
-        raise DataFileError(msg)
-    provenance = _read_provenance(src)
-    scores: list[ScoreFile] = []
-    areas: list[AreaFile] = []
-    wfs_found: list[tuple[Path, dict[str, Any]]] = []
-    ignored: list[dict[str, Any]] = []
-
-    def ignore(path: Path, reason: str, *, warn: bool = True) -> None:
-        ignored.append({"file": path.relative_to(src).as_posix(), "reason": reason, "warned": warn})
-
-    for path in sorted(p for p in src.rglob("*") if p.is_file()):
-        rel = path.relative_to(src).as_posix()
-        suffix = path.suffix.lower()
-        if rel == "sources.json":
-            continue
-        skip = _not_built(provenance, rel)
-        if skip is not None:
-            # a folder left out is listed once, so adding files to it does not change the manifest
-            if not any(i["file"] == skip[0] for i in ignored):
-                ignored.append({"file": skip[0], "reason": skip[1], "warned": False})
-        elif _is_documentation(path, src):
-            ignore(path, "documentation or hidden file", warn=False)
-        elif _is_shapefile_part(path):
-            continue  # read with its .shp
-        elif suffix in _SCORE_SUFFIXES:
-            if suffix == ".csv" and not _looks_like_scores(path):
-                ignore(path, "CSV without Leefbaarometer columns (bu_code/wk_code/gm_code, jaar, lbm, afw)")
-            else:
-                scores.append(read_scores(path))
-        elif suffix in _JSON_SUFFIXES:
-            data = None
-            if suffix == ".json" or b'"raw"' in path.read_bytes():
-                try:
-                    data = load_feature_collection(path)
-                except DataFileError:
-                    if suffix == ".geojson":
-                        raise
-                    ignore(path, "JSON file that cannot be parsed; not a geo file")
-                    continue
-                if data is None:
-                    if suffix == ".geojson":
-                        areas.append(read_areas(path))  # names what is wrong with it
-                    else:
-                        ignore(path, "JSON that is not a GeoJSON FeatureCollection; not a geo file")
-                    continue
-            if data is not None and any(
-                isinstance(f, dict) and "raw" in (f.get("properties") or {}) for f in data["features"]
-            ):
-                if wfs_level(data) is None:
-                    ignore(path, "WFS export without gemeente, wijk or buurt codes (e.g. province outlines)")
-                else:
-                    wfs_found.append((path, data))
-            else:
-                areas.append(read_areas(path))
-        elif suffix in _AREA_SUFFIXES:
-            areas.append(read_areas(path))
-        else:
-            ignore(path, f"file type {suffix or '(none)'!r} is neither a score file (CSV/XLSX) nor an area file")
-
-    warned = [i["file"] for i in ignored if i["warned"]]
-    if warned:
-        warnings.warn(
-            f"{src}: {len(warned)} files are neither score nor area files and were left out: {', '.join(warned)}",
-            UserWarning,
-            stacklevel=3,
-        )
-
-    wfs = [read_wfs(path, data=data) for path, data in wfs_found]
-    reference: dict[str, Any] = {}
-    for w in wfs:
-        reference = _national_reference(src, scores, w.year)
-        if reference["value"] != w.national_reference:
-            w.national_reference = reference["value"]
-            w.frame["lbm"] = w.frame["afw"] + w.national_reference
-    n_scores, n_areas = len(scores) + len(wfs), len(areas) + len(wfs)
-    if not n_scores or not n_areas:
-        msg = (
-            f"source folder {src} holds {n_scores} score files and {n_areas} area files; "
-            "the build needs at least one of each (a Leefbaarometer CSV/XLSX and a GPKG/GeoJSON, "
-            "or the Leefbaarometer WFS export, which holds both)"
-        )
-        raise DataFileError(msg)
-    return _Sources(scores, areas, wfs, provenance, ignored, reference)
-
-
-def _national_reference(src: Path, scores: list[ScoreFile], year: int) -> dict[str, Any]:
-    """Return the national reference to derive ``lbm`` from: the score files of that meting, else the constant."""
-    files = [f for f in scores if f.meting == year]
-    diffs = [f.frame["lbm"] - f.frame["afw"] for f in files]
-    values = pd.concat(diffs).dropna() if diffs else pd.Series(dtype="float64")
-    if len(values):
-        names = ", ".join(f.path.relative_to(src).as_posix() for f in files)
-        return {"value": float(np.median(values)), "from": f"median of lbm - afw in {names}"}
-    return {"value": NATIONAL_REFERENCE, "from": f"geo.schema.NATIONAL_REFERENCE (no meting-{year} score file)"}
 
 
 def _combine_areas(files: list[AreaFile], wfs: list[WfsFile] | None = None) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
@@ -397,7 +205,7 @@ def _hierarchy(areas: pd.DataFrame) -> dict[str, Any]:
 
 
 def _combine_scores(
-    sources: _Sources, areas: gpd.GeoDataFrame, src: Path
+    sources: Sources, areas: gpd.GeoDataFrame, src: Path
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], dict[str, Any]]:
     """Reconcile the scores per level; a score file wins over the WFS export for a (code, year)."""
     score_parts, excluded_parts = [], []
@@ -461,7 +269,7 @@ def _combine_scores(
     return scores, excluded, reconciliation, agreement
 
 
-def _derived_section(sources: _Sources, scores: pd.DataFrame, src: Path) -> dict[str, Any]:
+def _derived_section(sources: Sources, scores: pd.DataFrame, src: Path) -> dict[str, Any]:
     """Describe the derived values of the score table (for the manifest and export metadata)."""
     if not sources.wfs:
         return {}
@@ -508,13 +316,6 @@ def _display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return display
 
 
-def _vintage(path: Path, provenance: dict[str, Any]) -> int | None:
-    if "vintage" in provenance:
-        return int(provenance["vintage"])
-    years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", path.name)
-    return int(years[-1]) if years else None
-
-
 def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_DIR) -> dict[str, Any]:
     """Build the dataset in ``out`` from the source files in ``src``.
 
@@ -548,7 +349,7 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
         Listing the files that are neither score nor area files (left out), and repairs.
     """
     src, out = Path(src), Path(out)
-    sources = _discover(src)
+    sources = discover(src)
     areas, area_precedence = _combine_areas(sources.areas, sources.wfs)
     # the file each polygon comes from, relative to the source folder (None: dissolved from below)
     areas["source"] = [None if p is None else Path(p).relative_to(src).as_posix() for p in areas["source"]]
@@ -589,7 +390,7 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
         prov = {**_DEFAULT_PROVENANCE[kind], **sources.provenance.get(rel, {})}
         entry: dict[str, Any] = {
             "file": rel,
-            "sha256": _sha256(f.path),
+            "sha256": file_sha256(f.path),
             "bytes": f.path.stat().st_size,
             "kind": kind,
             "level": f.level,
@@ -598,7 +399,7 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
         if isinstance(f, ScoreFile):
             entry.update(meting=f.meting, rows=len(f.frame), areas=int(f.frame["code"].nunique()))
         elif isinstance(f, AreaFile):
-            entry.update(vintage=_vintage(f.path, prov), features=len(f.frame), source_crs=f.source_crs)
+            entry.update(vintage=file_vintage(f.path, prov), features=len(f.frame), source_crs=f.source_crs)
         else:
             # the WFS export gives scores and polygons: listed as a score source (rows point at it
             # through scores.source) that also provides the polygons it did not lose to an area file
@@ -608,7 +409,7 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
                 meting=f.meting,
                 rows=len(f.frame),
                 areas=int(f.frame["code"].nunique()),
-                vintage=_vintage(f.path, prov) or f.year,
+                vintage=file_vintage(f.path, prov) or f.year,
                 features=len(f.areas),
                 polygons_used=int(area_precedence[str(f.path)]["polygons_used"]),
                 source_crs=f.source_crs,
