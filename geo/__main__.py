@@ -10,7 +10,7 @@
 ``python -m geo gaps (--set NAME | --codes C,...) --from YEAR --to YEAR --out FILE.csv``
     The gap to the city of a set of areas between two years, as CSV (see :mod:`geo._cli_gaps`).
 ``python -m geo fetch [--year YEAR] [--mirror URL] [--out DIR] [--cache DIR]``
-    Download the full official data, verify it and build the dataset (see :mod:`geo.fetch`).
+    Download the full official data, verify it and build the dataset (see :mod:`geo._cli_fetch`).
 
 Without ``--data`` the dataset folder is the app's: ``$LEEFBAARHEID_DATA`` when set, else the
 dataset ``python -m geo fetch`` built, else the embedded one (:mod:`geo.locate`).
@@ -28,7 +28,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from geo import _cli_gaps, fetch
+from geo import _cli_fetch, _cli_gaps
 from geo._cli import (
     CommandLineError,
     add_csv_options,
@@ -411,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     r.set_defaults(func=_brief)
 
     _cli_gaps.add_parser(sub)
-    fetch.add_parser(sub)  # python -m geo fetch: geo/fetch.py (exits 2 with one message itself)
+    _cli_fetch.add_parser(sub)  # exits 2 with one message itself
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -1,15 +1,19 @@
-"""Exceptions and the repair report shared by the readers and the build."""
+"""Exceptions and the repair report shared by the readers, the build and the fetch."""
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
 
-__all__ = ["DataFileError", "InputError", "RepairReport", "ValidationError", "explain"]
+__all__ = ["DataFileError", "FetchError", "InputError", "RepairReport", "ValidationError", "explain"]
 
 
 class DataFileError(ValueError):
     """A source file cannot be read at all (missing, unreadable, unknown format)."""
+
+
+class FetchError(Exception):
+    """Fetching or building the official data failed; the message says what to do."""
 
 
 class InputError(ValueError):

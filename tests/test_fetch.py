@@ -447,9 +447,9 @@ def test_cli_exits_2_with_one_message(server: Server, tmp_path: Path, capsys: py
 
 def test_cache_is_reused(server: Server, official: Official, tmp_path: Path) -> None:
     """A file in the cache (with its recorded sha256) is not downloaded again."""
-    from geo import fetch as fetch_module
+    from geo import _download
 
-    getter = fetch_module._Getter(tmp_path / "c", refresh=False, progress=False, timeout=(2, 2), retries=0, backoff=0)
+    getter = _download._Getter(tmp_path / "c", refresh=False, progress=False, timeout=(2, 2), retries=0, backoff=0)
     first = getter.get(f"{server.base}/{SCORES_ZIP}", hint="")
     again = getter.get(f"{server.base}/{SCORES_ZIP}", hint="")
     assert len(server.requests_for(SCORES_ZIP)) == 1
@@ -473,7 +473,7 @@ def test_manual_downloads_in_a_folder(official: Official, tmp_path: Path) -> Non
 
 def test_atom_index_that_links_a_dataset_feed(server: Server, official: Official, tmp_path: Path) -> None:
     """PDOK service feeds may link a dataset feed that links the GeoPackage: followed one level deep."""
-    from geo import fetch as fetch_module
+    from geo import _download
 
     dataset_feed = _atom(4242)
     server.files["wijkenbuurten_2024.xml"] = dataset_feed
@@ -487,22 +487,22 @@ def test_atom_index_that_links_a_dataset_feed(server: Server, official: Official
   </entry>
 </feed>
 """
-    getter = fetch_module._Getter(tmp_path, refresh=False, progress=False, timeout=(2, 2), retries=0, backoff=0)
+    getter = _download._Getter(tmp_path, refresh=False, progress=False, timeout=(2, 2), retries=0, backoff=0)
     sources = OFFICIAL_SOURCES[2024].mirrored(server.base)
-    link = fetch_module._cbs_link(getter, sources, mirror=server.base, hint="")
-    assert link == fetch_module.CbsLink(f"{server.base}/{GPKG}", 4242)
+    link = _download._cbs_link(getter, sources.cbs_atom, mirror=server.base, hint="")
+    assert link == _download.CbsLink(f"{server.base}/{GPKG}", 4242)
     assert len(server.requests_for("wijkenbuurten_2024.xml")) == 1
 
 
 def test_atom_index_without_a_geopackage(server: Server, tmp_path: Path) -> None:
-    from geo import fetch as fetch_module
+    from geo import _download
 
     server.files["index.xml"] = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><link href="a.zip" type="application/zip"/></feed>'
     )
-    getter = fetch_module._Getter(tmp_path, refresh=False, progress=False, timeout=(2, 2), retries=0, backoff=0)
+    getter = _download._Getter(tmp_path, refresh=False, progress=False, timeout=(2, 2), retries=0, backoff=0)
     with pytest.raises(FetchError, match=r"index\.xml: the Atom index links no GeoPackage"):
-        fetch_module._cbs_link(getter, OFFICIAL_SOURCES[2024].mirrored(server.base), mirror=server.base, hint="")
+        _download._cbs_link(getter, OFFICIAL_SOURCES[2024].mirrored(server.base).cbs_atom, mirror=server.base, hint="")
 
 
 def test_cli_success_lists_every_download(
