@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from streamlit_compat import apptest_navigation
+from streamlit_compat import apptest_navigation, shared_script_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -64,6 +64,12 @@ def _navigation_not_mpa_v1():
     """Keep AppTest reruns on the st.navigation path (see :func:`streamlit_compat.apptest_navigation`)."""
     with apptest_navigation():
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compile_pages_once():
+    """Let AppTest compile ``app.py`` and each page once, as a server does (:func:`streamlit_compat.shared_script_cache`)."""
+    shared_script_cache()
 
 
 # -- browser tests: one app server and one chromium for the whole run --------------------------
