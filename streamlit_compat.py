@@ -127,7 +127,7 @@ def arrow_bytes(frame: Any) -> bytes:
 
 
 def shared_script_cache() -> None:
-    """Let AppTest reuse compiled page code across runs, as ``streamlit run`` does (benchmarks only).
+    """Let AppTest reuse compiled page code across runs, as ``streamlit run`` does (tests and benchmarks).
 
     AppTest builds a new ScriptCache for every run, so each rerun recompiles ``app.py`` and the
     page (10-40 ms for a large page); a real server compiles them once.
