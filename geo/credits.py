@@ -5,18 +5,39 @@ map (:func:`geo.mapping.map_attribution`), the brief and the export metadata
 (:func:`geo.export.export_metadata`) always credit the same sources. An area's file is the
 dataset's ``areas["source"]`` (an Amsterdam buurt comes from the City of Amsterdam's file, any
 other buurt from the Leefbaarometer WFS with CBS / Kadaster geometry); a dataset built before
-that column existed falls back to every area file of the areas' levels.
+that column existed falls back to every area file of the areas' levels. The manifest names
+publishers in Dutch; :func:`credit_name` gives the names an English reader knows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from geo.dataset import Dataset
+from geo.i18n import check_lang
 
-__all__ = ["BoundarySource", "boundary_credits", "boundary_sources"]
+__all__ = ["BoundarySource", "boundary_credits", "boundary_sources", "credit_name"]
+
+#: Names of publishers as an English reader knows them (Dutch text uses the manifest's own).
+_EN_NAMES: Final[dict[str, str]] = {
+    "Leefbaarometer 3.0, Ministerie van BZK": "Leefbaarometer 3.0, Ministry of the Interior (BZK)",
+    "Gemeente Amsterdam": "City of Amsterdam",
+}
+
+
+def credit_name(who: str, lang: str = "nl") -> str:
+    """Return a credited publisher's name in the language: the manifest's name, or its English name.
+
+    Examples
+    --------
+    >>> credit_name("Gemeente Amsterdam", "en")
+    'City of Amsterdam'
+    >>> credit_name("Gemeente Amsterdam", "nl")
+    'Gemeente Amsterdam'
+    """
+    return _EN_NAMES.get(who, who) if check_lang(lang) == "en" else who
 
 
 @dataclass(frozen=True)

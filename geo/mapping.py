@@ -24,7 +24,7 @@ import shapely
 
 from geo import fmt
 from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
-from geo.credits import boundary_credits
+from geo.credits import boundary_credits, credit_name
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.summary import previous_year
@@ -258,6 +258,8 @@ def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> s
         set(ds.scores.loc[ds.scores["code"].isin(set(codes)), "source"]) if "source" in ds.scores else set()
     )
     score = {s["attribution"] for s in sources if s.get("kind") == "scores" and s.get("file") in score_files}
+    boundary = {credit_name(who, lang) for who in boundary}
+    score = {credit_name(who, lang) for who in score}
     words = ("Grenzen", "scores") if lang == "nl" else ("Boundaries", "scores")
     parts = []
     if boundary:

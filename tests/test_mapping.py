@@ -171,6 +171,10 @@ def test_attribution_names_only_the_sources_drawn(dataset):
     amsterdam = map_attribution(dataset, dataset.codes("buurt", gemeente="GM0363"))
     assert "Gemeente Amsterdam" in amsterdam
     assert "Boundaries" in map_attribution(dataset, ["WK059901"], lang="en")
+    # in English the publishers have the names the brief gives them
+    english = map_attribution(dataset, dataset.codes("buurt", gemeente="GM0363"), lang="en")
+    assert "City of Amsterdam" in english and "Gemeente" not in english and "Ministerie" not in english
+    assert "Ministry of the Interior" in english
 
 
 def test_legend_lists_the_official_names_best_first_and_escapes_the_title():

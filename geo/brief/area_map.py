@@ -27,7 +27,6 @@ from matplotlib.transforms import Bbox
 
 from geo import fmt
 from geo.brief.page import (
-    _EN_NAMES,
     _KEY_BOX,
     _LEGEND_BOX,
     _MAP_BOX,
@@ -37,8 +36,8 @@ from geo.brief.page import (
     MIN_FONT_SIZE,
 )
 from geo.classify import NO_DATA_COLOUR, scale_for
+from geo.credits import boundary_credits, credit_name
 from geo.dataset import Dataset
-from geo.mapping import boundary_credits
 from geo.textsafe import mathtext
 
 __all__ = ["MAP_LABEL_GID"]
@@ -224,7 +223,7 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
     parts = [ATTRIBUTION]  # and whoever else drew the outlines (the City of Amsterdam its buurten)
     for who in sorted(boundary_credits(ds, codes) - {"CBS / Kadaster"}):
         level = ds.level(code)
-        parts.append(f"{level}grenzen: {who}" if lang == "nl" else f"{level} outlines: {_EN_NAMES.get(who, who)}")
+        parts.append(f"{level}grenzen: {who}" if lang == "nl" else f"{level} outlines: {credit_name(who, lang)}")
     credit = _haloed(ax, 0.99, 0.01, "; ".join(parts), transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     if credit.get_window_extent(renderer).width > 0.98 * ax.get_window_extent(renderer).width:

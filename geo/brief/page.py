@@ -19,11 +19,6 @@ _NL_LICENCE_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("scores and classes", "scores en klassen"),
     ("geometry", "geometrie"),
 )
-#: Names of publishers as an English reader knows them (the Dutch text uses the manifest's).
-_EN_NAMES: Final[dict[str, str]] = {
-    "Leefbaarometer 3.0, Ministerie van BZK": "Leefbaarometer 3.0, Ministry of the Interior (BZK)",
-    "Gemeente Amsterdam": "City of Amsterdam",
-}
 #: Resolution of the PNG, sharp on a projector and on paper.
 PNG_DPI: Final[int] = 150
 #: Size of the PNG in pixels: A4 (297 x 210 mm) at :data:`PNG_DPI`.

@@ -25,7 +25,6 @@ from geo import fmt
 from geo._checks import check_measure
 from geo.brief.area_map import _draw_key, _draw_map
 from geo.brief.page import (
-    _EN_NAMES,
     _GAP_BOX,
     _NL_LICENCE_WORDS,
     _RC,
@@ -40,7 +39,7 @@ from geo.brief.page import (
     PNG_DPI,
 )
 from geo.city_gap import gap_change, gap_period_problem, gap_sentence, gap_table, gap_years
-from geo.credits import boundary_sources
+from geo.credits import boundary_sources, credit_name
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.neighbours import graph_for
@@ -372,9 +371,7 @@ def _source_lines(ds: Dataset, codes: list[str], lang: str) -> list[str]:
         used = (kind == "scores" and src.get("file") in files) or (kind == "areas" and src.get("file") in area_files)
         if not used:
             continue
-        who = str(src.get("attribution") or src.get("publisher", ""))
-        if lang == "en":
-            who = _EN_NAMES.get(who, who)
+        who = credit_name(str(src.get("attribution") or src.get("publisher", "")), lang)
         licence = str(src.get("licence", ""))
         if lang == "nl":
             for english, dutch in _NL_LICENCE_WORDS:
