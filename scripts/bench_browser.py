@@ -8,6 +8,7 @@ fresh browser contexts, the two pages alternating so that machine noise hits bot
    read on every run, full-geometry folium, st_folium defaults, Leaflet served locally), and for
    the floor: a bare Streamlit page with only the app's map (``scripts/bare_map.py``), the
    soonest any Streamlit page of the app could draw it;
+   the same for a returning visitor, whose browser has the page's files cached;
 2. map click to the updated heading and selection outline, with the zoom level before and after;
 3. a cold server: how many times the first session receives the map's areas.
 
@@ -30,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -107,6 +108,18 @@ def first_polygon(browser: Browser, url: str, *, naive: bool = False) -> float:
     where.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
     seconds = time.perf_counter() - t0
     context.close()
+    return seconds
+
+
+def revisit(context: BrowserContext, url: str, *, naive: bool = False) -> float:
+    """Seconds to the first drawn polygon in a new tab of ``context``, whose cache a visit filled."""
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    where = page.frame_locator(NAIVE_IFRAME) if naive else page.locator(APP_MAP)
+    where.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+    seconds = time.perf_counter() - t0
+    page.close()
     return seconds
 
 
@@ -196,6 +209,20 @@ def main() -> None:
                     f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x"
                     f"   (bare map page {mc:5.2f} s, naive/bare {mb / mc:4.1f}x)"
                 )
+            print("the same for a returning visitor (one browser profile per page; its first visit filled the cache):")
+            for label, ours, theirs in CASES:
+                mine = browser.new_context(viewport={"width": 1280, "height": 720})
+                other = browser.new_context(viewport={"width": 1280, "height": 720})
+                revisit(mine, app + ours)
+                revisit(other, naive + theirs, naive=True)
+                a, b = [], []
+                for _ in range(rounds):
+                    a.append(revisit(mine, app + ours))
+                    b.append(revisit(other, naive + theirs, naive=True))
+                mine.close()
+                other.close()
+                ma, mb = statistics.median(a), statistics.median(b)
+                print(f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x")
             seconds, z0, z1 = click_to_outline(browser, app)
             print(f"map click to new heading and outline: {seconds:.2f} s; zoom before {z0:g}, after {z1:g}")
         browser.close()
