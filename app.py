@@ -4,6 +4,8 @@ The shared frame around the pages: page config, session and URL state, the page 
 the shared selection controls (in the sidebar, or above the page when presenting) and the URL.
 """
 
+import contextlib
+
 import streamlit as st
 
 import controls
@@ -31,6 +33,7 @@ top = st.container()  # presentation mode: the selection controls sit here, abov
 if page.url_path != redirect.url_path:  # the redirect reruns at once: the map page shows the link's notices
     ui.show_notices()
 # The page first, then the controls: the map reaches the browser before the sidebar widgets.
-page.run()
+with contextlib.suppress(ui.PageEnd):  # a page that ended early (ui.end_page) keeps the controls
+    page.run()
 controls.controls(top)
 ui.write_url()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import streamlit as st
 
@@ -95,6 +95,20 @@ def dataset_error_page() -> None:
         )
         st.code(f"python -m geo build --out {DATA_DIR}", language="bash")
         st.stop()
+
+
+class PageEnd(Exception):
+    """Raised by :func:`end_page`; ``app.py`` catches it around the page."""
+
+
+def end_page() -> NoReturn:
+    """End the page here, and only the page: the controls and the URL (drawn after it) still run.
+
+    ``st.stop()`` would end the whole run, so a page that stopped early (an empty set, two
+    years in the wrong order) lost its sidebar controls and page links, and its URL stopped
+    following the user's choices.
+    """
+    raise PageEnd
 
 
 def lang() -> geo.Lang:

@@ -65,8 +65,12 @@ if "prog_set" not in st.session_state:  # the link: set, years and own set, vali
     elif "u" in st.query_params:  # ignored (with a notice): not passed on
         del st.query_params["u"]
     st.session_state["prog_set"] = link.set
-    st.session_state["_prog_link_years"] = (link.year_a, link.year_b)
+    st.session_state["_prog_years"] = (link.year_a, link.year_b)
 which = st.radio(t("Set", "Set"), list(choices), format_func=choices.__getitem__, key="prog_set", horizontal=True)
+if st.query_params.get("set") != which:  # also when the page ends early (a set not made yet)
+    st.query_params["set"] = which
+if which != "user" and "u" in st.query_params:
+    del st.query_params["u"]
 
 aset: sets.AreaSet | None = None
 if which in sets.SHIPPED_SETS:
@@ -118,37 +122,39 @@ else:
         st.info(t("Maak hierboven een set.", "Make a set above."))
 
 if aset is None:
-    st.stop()
+    ui.end_page()
 members = gaps.gap_members(ds, aset)
 st.caption(markdown_text(aset.about(lang)))
 if aset.caveat:
     st.caption(markdown_text(aset.caveat_text(lang)))
 if not members:
     st.info(t("De set heeft geen wijken of buurten.", "The set has no districts or neighbourhoods."))
-    st.stop()
+    ui.end_page()
 
 # -- years -----------------------------------------------------------------------------------------------
 years = ds.years("lbm")
 
 
-if "prog_ya" not in st.session_state:  # the link's years (or the defaults), until the user picks others
+# The years shown: the link's (or the defaults), then the user's last choice. Kept apart from the
+# widgets, whose state Streamlit drops in a run that does not draw them (a set not made yet).
+if "prog_ya" not in st.session_state:
     default = sets.parse_programme_link(ds, {})
-    link_years = st.session_state.get("_prog_link_years", (default.year_a, default.year_b))
-    st.session_state["prog_ya"], st.session_state["prog_yb"] = link_years
+    st.session_state["prog_ya"], st.session_state["prog_yb"] = st.session_state.get(
+        "_prog_years", (default.year_a, default.year_b)
+    )
 y1, y2 = st.columns(2)
 year_a = int(y1.selectbox(t("Jaar A", "Year A"), years, key="prog_ya", placeholder=_CHOOSE))
 year_b = int(y2.selectbox(t("Jaar B", "Year B"), years, key="prog_yb", placeholder=_CHOOSE))
-new_params = {"set": which, "ya": str(year_a), "yb": str(year_b)}
+st.session_state["_prog_years"] = (year_a, year_b)
+new_params = {"ya": str(year_a), "yb": str(year_b)}
 if which == "user":
     new_params["u"] = sets.encode_set(aset)
 for k, v in new_params.items():
     if st.query_params.get(k) != v:
         st.query_params[k] = v
-if which != "user" and "u" in st.query_params:
-    del st.query_params["u"]
 if year_a >= year_b:
     st.warning(t("Kies een jaar A vóór jaar B.", "Choose a year A before year B."))
-    st.stop()
+    ui.end_page()
 
 # -- the gap table and its summary ----------------------------------------------------------------------
 per_entry = False

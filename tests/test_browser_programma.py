@@ -66,3 +66,35 @@ def test_open_the_set_read_the_summary_upload_an_indicator(app_url, browser, tmp
         raise
     finally:
         context.close()
+
+
+def test_the_year_boxes_show_the_years_the_summary_uses_after_the_page_ended_early(app_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+
+    def shown_years() -> list[str]:
+        boxes = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]')
+        return [
+            boxes.filter(has_text=label).first.locator("input").first.input_value() for label in ("Jaar A", "Jaar B")
+        ]
+
+    try:
+        page.goto(f"{app_url}/programma?lang=nl&ya=2012&yb=2022&b=none")
+        wait_idle(page, timeout=90_000)
+        page.locator('[data-testid="prog-summary"]').wait_for(timeout=60_000)
+        page.get_by_text("de huidige selectie", exact=True).first.click()  # empty: the page ends early
+        page.get_by_text("De selectie is leeg", exact=False).first.wait_for(timeout=60_000)
+        wait_idle(page, timeout=60_000)
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').count() >= 3  # controls stay
+        page.wait_for_function("() => location.search.includes('set=sel')", timeout=30_000)
+        page.get_by_text("de 40 aandachtswijken", exact=True).first.click()
+        summary = page.locator('[data-testid="prog-summary"]')
+        summary.wait_for(timeout=60_000)
+        wait_idle(page, timeout=60_000)
+        assert summary.inner_text().startswith("Tussen 2012 en 2022")
+        assert shown_years() == ["2012", "2022"]
+    except Exception:
+        page.screenshot(path=str(ROOT / "tests" / "artifacts" / "programma-years-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()

@@ -399,3 +399,24 @@ def test_the_gap_table_download_is_in_dutch_in_dutch_mode(monkeypatch):
     assert {r["narrowed"] for r in rows} <= {"ja", "nee"}
     dutch = {"kleiner", "groter", "ingehaald", "achter geraakt", "voor", "gelijk", "geen gegevens"}  # by hand
     assert rows and {r["status_label"] for r in rows} <= dutch
+
+
+def test_a_page_that_ends_early_keeps_its_controls_link_and_years():
+    # the current selection is empty: the page says so and ends, but the sidebar controls and the
+    # link still follow the user (st.stop() ended the whole run: no controls, a stale set= in the URL)
+    at = _page(ya="2012", yb="2022")
+    at.radio(key="prog_set").set_value("sel").run()
+    assert not at.exception
+    assert any("De selectie is leeg" in i.value for i in at.info)
+    assert at.selectbox(key="gemeente").value and at.selectbox(key="lang").value
+    assert _param(at, "set") == "sel"
+    assert not any('data-testid="prog-summary"' in m.value for m in at.markdown)
+    # back to a shipped set: the years are the ones chosen before, and the summary uses them
+    at.radio(key="prog_set").set_value("40-aandachtswijken").run()
+    assert at.selectbox(key="prog_ya").value == 2012 and at.selectbox(key="prog_yb").value == 2022
+    assert "Tussen 2012 en 2022" in _summary(at)
+    assert _param(at, "set") == "40-aandachtswijken" and _param(at, "ya") == "2012"
+    # years in the wrong order end the page too, with the controls in place
+    at.selectbox(key="prog_ya").set_value(2022).run()
+    assert any("Kies een jaar A vóór jaar B" in w.value for w in at.warning)
+    assert at.selectbox(key="gemeente").value
