@@ -134,11 +134,15 @@ def check_output_file(path: Path, option: str, *, example: str | None = None) ->
     Raises
     ------
     CommandLineError
-        When ``path`` is a folder, or its folder does not exist or is a file.
+        When ``path`` is a folder or an existing non-regular file (``/dev/full``, a pipe), or its
+        folder does not exist or is a file.
     """
     if path.is_dir():
         hint = f", e.g. {option} {path / example}" if example else ""
         msg = f"{option} {path} is a folder; {option} takes a file name{hint}"
+        raise CommandLineError(msg)
+    if path.exists() and not path.is_file():  # a device, pipe or socket would be replaced by a file
+        msg = f"{option} {path} is not a regular file (a device, pipe or socket); pass the path of a file to write"
         raise CommandLineError(msg)
     parent = path.parent
     if not parent.exists():
@@ -185,6 +189,8 @@ def os_error_message(
     reasons[errno.EDQUOT] = reasons[errno.ENOSPC]
     if action == "read" and exc.errno == errno.ENOENT:
         reasons[errno.ENOENT] = ("it does not exist", f"check the path, or {other}")
+    elif exc.errno == errno.ENOENT and path.parent.is_dir():  # /proc: the folder is there, a new file is not
+        reasons[errno.ENOENT] = (f"the folder {path.parent} does not accept new files", other)
     default = ((exc.strerror or type(exc).__name__).lower(), f"check the path, or {other}")
     reason, fix = reasons.get(exc.errno or 0, default)
     return f"cannot {action} {what}: {reason}{note}. To fix: {fix}"

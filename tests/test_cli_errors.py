@@ -232,3 +232,25 @@ def _no_leftovers(tmp_path):
     leftovers = [p for p in Path(tmp_path).rglob(".*.part")]
     assert not leftovers, leftovers
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_out_naming_a_device_or_pipe_is_refused_and_left_alone(tmp_path, capsys):
+    # `--out /dev/full` replaced the device with a CSV and said "wrote /dev/full" (exit 0)
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    assert main([*EXPORT, "--out", str(pipe)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {pipe} is not a regular file (a device, pipe or socket); pass the path of a file" in err
+    _no_raw_error(err)
+    assert pipe.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe.csv"]
+
+
+def test_a_folder_that_takes_no_new_files_is_not_called_missing(tmp_path, capsys, monkeypatch):
+    # /proc exists but refuses new files with ENOENT: the message said "/proc does not exist"
+    _fail_open(monkeypatch, errno.ENOENT)
+    out = tmp_path / "a.csv"
+    assert main([*EXPORT, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write --out {out}: the folder {tmp_path} does not accept new files; nothing was written" in err
+    assert "does not exist" not in err
+    _no_raw_error(err)
