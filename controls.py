@@ -178,15 +178,14 @@ def controls(top: DeltaGenerator | None = None) -> None:
             args=(Selection(),),
             disabled=not n_selected,
         )
-        c1, c2 = st.columns(2)
-        c1.selectbox(
+        st.selectbox(  # the full width: in half the sidebar "Nederlands" was cut to "Nederland"
             "Taal / language",
             LANGS,
             key="lang",
             format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x],
             placeholder=t("Kies een optie", "Choose an option"),
         )
-        c2.toggle(t("Presentatie", "Presentation"), key="presentation")
+        st.toggle(t("Presentatie", "Presentation"), key="presentation")
         st.caption(dataset_caption())
 
 

@@ -244,6 +244,17 @@ def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
     assert shown == '"Druk op Enter om toe te passen"'  # ... and the Dutch shown instead
 
 
+def test_the_language_box_shows_its_whole_value(app_url, page):
+    # in half the sidebar, "Nederlands" was cut to "Nederland"
+    page.goto(f"{app_url}/?g=GM0363&b=none&lang=nl")
+    wait_idle(page)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Taal / language")
+    value = box.first.locator("input").first
+    assert value.input_value() == "Nederlands"
+    overflow = value.evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 0, f"the value is cut off by {overflow} px"
+
+
 def test_a_link_to_kaart_opens_the_map_without_a_not_found_notice(app_url, page):
     page.goto(f"{app_url}/?g=GM0599&b=none")  # the server has run the app: /kaart is no longer its legacy page
     wait_idle(page)
