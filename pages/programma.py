@@ -262,7 +262,7 @@ if len(dim_years) >= 2:
             alt.Chart(split.bars(lang))
             .mark_bar()
             .encode(
-                y=alt.Y("label:N", title=None, sort=None),
+                y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=400)),  # whole names
                 x=alt.X("change:Q", title=change_title, axis=alt.Axis(format=fmt.d3_format(3, signed=True))),
                 tooltip=[
                     alt.Tooltip("label:N", title=t("dimensie", "dimension")),

@@ -420,3 +420,17 @@ def test_a_page_that_ends_early_keeps_its_controls_link_and_years():
     at.selectbox(key="prog_ya").set_value(2022).run()
     assert any("Kies een jaar A vóór jaar B" in w.value for w in at.warning)
     assert at.selectbox(key="gemeente").value
+
+
+def test_the_dimension_bars_keep_their_whole_names():
+    # Vega cuts axis labels at 180 px by default: "Physical environ…", "Overlast en onvei…"
+    for lang in ("nl", "en"):
+        at = _page(lang=lang)
+        (chart,) = [c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["mark"]["type"] == "bar"]
+        spec = json.loads(chart.proto.spec)
+        (data,) = chart.proto.datasets
+        labels = pa.ipc.open_stream(data.data.data).read_all().to_pandas()["label"]
+        longest = max(len(str(label)) for label in labels)
+        limit = spec["encoding"]["y"].get("axis", {}).get("labelLimit", 180)
+        # about 7 px per character at the axis's 11 px font, with room to spare
+        assert longest >= 20 and limit >= 7 * longest + 60, (lang, limit, longest)
