@@ -132,7 +132,8 @@ function draw(L, root, spec) {
   let st = root.__lv;
   if (!st) {
     const map = L.map(root, { zoomSnap: 0.25, attributionControl: true });
-    L.control.scale().addTo(map);
+    // top right: at the bottom, a long attribution wraps onto a second line over the scale bar
+    L.control.scale({ position: "topright" }).addTo(map);
     map.createPane("lv-outlines").style.zIndex = 450; // above the overlay pane (400), below tooltips
     map.getPane("lv-outlines").style.pointerEvents = "none";
     st = root.__lv = { map };

@@ -255,6 +255,26 @@ def test_the_language_box_shows_its_whole_value(app_url, page):
     assert overflow <= 0, f"the value is cut off by {overflow} px"
 
 
+def test_the_scale_bar_is_clear_of_the_attribution(app_url, page):
+    # in presentation mode the attribution wraps onto two lines and hid the scale bar's miles
+    page.goto(f"{app_url}/?g=GM0344&a=WK034403&p=1&lang=nl")
+    wait_idle(page)
+    map_element(page).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    boxes = [
+        page.locator(f"{MAP} {part}").first.bounding_box()
+        for part in (".leaflet-control-scale", ".leaflet-control-attribution")
+    ]
+    scale, credit = boxes
+    assert scale is not None and credit is not None
+    apart = (
+        scale["y"] + scale["height"] <= credit["y"]
+        or credit["y"] + credit["height"] <= scale["y"]
+        or scale["x"] + scale["width"] <= credit["x"]
+        or credit["x"] + credit["width"] <= scale["x"]
+    )
+    assert apart, (scale, credit)
+
+
 def test_a_link_to_kaart_opens_the_map_without_a_not_found_notice(app_url, page):
     page.goto(f"{app_url}/?g=GM0599&b=none")  # the server has run the app: /kaart is no longer its legacy page
     wait_idle(page)
