@@ -123,6 +123,9 @@ else:
 
 if aset is None:
     ui.end_page()
+unmatched = aset.resolution.unmatched_text(lang) if which == "user" and aset.resolution is not None else None
+if unmatched:  # said at the top: the set is smaller than what was typed
+    st.warning(markdown_text(unmatched))
 members = gaps.gap_members(ds, aset)
 st.caption(markdown_text(aset.about(lang)))
 if aset.caveat:

@@ -70,6 +70,30 @@ def test_typed_user_set_is_shareable_by_url(dataset):
     assert "van de 2 gebieden" in _summary(shared)
 
 
+def test_a_typed_name_that_matches_nothing_is_said_at_the_top():
+    # the unmatched line was only counted ("niet gevonden: 1") far down the page
+    at = _page()
+    at.radio(key="prog_set").set_value("user").run()
+    at.text_area(key="prog_typed").input("Rotterdam;Feijenoord\nUtrecht;Overvecht\nNergensdorp;Bestaatniet").run()
+    at.button(key="prog_make").click().run()
+    assert not at.exception
+    (warning,) = [w.value.replace("\\", "") for w in at.warning]  # shown as Markdown-escaped text
+    assert warning.startswith("1 regel is met geen enkel gebied gevonden en buiten de set gelaten:")
+    assert "'Nergensdorp Bestaatniet'" in warning and "Feijenoord" not in warning
+    assert "van de 2 gebieden" in _summary(at)
+    shared = _page(lang="en", set="user", u=_param(at, "u"))
+    assert not shared.warning  # a set from a link holds only the matched codes: nothing to say
+
+
+def test_unmatched_names_are_listed_in_english_with_a_count_of_the_rest(dataset):
+    typed = "\n".join(["Utrecht; Overvecht", *(f"Nergensdorp; Straat {i}" for i in range(7))])
+    resolution = sets.set_from_text(dataset, typed, name="x").resolution
+    text = resolution.unmatched_text("en")
+    assert text.startswith("7 lines matched no area and are left out of the set: 'Nergensdorp Straat 0'")
+    assert "'Nergensdorp Straat 4' and 2 more." in text and "Straat 5" not in text
+    assert sets.set_from_text(dataset, "Utrecht; Overvecht", name="x").resolution.unmatched_text("en") is None
+
+
 def test_html_in_a_typed_set_name_is_escaped():
     at = _page()
     at.radio(key="prog_set").set_value("user").run()

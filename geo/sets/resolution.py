@@ -173,6 +173,39 @@ class Resolution:
         counts = self.counts()
         return " · ".join(f"{CATEGORY_LABELS[c][i]}: {counts[c]}" for c in CATEGORIES)
 
+    def unmatched_text(self, lang: str = "nl", *, most: int = 5) -> str | None:
+        """Say which entries matched no area, and what to do; None when every entry matched.
+
+        The entries are quoted as typed (plain text: escape it for where it is shown), at most
+        ``most`` of them, then how many more.
+
+        Examples
+        --------
+        A set typed as "Utrecht; Overvecht" and "Nergensdorp; Bestaatniet" says, in English:
+        ``1 line matched no area and is left out of the set: 'Nergensdorp Bestaatniet'. ...``
+        """
+        missing = [e for e in self.entries if self.category_of(e) == "not_found"]
+        if not missing:
+            return None
+        shown = ", ".join(f"'{e}'" for e in missing[:most])
+        more = len(missing) - most
+        n = len(missing)
+        if check_lang(lang) == "en":
+            extra = f" and {more} more" if more > 0 else ""
+            lines = "1 line matched" if n == 1 else f"{n} lines matched"
+            return (
+                f"{lines} no area and {'is' if n == 1 else 'are'} left out of the set: {shown}{extra}. "
+                "Check the spelling ('municipality; name'), use a CBS code, or fill in the code in the table "
+                "'How the names were matched' below."
+            )
+        extra = f" en nog {more}" if more > 0 else ""
+        lines = "1 regel is" if n == 1 else f"{n} regels zijn"
+        return (
+            f"{lines} met geen enkel gebied gevonden en buiten de set gelaten: {shown}{extra}. "
+            "Controleer de spelling ('gemeente; naam'), gebruik een CBS-code, of vul de code in in de tabel "
+            "'Hoe de namen zijn gevonden' hieronder."
+        )
+
     def frame(self) -> pd.DataFrame:
         """Return the report as a table with the columns of the reviewed CSV files."""
         rows = [{c: getattr(m, c) for c in _COLUMNS} for m in self.matches]
