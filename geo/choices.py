@@ -110,6 +110,15 @@ def _period(
         return int(start), int(end)  # type: ignore[arg-type]
     shown = f"{keys[0]}={_shown(start or '')}, {keys[1]}={_shown(end or '')}"
     listed = ", ".join(map(str, options)) or "-"
+    if len(options) < 2:  # no period is possible: there is no default period to show either
+        notices.append(
+            Notice(
+                f"{what[0]} '{shown}' kan hier niet: de gegevens hebben hier te weinig jaren ({listed}) voor "
+                "een periode",
+                f"{what[1]} '{shown}' is not possible here: the data have too few years here ({listed}) for a period",
+            )
+        )
+        return None
     notices.append(
         Notice(
             f"{what[0]} '{shown}' kan hier niet: kies twee jaren met gegevens voor dit gebied ({listed}), het "

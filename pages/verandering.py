@@ -47,7 +47,30 @@ st.subheader(
 )
 change_years = years_with_data(ds, scope, measure)
 if len(change_years) < 2:
-    st.info(ui.t("Te weinig meetjaren.", "Too few measurement years."))
+    # say which years there are, and where a change can be seen instead
+    other: Level = "wijk" if level == "buurt" else "buurt"
+    other_years = years_with_data(ds, ds.codes(other, gemeente=sel.gemeente), measure)
+    words = {"wijk": ui.t("wijken", "districts"), "buurt": ui.t("buurten", "neighbourhoods")}
+    listed = ", ".join(map(str, change_years)) or ui.t("geen", "none")
+    tip = (
+        ui.t(
+            f" De {words[other]} hebben {len(other_years)} meetjaren: kies '{words[other]}' bij 'Kaart toont' in "
+            "de zijbalk.",
+            f" The {words[other]} have {len(other_years)} measurement years: pick '{words[other]}' under "
+            "'Map shows' in the sidebar.",
+        )
+        if len(other_years) >= 2
+        else ""
+    )
+    st.info(
+        ui.t(
+            f"Een verandering vraagt twee meetjaren; de {words[level]} van {ui.md(ds.name(sel.gemeente))} hebben "
+            f"in de gegevens alleen: {listed}.",
+            f"A change needs two measurement years; the data hold only {listed} for the {words[level]} of "
+            f"{ui.md(ds.name(sel.gemeente))}.",
+        )
+        + tip
+    )
 else:
     ss = st.session_state
     chosen = ui.choices()

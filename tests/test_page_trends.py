@@ -223,3 +223,24 @@ def test_the_compared_table_says_its_years():
     at = _page(g="GM0344", a="WK034403", j="2022")
     at.selectbox(key="trend_since").set_value(2012).run()
     assert "Waarden van 2022; verandering sinds 2012 (zoals in de tabel hierboven)." in [c.value for c in at.caption]
+
+
+def test_a_change_page_without_two_years_says_which_years_and_where_to_look(dataset):
+    # Groningen's buurten have scores only in 2024 (the WFS meting); its wijken have 2002-2022
+    at = _page("verandering", g="GM0014", n="buurt", lang="en")
+    assert not at.exception
+    (info,) = [i.value.replace("\\", "") for i in at.info]
+    assert "A change needs two measurement years; the data hold only 2024 for the neighbourhoods of Groningen" in info
+    wijk_years = sorted(dataset.scores.loc[dataset.scores["code"].str.startswith("WK0014"), "year"].unique())
+    assert f"The districts have {len(wijk_years)} measurement years: pick 'districts' under 'Map shows'" in info
+    assert len(wijk_years) >= 2
+
+
+def test_a_link_period_where_no_period_exists_says_so():
+    from geo import load_dataset
+    from geo.link import parse_link
+
+    notices = parse_link(load_dataset(), {"g": "GM0014", "n": "buurt", "vv": "2002", "vt": "2024"}).notices
+    (notice,) = notices
+    assert notice.text("nl").endswith("de gegevens hebben hier te weinig jaren (2024) voor een periode")
+    assert "default period shown" not in notice.text("en")  # there is none to show
