@@ -70,6 +70,15 @@ def ranking_section(v: View) -> None:
         r = ranking(v.level, v.year, v.measure, None if national else v.gemeente, int(min_pop), lang())
         rows = (r.bottom(int(count)) if which == "bottom" else r.top(int(count))).copy()
         notes = r.notes(lang())
+        if r.n_small:  # the key figures' rank counts them: say why the two numbers differ
+            notes.append(
+                t(
+                    "'Plaats in de lijst' telt alleen de gebieden in deze lijst; de positie bij de kerncijfers "
+                    "telt alle gebieden met een score.",
+                    "'Place in list' counts only the areas in this list; the rank in the key figures counts "
+                    "every area with a score.",
+                )
+            )
         st.caption(" ".join(notes))
         shown = rows.rename(
             columns={

@@ -209,6 +209,21 @@ def test_the_gemeente_ranking_is_shown_on_request_with_inhabitants(dataset):
     assert any("minder dan 100 inwoners" in c.value for c in at.caption)
 
 
+def test_the_ranking_says_why_its_place_differs_from_the_key_figures_rank():
+    # Feijenoord 2020: rank 15 of 20 in the key figures, place 13 in the list (5 small wijken left out)
+    at = _app(g="GM0599", a="WK059910", j="2020")
+    at.toggle(key="show_ranking").set_value(True).run()
+    at.number_input(key="rank_n").set_value(50).run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    rank_metric = next(m.value for m in at.metric if "/" in str(m.value))
+    place = int(frame.loc[frame["Code"] == "WK059910", "Plaats in de lijst"].iloc[0])
+    assert rank_metric.split(" / ")[0] != str(place)  # two different counts ...
+    captions = " ".join(c.value for c in at.caption)
+    assert "5 gebieden met minder dan 100 inwoners" in captions
+    assert "de positie bij de kerncijfers telt alle gebieden met een score" in captions  # ... and why
+
+
 def test_rotterdam_buurten_are_drawn_in_2024(dataset):
 
     from tests.conftest import SOURCES
