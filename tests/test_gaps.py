@@ -470,6 +470,19 @@ def test_dutch_gap_csv_per_programme_entry_labels_the_weighting(dataset):
     assert by_entry.loc["Water", "status_label"] == "geen gegevens"
 
 
+def test_gap_csv_writes_inhabitants_as_whole_numbers(dataset):
+    # "8210,0" in the Dutch file, "8210.0" in the English one: a count has no decimals
+    features = json.loads(WIJKEN_2024.read_text(encoding="utf-8"))["features"]
+    inhabitants = {f["properties"]["wijkcode"]: f["properties"].get("aantal_inwoners") for f in features}
+    result = gaps.gap_table(dataset, ["WK036103", "WK034403", "WK036399"], 2008, 2018)
+    for lang, sep, dutch in (("nl", ";", True), ("en", ",", False)):
+        rows = _csv_rows(gaps.gap_csv(result, lang, dutch=dutch), sep=sep)
+        for code in ("WK036103", "WK034403"):
+            assert rows[code]["population"] == str(inhabitants[code]), (lang, code)
+        water = inhabitants.get("WK036399")
+        assert rows["WK036399"]["population"] == ("" if water is None else str(water))
+
+
 def test_gap_csv_refuses_a_language_it_does_not_have(dataset):
     result = gaps.gap_table(dataset, ["WK034403"], 2008, 2018)
     with pytest.raises(ValueError, match="de"):

@@ -13,6 +13,8 @@ Per column, in a Dutch file:
   ``weighting_label``: ``gewogen naar inwoners``, ``ongewogen``);
 - ``narrowed`` is a yes/no for a reader (a script has ``status``): ``ja``/``nee``.
 
+In both languages ``population`` (a count of inhabitants) is a whole number.
+
 An English file is the table as it is (``True``/``False`` and the English codes).
 """
 
@@ -47,9 +49,11 @@ def _label(codes: pd.Series, labels: dict[str, str], column: str) -> pd.Series:
 def gap_csv_frame(result: GapTable, lang: Lang = "nl") -> pd.DataFrame:
     """Return the gap table as :func:`gap_csv` writes it in ``lang`` (see the module docstring)."""
     check_lang(lang)
-    table = result.table
+    table = result.table.copy()
+    if "population" in table:  # a count of inhabitants: "8210", not "8210,0" (empty where unknown)
+        table["population"] = table["population"].round().astype("Int64")
     if lang == "en":
-        return table.copy()
+        return table
     out = table.copy()
     out["narrowed"] = table["narrowed"].map({True: "ja", False: "nee"})
     status: dict[str, str] = {code: nl for code, (nl, _) in STATUS_LABELS.items()}
