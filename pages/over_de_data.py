@@ -38,15 +38,25 @@ _SOURCE_COLUMNS = {
     "sha256": "SHA-256",
 }
 _KINDS = {"areas": ui.t("grenzen", "boundaries"), "scores": ui.t("scores", "scores")}
+#: The levels in the page's language (the manifest's keys are Dutch: "gemeente", "wijk", "buurt").
+_LEVELS = {
+    "gemeente": ui.t("gemeenten", "municipalities"),
+    "wijk": ui.t("wijken", "districts"),
+    "buurt": ui.t("buurten", "neighbourhoods"),
+}
 st.dataframe(
-    src[list(_SOURCE_COLUMNS)].assign(kind=src["kind"].map(lambda k: _KINDS.get(k, k))),
+    src[list(_SOURCE_COLUMNS)].assign(
+        kind=src["kind"].map(lambda k: _KINDS.get(k, k)),
+        level=src["level"].map(lambda lv: _LEVELS.get(lv, lv)),
+    ),
     hide_index=True,
     column_config={col: st.column_config.TextColumn(label) for col, label in _SOURCE_COLUMNS.items()},
     key="sources_table",
 )
 
 st.subheader(ui.t("Koppeling scores en kaart", "Joining scores to polygons"))
-for level, rec in m["reconciliation"].items():
+for key, rec in m["reconciliation"].items():
+    level = _LEVELS.get(key, key).capitalize()
     t = rec["totals"]
     st.markdown(
         ui.t(
@@ -70,17 +80,18 @@ st.markdown(
     )
 )
 
-for level, rec in m["reconciliation"].items():
+for key, rec in m["reconciliation"].items():
+    level = _LEVELS.get(key, key)
     with st.expander(ui.t(f"Naamverschillen ({level})", f"Name mismatches ({level})")):
         names = pd.DataFrame(rec["name_mismatches"]["list"])
         if names.empty:
             st.write(ui.t("Geen.", "None."))
         else:
-            st.dataframe(names, hide_index=True, key=f"names_{level}")
+            st.dataframe(names, hide_index=True, key=f"names_{key}")
     with st.expander(ui.t(f"Koppeling per gemeente ({level})", f"Join per municipality ({level})")):
         report = pd.DataFrame.from_dict(rec["join_report"], orient="index")
         report.index.name = "gemeente_code"
-        st.dataframe(report.reset_index(), hide_index=True, key=f"join_{level}")
+        st.dataframe(report.reset_index(), hide_index=True, key=f"join_{key}")
 
 if m.get("repairs"):
     with st.expander(ui.t("Herstelde geometrie", "Repaired geometry")):

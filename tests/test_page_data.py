@@ -67,3 +67,17 @@ def test_sources_table_and_join_rate_read_in_english():
     assert _column_labels(at) == ["File", "Kind", "Level", "Publisher", "Licence", "Attribution"]
     text = " ".join(m.value for m in at.markdown)
     assert "(100.0%)" in text and "(99.0%)" in text
+
+
+def test_levels_are_named_in_the_page_language():
+    # English showed "buurt:", "wijk:" and "Join per municipality (gemeente)"
+    en = _over_de_data("en")
+    text = " ".join(m.value for m in en.markdown)
+    assert "**Districts**: " in text and "**Neighbourhoods**: " in text
+    assert "**wijk**" not in text and "**buurt**" not in text
+    assert set(en.dataframe[0].value["level"].dropna()) <= {"municipalities", "districts", "neighbourhoods"}
+    labels = [e.proto.label for e in en.get("expander")]
+    assert "Join per municipality (districts)" in labels and not any("(wijk)" in x for x in labels)
+    nl = _over_de_data("nl")
+    assert "**Wijken**: " in " ".join(m.value for m in nl.markdown)
+    assert "Koppeling per gemeente (buurten)" in [e.proto.label for e in nl.get("expander")]
