@@ -498,7 +498,7 @@ def test_rounding_beyond_15_decimals_is_refused(long, decimals):
 
 
 def test_derived_values_are_copied_from_the_manifest(dataset):
-    sel = Selection(("WK0363AA",))
+    sel = Selection(("BU00140000",))  # a Groningen buurt: its 2024 lbm is derived (WFS, afw + reference)
     derived = [
         {
             "column": "lbm",
@@ -516,6 +516,11 @@ def test_derived_values_are_copied_from_the_manifest(dataset):
     plain = {k: v for k, v in dataset.manifest.items() if k != "derived"}
     bare = geo.Dataset(dataset.areas, dataset.scores, excluded=dataset.excluded, manifest=plain)
     assert "derived" not in json.loads(export_files(bare, sel, ExportOptions(formats=("csv",))).metadata_json)
+    # an export without derived rows (Amsterdam's published wijk scores) has no derived section
+    published = export_files(marked, Selection(("WK0363AA",)), ExportOptions(formats=("csv",)))
+    assert json.loads(published.metadata_json)["counts"]["derived_rows"] == 0
+    assert "derived" not in json.loads(published.metadata_json)
+    assert "afw + landelijke referentie" not in published.metadata_text
 
 
 def test_dutch_metadata_text_says_the_derived_lbm_in_dutch(dataset):

@@ -162,7 +162,7 @@ def export_metadata(
         JSON-ready: ``title, export_date, format, layout, [csv], selection, counts, years,
         sources, licences, attribution, dataset, [derived], columns, notes``. ``derived`` is
         the dataset manifest's own list of values that are computed rather than published,
-        copied when the manifest has one.
+        copied when the manifest has one and the export holds derived rows.
 
     Raises
     ------
@@ -262,7 +262,7 @@ def _metadata(
             "crs": ds.manifest.get("crs"),
         },
     }
-    if ds.manifest.get("derived") is not None:
+    if ds.manifest.get("derived") is not None and meta["counts"]["derived_rows"]:  # only what this export holds
         meta["derived"] = ds.manifest["derived"]
     meta |= {
         "columns": {c: _COLUMN_DOCS[c] for c in LONG_COLUMNS},
