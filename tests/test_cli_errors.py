@@ -254,3 +254,24 @@ def test_a_folder_that_takes_no_new_files_is_not_called_missing(tmp_path, capsys
     assert f"cannot write --out {out}: the folder {tmp_path} does not accept new files; nothing was written" in err
     assert "does not exist" not in err
     _no_raw_error(err)
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("measure=afw,op=below,threshold=-0.1", "add e.g. threshold=-0.1,year=2022 to the command line's --filter"),
+        (
+            "measure=afw,op=below,threshold=abc,year=2022",
+            "threshold='abc' is not a number with a decimal point; write e.g. threshold=-0.1",
+        ),
+        ("measure=afw,op=below,threshold=-0.1,year=twee", "year='twee' is not a whole year; write e.g. year=2022"),
+    ],
+    ids=["missing-year", "threshold-not-a-number", "year-not-a-year"],
+)
+def test_a_bad_filter_says_how_to_write_it_on_the_command_line(tmp_path, capsys, spec, says):
+    # the message suggested Python syntax (Filter('afw', 'below', ...)) or no fix at all
+    assert main(["export", "--filter", spec, "--out", str(tmp_path / "a.csv")]) == 2
+    err = capsys.readouterr().err
+    assert says in err and f"--filter {spec}" in err
+    _no_raw_error(err)
+    assert list(tmp_path.iterdir()) == []

@@ -103,7 +103,10 @@ def _check_filter(ds: Dataset, spec: Filter) -> None:
     available = ds.years(spec.measure)
     if spec.op in ("below", "above"):
         if spec.threshold is None or spec.year is None:
-            msg = f"`op` {spec.op!r} needs `threshold` and `year`, e.g. Filter('afw', 'below', -0.1, year=2022)"
+            msg = (
+                f"`op` {spec.op!r} needs `threshold` and `year`: add e.g. threshold=-0.1,year=2022 to the "
+                "command line's --filter (in Python: Filter('afw', 'below', -0.1, year=2022))"
+            )
             raise ValueError(msg)
         if spec.year_from is not None or spec.year_to is not None:
             msg = f"`op` {spec.op!r} takes `year`, not `year_from`/`year_to`; use 'declined' or 'improved' for a change"
@@ -240,8 +243,8 @@ def parse_filter(text: str) -> Filter:
         try:
             kwargs[key] = int(value) if key in ints else float(value) if key == "threshold" else value
         except ValueError:
-            kind = "a whole year" if key in ints else "a number with a decimal point"
-            msg = f"filter value {key}={value!r} is not {kind}"
+            kind, example = ("a whole year", "2022") if key in ints else ("a number with a decimal point", "-0.1")
+            msg = f"filter value {key}={value!r} is not {kind}; write e.g. {key}={example}"
             raise ValueError(msg) from None
     if not kwargs:
         msg = "the filter is empty; write e.g. 'measure=afw,op=below,threshold=-0.1,year=2022'"
