@@ -191,6 +191,22 @@ def sidecar_path(out: Path) -> Path:
     return out.with_name(out.stem + ".metadata.json")
 
 
+#: The file name endings of each export format: ``--out`` may not end in another format's ending.
+_SUFFIXES: dict[str, tuple[str, ...]] = {"csv": (".csv", ".txt"), "geojson": (".geojson", ".json"), "gpkg": (".gpkg",)}
+
+
+def _check_suffix(out: Path, fmt: str) -> None:
+    """Refuse ``--out x.csv`` with ``--format geojson``: the file would hold another format than its name says."""
+    suffix = out.suffix.lower()
+    owner = next((f for f, endings in _SUFFIXES.items() if suffix in endings), fmt)
+    if owner != fmt:
+        msg = (
+            f"--out {out}: --format {fmt} writes a {fmt} file, but the name ends in {out.suffix}; pass --format "
+            f"{owner}, or name the file {_SUFFIXES[fmt][0]} (e.g. --out {out.with_suffix(_SUFFIXES[fmt][0])})"
+        )
+        raise CommandLineError(msg)
+
+
 def _export(args: argparse.Namespace) -> int:
     from geo import export
 
@@ -213,6 +229,7 @@ def _export(args: argparse.Namespace) -> int:
     )
     name = export.file_names(options)[args.format]
     check_output_file(args.out, "--out", example=name)
+    _check_suffix(args.out, args.format)
     if args.sidecar:
         check_output_file(sidecar_path(args.out), "--out")
     ds = _dataset(args)

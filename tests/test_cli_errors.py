@@ -275,3 +275,15 @@ def test_a_bad_filter_says_how_to_write_it_on_the_command_line(tmp_path, capsys,
     assert says in err and f"--filter {spec}" in err
     _no_raw_error(err)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_out_name_of_another_format_is_refused(tmp_path, capsys):
+    # `--format geojson --out x.csv` wrote GeoJSON into a file named .csv
+    out = tmp_path / "x.csv"
+    assert main([*EXPORT, "--format", "geojson", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {out}: --format geojson writes a geojson file, but the name ends in .csv; pass --format csv" in err
+    assert f"e.g. --out {tmp_path / 'x.geojson'}" in err
+    assert list(tmp_path.iterdir()) == []
+    assert main([*EXPORT, "--format", "geojson", "--out", str(tmp_path / "x.json")]) == 0  # a GeoJSON name
+    assert (tmp_path / "x.json").read_text(encoding="utf-8").lstrip().startswith("{")
