@@ -16,6 +16,7 @@ import sections
 import streamlit_compat
 import trends_view
 import ui
+from geo import fmt
 from geo.choices import MAX_COMPARE
 from geo.city_gap import (
     PROJECTION_CAVEAT,
@@ -61,12 +62,21 @@ gap_period: tuple[int, int] | None = None  # the period the page's gap sentence 
 if not presenting:
     st.subheader(ui.t("Achterstand of voorsprong op de stad", "Gap to the city"))
 if len(gap_year_options) < 2:
-    st.info(
-        ui.t(
-            "Er zijn te weinig jaren met een score en een stedelijk gemiddelde om te vergelijken.",
-            "There are too few years with both a score and a city average to compare.",
-        )
+    listed = ", ".join(map(str, gap_year_options)) or ui.t("geen", "none")
+    note = ui.t(
+        f"Een verloop van de achterstand vraagt twee jaren met een score en een stedelijk gemiddelde; hier: {listed}.",
+        f"A trend of the gap needs two years with both a score and a city average; here: {listed}.",
     )
+    now = ui.summary(code, sel.year, measure)
+    if now.gap is not None and now.city_basis == "official gemeente score":  # as the map's key figures say
+        gap_text = fmt.number(now.gap, lang, signed=True)
+        note += ui.t(
+            f" In {sel.year} is het verschil met de officiële gemeentescore {gap_text} (zoals bij de kaart); dat "
+            "is één jaar, geen verloop.",
+            f" In {sel.year} the difference from the official municipal score is {gap_text} (as beside the map); "
+            "that is one year, not a trend.",
+        )
+    st.info(note)
 else:
     answer = st.container()  # filled after the period controls below, shown above them
     chosen_gap = ui.choices().gap

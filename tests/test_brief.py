@@ -411,6 +411,10 @@ def test_a_buurt_outside_amsterdam_credits_its_own_outlines_and_the_official_cit
     assert "Gemeentescore (officieel)" in text and f"{official:.3f}".replace(".", ",") in text
     assert f"Verschil met de gemeentescore +{value - official:.3f}".replace(".", ",") in text
     assert "geen gegevens" in text  # the gap chart has no year with a computed city mean
+    # ... and the gap section says the one year's difference the summary table gives, not only "no trend"
+    one_year = f"In 2024 is het verschil met de officiële gemeentescore +{value - official:.3f} (zie de tabel)"
+    one_year = one_year.replace(".", ",")
+    assert _squash(one_year) in _squash(text)
     assert "In 2024 heeft Groningen geen wijkscores" in text  # the footer says what the summary compares with
     assert "CC0 1.0 (scores en klassen); CC BY 4.0 (geometrie, CBS / Kadaster)" in text
     assert "geometry" not in text and "scores and classes" not in text
@@ -446,3 +450,25 @@ def test_the_command_line_brief_takes_the_gap_measure_and_period(dataset, tmp_pa
     assert "give both years of the gap period or neither" in capsys.readouterr().err
     assert main([*argv, "--gap-from", "2024", "--gap-to", "2014"]) == 2
     assert "pick two of those years, the earlier as --gap-from" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "lang"), [("BU00140000", 2024, "en"), (OVERVECHT, 2022, "en"), (OVERVECHT, 2022, "nl")]
+)
+def test_the_legend_and_the_gap_text_keep_to_their_columns(dataset, code, year, lang):
+    # "more than sufficient 4.00 – 4.11" ran into the gap sentence, and a five-line gap sentence
+    # ran into the gap chart's title
+    fig = brief_figure(dataset, code, year, lang=lang)
+    renderer = fig.canvas.get_renderer()
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    right = [t for t in fig.texts if abs(t.get_position()[0] - 0.60) < 1e-9 and t.get_text()]
+    title, sentence = right[0], right[1]
+    gap_chart = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith(("Gap to", "Verschil met")))
+    column = sentence.get_window_extent(renderer)
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert box.x1 <= column.x0 or box.y0 >= column.y1 or box.y1 <= column.y0, (box, column)
+        assert min(t.get_fontsize() for t in legend.get_texts()) >= MIN_FONT_SIZE
+    chart_title = gap_chart._left_title.get_window_extent(renderer)  # the title set with loc="left"
+    assert column.y0 >= chart_title.y1, (column, chart_title)  # the sentence ends above the chart
+    assert title.get_window_extent(renderer).y0 >= column.y1 - 1

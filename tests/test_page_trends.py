@@ -244,3 +244,18 @@ def test_a_link_period_where_no_period_exists_says_so():
     (notice,) = notices
     assert notice.text("nl").endswith("de gegevens hebben hier te weinig jaren (2024) voor een periode")
     assert "default period shown" not in notice.text("en")  # there is none to show
+
+
+def test_a_buurt_measured_once_gets_its_one_year_gap_as_on_the_map():
+    # BU00140000 has a score only in 2024, beside the official gemeente score (the key figures say
+    # +0,162); the Trends page said only "too few years"
+    kaart = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in {"g": "GM0014", "n": "buurt", "a": "BU00140000", "lang": "en"}.items():
+        kaart.query_params[k] = v
+    kaart.run()
+    shown = next(m.value for m in kaart.metric if m.label.startswith("Difference from the official"))
+    at = _page("trends", g="GM0014", n="buurt", a="BU00140000", lang="en")
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    assert "A trend of the gap needs two years with both a score and a city average; here: none." in info
+    assert f"In 2024 the difference from the official municipal score is {shown} (as beside the map)" in info

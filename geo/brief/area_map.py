@@ -30,6 +30,7 @@ from geo.brief.page import (
     _KEY_BOX,
     _LEGEND_BOX,
     _MAP_BOX,
+    _RIGHT_X,
     _TEXT,
     _TEXT_COLOUR,
     ATTRIBUTION,
@@ -242,7 +243,7 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
     ]
     handles = [Patch(facecolor=c, edgecolor="#555555", label=lab) for c, lab in zip(scale.colours, labels, strict=True)]
     handles = [*handles[::-1], Patch(facecolor=NO_DATA_COLOUR, edgecolor="#555555", label=t["no_data"])]
-    lax.legend(
+    legend = lax.legend(
         handles=handles,
         loc="upper left",
         title=t["legend"].format(year=year, ref=fmt.number(ref, lang)),
@@ -253,6 +254,13 @@ def _draw_map(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str], 
         borderaxespad=0.0,
         labelspacing=0.35,
     )
+    # long class names ("more than sufficient 4.00 – 4.11") must stay left of the gap column
+    limit = fig.transFigure.transform((_RIGHT_X - 0.01, 0.0))[0]
+    size = 8.5
+    while legend.get_window_extent(renderer).x1 > limit and size > MIN_FONT_SIZE:
+        size = max(MIN_FONT_SIZE, size - 0.25)
+        for text in [*legend.get_texts(), legend.get_title()]:
+            text.set_fontsize(size)
 
 
 def _fit_lines(text: str, width: float, measure: Callable[[str], float], max_lines: int) -> list[str]:

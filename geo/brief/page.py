@@ -49,6 +49,10 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
             "Er is geen eerder meetjaar met zowel een score als een stedelijk gemiddelde, "
             "dus de verandering van het verschil is niet te geven."
         ),
+        "gap_one_year": (
+            "In {year} is het verschil met de officiële gemeentescore {gap} (zie de tabel); zonder eerder jaar "
+            "met een stedelijk gemiddelde is de verandering niet te geven."
+        ),
         "map": "Het gebied en zijn buren, lbm {year}",
         "legend": "Kleuren: lbm {year}, officiële\nLeefbaarometer-klassen (grenzen\nafgelezen uit de klassen van 2024)",
         "no_data": "geen gegevens",
@@ -100,6 +104,10 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "gap_none": (
             "There is no earlier measurement year with both a score and a city average, "
             "so the change of the gap cannot be given."
+        ),
+        "gap_one_year": (
+            "In {year} the difference from the official municipal score is {gap} (see the table); with no "
+            "earlier year with a city average, its change cannot be given."
         ),
         "map": "The area and its neighbours, lbm {year}",
         "legend": ("Colours: lbm {year}, official\nLeefbaarometer classes (cut-offs\nread off the 2024 classes)"),

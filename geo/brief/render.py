@@ -181,6 +181,9 @@ def gap_text(
         years = gap_years(ds, code, measure)
         first = _gap_start(years, year) if year in years else None
         if first is None:
+            now = area_summary(ds, code, year, measure)
+            if now.gap is not None and now.city_basis == "official gemeente score":  # the summary table's figure
+                return _TEXT[lang]["gap_one_year"].format(year=year, gap=fmt.number(now.gap, lang, signed=True))
             return _TEXT[lang]["gap_none"]
         period = (first, year)
     sentence = gap_sentence(ds, gap_change(ds, code, *period, measure=measure), lang=lang)
