@@ -102,7 +102,7 @@ else:
             )
         )
         name = st.text_input(
-            t("Naam van de set", "Name of the set"), value=t("eigen set", "own set"), max_chars=80, key="prog_name"
+            t("Naam van de set", "Name of the set"), value=t("mijn set", "my set"), max_chars=80, key="prog_name"
         )
         typed = st.text_area(t("Gebieden", "Areas"), key="prog_typed", height=120, max_chars=50_000)
         upload = st.file_uploader(

@@ -458,3 +458,17 @@ def test_the_dimension_bars_keep_their_whole_names():
         limit = spec["encoding"]["y"].get("axis", {}).get("labelLimit", 180)
         # about 7 px per character at the axis's 11 px font, with room to spare
         assert longest >= 20 and limit >= 7 * longest + 60, (lang, limit, longest)
+
+
+def test_an_unnamed_own_set_is_named_in_the_page_language():
+    # "0 of the 3 areas of eigen set" in English: the default name was Dutch only
+    at = _page(lang="en")
+    at.radio(key="prog_set").set_value("user").run()
+    at.text_area(key="prog_typed").input("WK034403\nZaanstad; Poelenburg").run()
+    at.button(key="prog_make").click().run()
+    assert not at.exception
+    assert "of the 2 areas of my set" in _summary(at)
+    dutch = _page(lang="nl", set="user", u=_param(at, "u"))  # the same set from its link, in Dutch
+    assert "van de 2 gebieden van mijn set" in _summary(dutch)
+    english = _page(lang="en", set="user", u=_param(at, "u"))
+    assert "of the 2 areas of my set" in _summary(english) and "eigen set" not in _summary(english)

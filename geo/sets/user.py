@@ -15,6 +15,7 @@ from geo.sets.resolution import Match, Resolution
 from geo.sets.resolve import Entry, resolve_names
 
 __all__ = [
+    "DEFAULT_NAME",
     "MAX_USER_MEMBERS",
     "decode_set",
     "encode_set",
@@ -27,11 +28,18 @@ __all__ = [
 MAX_USER_MEMBERS: Final[int] = 2000
 
 
+#: The name of a set the user did not name: (Dutch, English). "Tussen 2012 en 2022 verkleinden 1 van
+#: de 2 gebieden van mijn set ..." / "... of my set".
+DEFAULT_NAME: Final[tuple[str, str]] = ("mijn set", "my set")
+#: Names that mean "the default" (also those of earlier versions, in links made then).
+_DEFAULT_NAMES: Final[frozenset[str]] = frozenset({"mijn set", "my set", "eigen set", "own set"})
+
+
 def set_from_codes(
     ds: Dataset,
     codes: Iterable[str],
     *,
-    name: str = "eigen set",
+    name: str = DEFAULT_NAME[0],
     description: str = "",
     source: str = "",
     resolution: Resolution | None = None,
@@ -56,10 +64,13 @@ def set_from_codes(
             f"de set heeft {len(members)} gebieden; er mogen er hooguit {MAX_USER_MEMBERS} zijn; laat er een paar weg",
         )
     Selection().add_codes(ds, members)  # validates every code, naming the bad ones
-    return AreaSet("user", name.strip()[:80] or "eigen set", description, source, members, resolution)
+    name = name.strip()[:80]
+    if not name or name.casefold() in _DEFAULT_NAMES:  # the default in either language: named in both
+        return AreaSet("user", DEFAULT_NAME[0], description, source, members, resolution, name_en=DEFAULT_NAME[1])
+    return AreaSet("user", name, description, source, members, resolution)
 
 
-def set_from_text(ds: Dataset, text: str, *, name: str = "eigen set") -> AreaSet:
+def set_from_text(ds: Dataset, text: str, *, name: str = DEFAULT_NAME[0]) -> AreaSet:
     """Make a user set from typed lines: a CBS code, or ``gemeente; name`` / ``gemeente, name``.
 
     Codes are taken as they are; names go through :func:`geo.sets.resolve.resolve_names` (buurten are kept as
@@ -129,7 +140,7 @@ def _set_from_rows(ds: Dataset, rows: Sequence[tuple[int, str]], *, name: str, w
     return set_from_codes(ds, merged.codes, name=name, resolution=merged)
 
 
-def set_from_csv(ds: Dataset, data: bytes, *, name: str = "eigen set") -> AreaSet:
+def set_from_csv(ds: Dataset, data: bytes, *, name: str = DEFAULT_NAME[0]) -> AreaSet:
     """Make a user set from an uploaded CSV with a ``code`` column, or ``gemeente`` and ``naam``/``wijk``.
 
     The bytes are checked like an indicator upload (size, encoding, separator); see
@@ -182,7 +193,7 @@ def decode_set(ds: Dataset, token: str) -> AreaSet:
         When the token is damaged or names codes that are not in the dataset.
     """
     sel = decode_selection(ds, token)
-    name = "eigen set"
+    name = DEFAULT_NAME[0]
     if sel.criteria and sel.criteria[0].nl.startswith("set: "):
         name = sel.criteria[0].nl[5:][:80]
     return set_from_codes(ds, sel.codes, name=name)
