@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -92,6 +93,10 @@ def apptest_navigation() -> Iterator[None]:
         PagesManager.__init__ = original  # type: ignore[method-assign]
 
 
+# streamlit_compat.dataframe uses the option on purpose and falls back when it is gone.
+warnings.filterwarnings("ignore", message="The 'future.infer_string' option is deprecated")
+
+
 def dataframe(data: Any, **kwargs: Any) -> None:
     """Show a table with ``st.dataframe``; a pandas Styler's formatted cells are handed over quickly.
 
@@ -101,7 +106,8 @@ def dataframe(data: Any, **kwargs: Any) -> None:
     about 20 ms of every rerun, the Verandering page's list of all buurten far more. With plain
     Python strings for the copy (pandas' ``future.infer_string`` off, only during this call) the
     same cells take about a third of that, and the browser receives the same texts. Pandas
-    versions without the option get the plain call.
+    versions without the option (it goes in pandas 4) get the plain call; pandas 3's notice that
+    the option is deprecated is silenced once, at import (a warnings filter, safe across threads).
     """
     import pandas as pd
     import streamlit as st
