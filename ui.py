@@ -404,8 +404,8 @@ def map_layer(
 def change_layer(gemeente: str, level: str, start: int, end: int, measure: str, lang_code: geo.Lang) -> ChoroplethLayer:
     """The change map's layer of a gemeente's areas, built once per server and shared (immutable)."""
     from geo.change import change_scale
+    from geo.classify import change_scale_classes
     from geo.mapping import change_layer as _change_layer
-    from geo.mapping import change_scale_classes
 
     ds = dataset()
     scale = change_scale(ds, measure)

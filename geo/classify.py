@@ -39,6 +39,7 @@ __all__ = [
     "PALETTE",
     "SCALE_KINDS",
     "Scale",
+    "change_scale_classes",
     "describe",
     "official_class",
     "scale_for",
@@ -269,3 +270,17 @@ def describe(scale: Scale, value: float | None, *, lang: str = "nl") -> str:
         return names[index]
     words = _WORDS[check_lang(lang)]
     return words[index]
+
+
+def change_scale_classes(vmin: float, vmax: float) -> Scale:
+    """Return a 9-class diverging scale for changes, symmetric around 0, from a fixed bound.
+
+    Parameters
+    ----------
+    vmin, vmax : float
+        The fixed bounds of the change scale (see :func:`geo.change.change_scale`); the outer
+        classes are open-ended beyond them.
+    """
+    bound = max(abs(vmin), abs(vmax))
+    edges = tuple(round(bound * k / 9, 6) for k in (-7, -5, -3, -1, 1, 3, 5, 7))
+    return Scale("change", edges, PALETTE, 0.0)

@@ -2,7 +2,7 @@
 
 The map is built from the dataset's simplified WGS84 display geometry (see
 :func:`geo.build.build`), keyed by CBS code: every feature has ``id`` = code, and its polygons
-travel as encoded rings (:func:`encode_ring`). Colours come from :mod:`geo.classify` only; this
+travel as encoded rings (:func:`geo.polyline.encode_ring`). Colours come from :mod:`geo.classify` only; this
 module looks them up. The browser's map (``static/map_view.js``, mounted by ``map_view.py``)
 sets names and other texts as text, never as HTML; the attribution, which Leaflet shows as
 HTML, is escaped here. Leaflet itself is served by the app (``static/leaflet``), never from a
@@ -20,13 +20,13 @@ from functools import cached_property
 from typing import Any, Final
 
 import numpy as np
-import shapely
 
 from geo import fmt
-from geo.classify import NO_DATA_COLOUR, PALETTE, Scale, describe, scale_for
+from geo.classify import NO_DATA_COLOUR, Scale, describe, scale_for
 from geo.credits import boundary_credits, credit_name
 from geo.dataset import Dataset
 from geo.i18n import check_lang
+from geo.polyline import encode_geometry
 from geo.summary import previous_year
 from geo.view import NATIONAL, View
 
@@ -37,12 +37,8 @@ __all__ = [
     "boundary_credits",
     "build_map",
     "change_layer",
-    "change_scale_classes",
     "choropleth_layer",
-    "decode_ring",
-    "encode_ring",
     "fill_colours",
-    "format_number",
     "map_attribution",
     "map_codes",
     "map_spec",
@@ -101,61 +97,6 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "value": "Value",
     },
 }
-
-
-def format_number(value: float | None, *, lang: str = "nl", decimals: int = 3, signed: bool = False) -> str:
-    """Format a number for display: decimal comma in Dutch, "–" for a missing value (:func:`geo.fmt.number`)."""
-    return fmt.number(value, lang, decimals, signed=signed)
-
-
-def encode_ring(coords: np.ndarray, *, precision: int = 5) -> str:
-    """Encode a ring of (lon, lat) coordinates with the Encoded Polyline Algorithm.
-
-    The drawn geometry lies on a 1e-5 degree grid (:data:`geo.build.DISPLAY_PRECISION`), so
-    precision 5 reproduces it exactly, at about a third of the bytes of GeoJSON text. The
-    browser decodes it (``static/map_view.js``). Latitude comes first, as in the original
-    algorithm.
-    """
-    ints = np.rint(np.asarray(coords, dtype="float64")[:, ::-1] * 10**precision).astype(np.int64)
-    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
-    out: list[str] = []
-    for value in deltas.tolist():
-        v = ~(value << 1) if value < 0 else value << 1
-        while v >= 0x20:
-            out.append(chr((0x20 | (v & 0x1F)) + 63))
-            v >>= 5
-        out.append(chr(v + 63))
-    return "".join(out)
-
-
-def decode_ring(text: str, *, precision: int = 5) -> list[tuple[float, float]]:
-    """Decode :func:`encode_ring` output back to (lon, lat) pairs (the inverse, for tests)."""
-    values: list[int] = []
-    i = 0
-    while i < len(text):
-        shift = result = 0
-        while True:
-            b = ord(text[i]) - 63
-            i += 1
-            result |= (b & 0x1F) << shift
-            shift += 5
-            if b < 0x20:
-                break
-        values.append(~(result >> 1) if result & 1 else result >> 1)
-    lat = np.cumsum(values[0::2]) / 10**precision
-    lon = np.cumsum(values[1::2]) / 10**precision
-    return [(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
-
-
-def _encode_geometry(geom: shapely.Geometry) -> list[list[str]]:
-    """Polygons of ``geom`` as lists of encoded rings (exterior first)."""
-    if geom is None or geom.is_empty:
-        return []
-    polygons = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, shapely.Polygon)]
-    return [
-        [encode_ring(np.asarray(poly.exterior.coords)), *(encode_ring(np.asarray(r.coords)) for r in poly.interiors)]
-        for poly in polygons
-    ]
 
 
 @dataclass(frozen=True)
@@ -316,17 +257,15 @@ def choropleth_layer(
     for i, code in enumerate(codes):
         v, b = values[i], before[i]
         missing = bool(np.isnan(v))
-        change = (
-            text["no_prev"] if prev is None or np.isnan(b) or missing else format_number(v - b, lang=lang, signed=True)
-        )
+        change = text["no_prev"] if prev is None or np.isnan(b) or missing else fmt.number(v - b, lang, signed=True)
         texts = [
             ds.name(code),
             code,
-            text["no_data"] if missing else format_number(v, lang=lang),
+            text["no_data"] if missing else fmt.number(v, lang),
             describe(scale, None if missing else float(v), lang=lang),
             change,
         ]
-        rows.append([code, texts, int(classes[i]), _encode_geometry(geoms[i])])
+        rows.append([code, texts, int(classes[i]), encode_geometry(geoms[i])])
     labels = (
         text["name"],
         text["code"],
@@ -364,12 +303,12 @@ def change_layer(
             [
                 ds.name(c),
                 c,
-                format_number(a[i], lang=lang),
-                format_number(b[i], lang=lang),
-                text["no_data"] if np.isnan(change[i]) else format_number(change[i], lang=lang, signed=True),
+                fmt.number(a[i], lang),
+                fmt.number(b[i], lang),
+                text["no_data"] if np.isnan(change[i]) else fmt.number(change[i], lang, signed=True),
             ],
             int(classes[i]),
-            _encode_geometry(geoms[i]),
+            encode_geometry(geoms[i]),
         ]
         for i, c in enumerate(codes)
     ]
@@ -422,7 +361,7 @@ def overlay_layer(
             c,
             [(tooltips or {}).get(c) or f"{ds.name(c)} ({c})"],
             fills.index(f) if (f := (colours or {}).get(c)) is not None else -1,
-            _encode_geometry(geoms[c]),
+            encode_geometry(geoms[c]),
         ]
         for c in shown
     ]
@@ -451,7 +390,7 @@ def outline_rings(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[
     """Return the outlines that change with a click, encoded for the browser's map.
 
     ``{"selected": [...], "neighbours": [...]}``, each a list of areas, each a list of polygons
-    as encoded rings (:func:`encode_ring`). The map draws the selection with a thick line and
+    as encoded rings (:func:`geo.polyline.encode_ring`). The map draws the selection with a thick line and
     its neighbours dashed, as a layer of its own: a click changes only these, and the
     choropleth (with the user's zoom and pan) stays as it is. Codes without geometry are left out.
     """
@@ -459,8 +398,8 @@ def outline_rings(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[
     others = [c for c in dict.fromkeys(neighbours) if c not in chosen and ds.has(c)]
     geoms = ds.display.geometry
     return {
-        "selected": [_encode_geometry(geoms.get(c)) for c in chosen],
-        "neighbours": [_encode_geometry(geoms.get(c)) for c in others],
+        "selected": [encode_geometry(geoms.get(c)) for c in chosen],
+        "neighbours": [encode_geometry(geoms.get(c)) for c in others],
     }
 
 
@@ -572,17 +511,3 @@ def build_map(
     scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
     layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
     return view_spec(ds, view, layer, neighbours=neighbours, lang=lang)
-
-
-def change_scale_classes(vmin: float, vmax: float) -> Scale:
-    """Return a 9-class diverging scale for changes, symmetric around 0, from a fixed bound.
-
-    Parameters
-    ----------
-    vmin, vmax : float
-        The fixed bounds of the change scale (see :func:`geo.change.change_scale`); the outer
-        classes are open-ended beyond them.
-    """
-    bound = max(abs(vmin), abs(vmax))
-    edges = tuple(round(bound * k / 9, 6) for k in (-7, -5, -3, -1, 1, 3, 5, 7))
-    return Scale("change", edges, PALETTE, 0.0)

@@ -5,7 +5,7 @@ import streamlit as st
 import map_view
 import sections
 import ui
-from geo.mapping import format_number
+from geo import fmt
 from geo.view import map_years
 
 ui.page_guard()
@@ -99,7 +99,7 @@ with right:
         values = ds.values(level_codes, v.year, v.measure).dropna()
         st.metric(
             ui.t("Landelijk referentieniveau", "National reference"),
-            format_number(ds.national_reference(v.measure).value, lang=lang),
+            fmt.number(ds.national_reference(v.measure).value, lang),
         )
         st.metric(
             ui.t(f"{level_word.capitalize()} met een score", f"{level_word.capitalize()} with a score"),
@@ -109,7 +109,7 @@ with right:
         s = ui.summary(v.area, v.year, v.measure)
         st.metric(
             f"{label} {v.year}",
-            format_number(s.value, lang=lang),
+            fmt.number(s.value, lang),
             help=ui.t(
                 "Leefbaarometer 3.0-score van het geselecteerde gebied.",
                 "Leefbaarometer 3.0 score of the selected area.",
@@ -124,7 +124,7 @@ with right:
             ui.t("Verschil met de officiële gemeentescore", "Difference from the official municipal score")
             if official_city
             else ui.t("Verschil met stedelijk gemiddelde", "Difference from city average"),
-            format_number(s.gap, lang=lang, signed=True),
+            fmt.number(s.gap, lang, signed=True),
             help=ui.t(
                 f"De officiële Leefbaarometer-score van de gemeente in {v.year} (er zijn dat jaar geen "
                 "wijkscores om te middelen).",
@@ -142,12 +142,12 @@ with right:
         prev = s.previous_year
         st.metric(
             ui.t(f"Verandering sinds {prev}", f"Change since {prev}") if prev else ui.t("Verandering", "Change"),
-            format_number(s.change, lang=lang, signed=True),
+            fmt.number(s.change, lang, signed=True),
         )
         if not presenting:
             st.metric(
                 ui.t("Verschil met landelijk referentieniveau", "Difference from national reference"),
-                format_number(s.vs_national, lang=lang, signed=True),
+                fmt.number(s.vs_national, lang, signed=True),
             )
             st.metric(
                 ui.rank_title(s.measure),

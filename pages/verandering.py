@@ -16,9 +16,10 @@ import streamlit_compat
 import ui
 from geo.change import biggest_movers, change_scale, change_table, years_with_data
 from geo.choices import MAX_MOVERS
+from geo.classify import change_scale_classes
 from geo.codes import Level
 from geo.fmt import number, percent, style_frame
-from geo.mapping import change_scale_classes, map_spec
+from geo.mapping import map_spec
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -13,14 +13,13 @@ from geo.classify import NO_DATA_COLOUR, scale_for
 from geo.legend import legend_html
 from geo.mapping import (
     choropleth_layer,
-    decode_ring,
-    encode_ring,
     fill_colours,
     map_attribution,
     map_spec,
     outline_rings,
     overlay_layer,
 )
+from geo.polyline import decode_ring, encode_ring
 
 REF = 4.102264851143685
 MAP_JS = (Path(__file__).resolve().parent.parent / "static" / "map_view.js").read_text(encoding="utf-8")
@@ -186,7 +185,8 @@ def test_legend_lists_the_official_names_best_first_and_escapes_the_title():
 
 
 def test_change_map_colours_follow_the_difference(dataset):
-    from geo.mapping import change_layer, change_scale_classes
+    from geo.classify import change_scale_classes
+    from geo.mapping import change_layer
 
     codes = dataset.codes("wijk", gemeente="GM0599")
     scale = change_scale_classes(-0.2, 0.2)

@@ -6,8 +6,14 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from geo.mapping import decode_ring, format_number
+from geo import fmt
+from geo.polyline import decode_ring
 from tests.conftest import ROOT, drawn_maps
+
+
+def format_number(value: float | None, *, signed: bool = False) -> str:
+    """A figure as the Dutch map page shows it (3 decimals, decimal comma)."""
+    return fmt.number(value, "nl", signed=signed)
 
 
 def _app(**params) -> AppTest:
