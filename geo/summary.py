@@ -251,6 +251,11 @@ class AreaSummary:
         check_lang(lang)
         return f"{'–' if self.rank is None else self.rank} / {self.rank_of}"
 
+    @property
+    def official_city(self) -> bool:
+        """True when the city reference is the gemeente's official score (no wijk means that year)."""
+        return self.city_basis == "official gemeente score"
+
     def city_basis_text(self, lang: Lang = "nl") -> str:
         """Say what the city reference is, e.g. ``"berekend gemiddelde van de wijken"``."""
         return CITY_BASIS[self.city_basis][check_lang(lang)]
@@ -293,6 +298,13 @@ def area_summary(ds: Dataset, code: str, year: int, measure: str = "lbm") -> Are
     ('positie op Overlast en onveiligheid', '47 / 110')
     """
     check_measure(measure)
+    # one area's figures are asked for by the map page, the Trends page and three parts of the brief
+    return memo(
+        ds, ("area_summary", code, int(year), measure), lambda: _area_summary(ds, code, year, measure), max_entries=4096
+    )
+
+
+def _area_summary(ds: Dataset, code: str, year: int, measure: str) -> AreaSummary:
     area = ds.area(code)
     value = ds.value(code, year, measure)
     national = ds.national_reference(measure).value

@@ -115,7 +115,7 @@ with right:
                 "Leefbaarometer 3.0 score of the selected area.",
             ),
         )
-        official_city = s.city_basis == "official gemeente score"
+        official_city = s.official_city
         weighting = {
             "population-weighted": ui.t("gewogen naar inwoners (CBS 2024)", "weighted by population (CBS 2024)"),
             "unweighted": ui.t("ongewogen", "unweighted"),

@@ -68,7 +68,7 @@ if len(gap_year_options) < 2:
         f"A trend of the gap needs two years with both a score and a city average; here: {listed}.",
     )
     now = ui.summary(code, sel.year, measure)
-    if now.gap is not None and now.city_basis == "official gemeente score":  # as the map's key figures say
+    if now.gap is not None and now.official_city:  # as the map's key figures say
         gap_text = fmt.number(now.gap, lang, signed=True)
         note += ui.t(
             f" In {sel.year} is het verschil met de officiële gemeentescore {gap_text} (zoals bij de kaart); dat "

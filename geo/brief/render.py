@@ -182,7 +182,7 @@ def gap_text(
         first = _gap_start(years, year) if year in years else None
         if first is None:
             now = area_summary(ds, code, year, measure)
-            if now.gap is not None and now.city_basis == "official gemeente score":  # the summary table's figure
+            if now.gap is not None and now.official_city:  # the summary table's figure
                 return _TEXT[lang]["gap_one_year"].format(year=year, gap=fmt.number(now.gap, lang, signed=True))
             return _TEXT[lang]["gap_none"]
         period = (first, year)
@@ -295,7 +295,7 @@ def summary_rows(ds: Dataset, code: str, year: int, *, lang: Lang = "nl") -> lis
     s = area_summary(ds, code, year, "lbm")
     prev = s.previous_year
     rank = "–" if s.rank is None else s.rank
-    official = s.city_basis == "official gemeente score"
+    official = s.official_city
     return [
         (t["score"], fmt.number(s.value, lang)),
         (t["afw"], fmt.number(s.vs_national, lang, signed=True)),
@@ -401,7 +401,7 @@ def _draw_text(fig: Figure, ds: Dataset, code: str, year: int, codes: list[str],
     fig.text(0.025, 0.905, mathtext(subtitle), fontsize=12, va="top", color="#333333")
     sources = f"{t['sources']}: " + "; ".join([*_source_lines(ds, codes, lang), f"{t['map_credit']}: {ATTRIBUTION}"])
     notes = t["notes"]
-    if area_summary(ds, code, year, "lbm").city_basis == "official gemeente score":  # as the summary table
+    if area_summary(ds, code, year, "lbm").official_city:  # as the summary table
         notes += " " + t["official_note"].format(year=year, gemeente=area["gemeente_name"])
     text = _wrap(mathtext(sources), 175) + "\n" + _wrap(mathtext(notes), 175)
     fig.text(0.025, 0.095, text, fontsize=8, va="top", color="black", linespacing=1.3)
