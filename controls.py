@@ -133,11 +133,7 @@ def controls(top: DeltaGenerator | None = None) -> None:
             t("Jaren met gegevens op deze kaart: ", "Years with data on this map: ")
             + (", ".join(map(str, sorted(with_data))) or "–")
         )
-        level_words = {
-            "gemeente": t("gemeenten", "municipalities"),
-            "wijk": t("wijken", "districts"),
-            "buurt": t("buurten", "neighbourhoods"),
-        }
+        level_words = ui.level_words()
         st.radio(
             t("Kaart toont", "Map shows"),
             ["gemeente", "wijk"] if v.national else ["wijk", "buurt"],

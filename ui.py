@@ -116,6 +116,15 @@ def lang() -> geo.Lang:
     return geo.check_lang(st.session_state.get("lang", "nl"))
 
 
+def level_words() -> dict[str, str]:
+    """The levels' plural names in the session's language: ``{"wijk": "wijken", ...}`` / ``"districts"``."""
+    return {
+        "gemeente": t("gemeenten", "municipalities"),
+        "wijk": t("wijken", "districts"),
+        "buurt": t("buurten", "neighbourhoods"),
+    }
+
+
 def t(nl: str, en: str) -> str:
     """Pick the Dutch or English text for the current language."""
     return en if lang() == "en" else nl

@@ -14,11 +14,7 @@ ds = ui.dataset()
 v = ui.view()
 lang = ui.lang()
 presenting = st.session_state.get("presentation", False)
-level_word = {
-    "gemeente": ui.t("gemeenten", "municipalities"),
-    "wijk": ui.t("wijken", "districts"),
-    "buurt": ui.t("buurten", "neighbourhoods"),
-}[v.level]
+level_word = ui.level_words()[v.level]
 place = ui.t("Nederland", "the Netherlands") if v.national else ds.name(v.gemeente)
 
 if v.national:

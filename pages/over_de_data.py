@@ -38,12 +38,7 @@ _SOURCE_COLUMNS = {
     "sha256": "SHA-256",
 }
 _KINDS = {"areas": ui.t("grenzen", "boundaries"), "scores": ui.t("scores", "scores")}
-#: The levels in the page's language (the manifest's keys are Dutch: "gemeente", "wijk", "buurt").
-_LEVELS = {
-    "gemeente": ui.t("gemeenten", "municipalities"),
-    "wijk": ui.t("wijken", "districts"),
-    "buurt": ui.t("buurten", "neighbourhoods"),
-}
+_LEVELS = ui.level_words()  # the manifest's keys are Dutch: "gemeente", "wijk", "buurt"
 st.dataframe(
     src[list(_SOURCE_COLUMNS)].assign(
         kind=src["kind"].map(lambda k: _KINDS.get(k, k)),

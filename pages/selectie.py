@@ -139,7 +139,7 @@ with add_filter:
     level = s1.radio(
         ui.t("Niveau", "Level"),
         levels,
-        format_func={"wijk": ui.t("wijken", "districts"), "buurt": ui.t("buurten", "neighbourhoods")}.__getitem__,
+        format_func=ui.level_words().__getitem__,
         key="sel_f_level",
         horizontal=True,
     )

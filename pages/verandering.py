@@ -51,7 +51,7 @@ if len(change_years) < 2:
     # say which years there are, and where a change can be seen instead
     other: Level = "wijk" if level == "buurt" else "buurt"
     other_years = years_with_data(ds, ds.codes(other, gemeente=sel.gemeente), measure)
-    words = {"wijk": ui.t("wijken", "districts"), "buurt": ui.t("buurten", "neighbourhoods")}
+    words = ui.level_words()
     listed = ", ".join(map(str, change_years)) or ui.t("geen", "none")
     tip = (
         ui.t(
