@@ -17,6 +17,7 @@ on) for every run.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -112,13 +113,20 @@ def dataframe(data: Any, **kwargs: Any) -> None:
     import pandas as pd
     import streamlit as st
 
+    with pd.option_context("future.infer_string", False) if _has_infer_string() else contextlib.nullcontext():
+        st.dataframe(data, **kwargs)
+
+
+@functools.cache
+def _has_infer_string() -> bool:
+    """Whether this pandas has the ``future.infer_string`` option (looked up once per process)."""
+    import pandas as pd
+
     try:
         pd.get_option("future.infer_string")
     except (KeyError, pd.errors.OptionError):
-        st.dataframe(data, **kwargs)
-        return
-    with pd.option_context("future.infer_string", False):
-        st.dataframe(data, **kwargs)
+        return False
+    return True
 
 
 def arrow_bytes(frame: Any) -> bytes:
