@@ -17,12 +17,10 @@ on) for every run.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
 import time
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -94,39 +92,73 @@ def apptest_navigation() -> Iterator[None]:
         PagesManager.__init__ = original  # type: ignore[method-assign]
 
 
-# streamlit_compat.dataframe uses the option on purpose and falls back when it is gone.
-warnings.filterwarnings("ignore", message="The 'future.infer_string' option is deprecated")
-
-
 def dataframe(data: Any, **kwargs: Any) -> None:
     """Show a table with ``st.dataframe``; a pandas Styler's formatted cells are handed over quickly.
 
-    For a Styler, Streamlit copies the frame with ``astype(str)`` and writes every formatted
-    cell (a decimal comma, "–" for missing) into that copy. With pandas 3 the copy's strings are
-    Arrow-backed, and each write rebuilds a column: the Trends page's two small tables took
-    about 20 ms of every rerun, the Verandering page's list of all buurten far more. With plain
-    Python strings for the copy (pandas' ``future.infer_string`` off, only during this call) the
-    same cells take about a third of that, and the browser receives the same texts. Pandas
-    versions without the option (it goes in pandas 4) get the plain call; pandas 3's notice that
-    the option is deprecated is silenced once, at import (a warnings filter, safe across threads).
+    For a Styler, Streamlit copies the frame with ``astype(str)`` and writes the formatted cells
+    (a decimal comma, "–" for missing) into that copy column by column. With pandas 3 the copy's
+    strings are Arrow-backed and each write rebuilds a column: about 8 ms of every Trends rerun.
+    :func:`_display_frame` builds the same texts as plain Python strings in one go, and the
+    browser receives the same cells (``tests/test_streamlit_compat.py``).
+
+    An earlier version switched pandas' ``future.infer_string`` off during this call. Options
+    are global to the process: two sessions showing tables at the same moment could leave the
+    option off for every session of the server, and one saw an Arrow error under load
+    (``scripts/bench_load_server.py``). Replacing Streamlit's helper with a pure function that
+    gives the same result is safe across threads.
     """
-    import pandas as pd
     import streamlit as st
 
-    with pd.option_context("future.infer_string", False) if _has_infer_string() else contextlib.nullcontext():
-        st.dataframe(data, **kwargs)
+    _install_display_frame()
+    st.dataframe(data, **kwargs)
 
 
 @functools.cache
-def _has_infer_string() -> bool:
-    """Whether this pandas has the ``future.infer_string`` option (looked up once per process)."""
+def _install_display_frame() -> bool:
+    """Put :func:`_display_frame` in place of Streamlit's ``_use_display_values`` (once per process).
+
+    Returns False, and changes nothing, when this Streamlit has no such helper.
+    """
+    try:
+        from streamlit.elements.lib import pandas_styler_utils
+    except ImportError:
+        return False
+    original = getattr(pandas_styler_utils, "_use_display_values", None)
+    if not callable(original):
+        return False
+    _replaced.append(original)
+    pandas_styler_utils._use_display_values = _display_frame
+    return True
+
+
+_replaced: list[Callable[..., Any]] = []  # Streamlit's own helper, once replaced (for the tests)
+
+
+def _display_frame(df: Any, styles: Mapping[str, Any]) -> Any:
+    """Return ``df`` as text, with the Styler's formatted cells in place of the values.
+
+    The same result as Streamlit's ``_use_display_values`` (every cell ``str()``-ed, then each
+    cell the Styler rendered replaced by its display value, an Enum by its ``value``), built
+    as Python lists instead of written into Arrow-backed columns cell by cell.
+    """
+    import re
+    from enum import Enum
+
     import pandas as pd
 
-    try:
-        pd.get_option("future.infer_string")
-    except (KeyError, pd.errors.OptionError):
-        return False
-    return True
+    columns = [[str(v) for v in df.iloc[:, i].tolist()] for i in range(df.shape[1])]
+    cell_id = re.compile(r"row(\d+)_col(\d+)")
+    for row in styles.get("body", []):
+        for cell in row:
+            match = cell_id.match(cell.get("id") or "")
+            if match is None:
+                continue
+            r, c = map(int, match.groups())
+            value = cell.get("display_value")
+            columns[c][r] = str(value.value if isinstance(value, Enum) else value)
+    frame = pd.DataFrame(dict(enumerate(columns)), index=df.index, dtype=object)
+    frame.columns = df.columns
+    return frame
 
 
 def arrow_bytes(frame: Any) -> bytes:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pytest
 from streamlit.testing.v1 import AppTest
+
+import streamlit_compat
 
 
 def _two_tables() -> None:
@@ -33,3 +38,55 @@ def test_a_styled_table_reaches_the_browser_with_the_same_formatted_cells():
     # the cells as the Styler formats them (by hand): a decimal comma, a dash for the missing value
     assert quick["lbm"] == ["3,856", "–", "4,100"]
     assert quick["naam"] == ["Overvecht", "Zuid", "Noordoost"]
+
+
+FRAMES = {
+    "numbers and text": pd.DataFrame({"naam": ["a", "b"], "lbm": [3.8555, np.nan], "rank": [3, 1]}),
+    "nullable and bool": pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "ok": [True, False]}),
+    "repeated column names": pd.DataFrame([[1.5, 2.25], [np.nan, 4.0]], columns=["x", "x"]),
+    "a text index": pd.DataFrame({"v": [0.1, 0.2, 0.3]}, index=["p", "q", "r"]),
+    "no rows": pd.DataFrame({"v": pd.Series([], dtype=float)}),
+}
+
+
+@pytest.mark.parametrize("name", FRAMES)
+@pytest.mark.parametrize("hidden", [False, True])
+def test_the_display_frame_equals_streamlits_own(name, hidden):
+    assert streamlit_compat._install_display_frame()
+    original = streamlit_compat._replaced[0]
+    frame = FRAMES[name]
+    styler = frame.style.format(na_rep="–", decimal=",", thousands="", precision=2)
+    if hidden and frame.shape[1] > 1:
+        styler = styler.hide(subset=[frame.columns[-1]], axis="columns")  # a cell the Styler does not render
+    styler._compute()
+    styles = styler._translate(False, False)
+    expected, got = original(frame, styles), streamlit_compat._display_frame(frame, styles)
+    assert list(got.columns) == list(expected.columns)
+    assert list(got.index) == list(expected.index)
+    assert got.to_numpy().tolist() == expected.to_numpy().tolist()
+
+
+def _table_that_watches_the_option() -> None:
+    """A Styler whose formatter notes how pandas builds a text column while Streamlit renders the cells."""
+    import pandas as pd
+    import streamlit as st
+
+    import streamlit_compat
+
+    seen: list[object] = []
+
+    def fmt(value: object) -> str:
+        seen.append(str(pd.Series(["a"]).dtype))
+        return str(value)
+
+    streamlit_compat.dataframe(pd.DataFrame({"v": [1.0, 2.0]}).style.format(fmt))
+    st.text(repr([*sorted(set(seen)), str(pd.Series(["a"]).dtype)]))
+
+
+def test_showing_a_table_leaves_pandas_global_options_alone():
+    # pandas' options belong to the whole server process: a table shown in one session must not
+    # change how another session's frames are built while it renders (a race seen under load)
+    before = str(pd.Series(["a"]).dtype)
+    at = AppTest.from_function(_table_that_watches_the_option).run()
+    assert not at.exception
+    assert at.text[0].value == repr([before, before])
