@@ -152,7 +152,7 @@ def gap_change(ds: Dataset, code: str, start: int, end: int, *, measure: str = "
         When a year is not published for ``measure`` or ``start >= end``.
     """
     check_measure(measure)
-    ds.area(code)
+    ds.check_code(code)
     check_span(ds, start, end, measure)
     vs, ve = ds.value(code, start, measure), ds.value(code, end, measure)
     cs, ce = ds.city_reference(code, start, measure).value, ds.city_reference(code, end, measure).value

@@ -160,7 +160,7 @@ def comparison_table(
     """
     check_measure(measure)
     check_lang(lang)
-    ds.area(code)
+    ds.check_code(code)
     check_year(ds, year, "year")
     if since is not None:
         check_span(ds, since, year, measure)
@@ -191,7 +191,7 @@ def compare_table(
     check_measure(measure)
     check_lang(lang)
     for c in codes:
-        ds.area(c)
+        ds.check_code(c)
     check_year(ds, year, "year")
     if since is not None:
         check_span(ds, since, year, measure)

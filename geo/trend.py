@@ -121,7 +121,7 @@ def neighbour_basis(ds: Dataset, code: str, measure: str = "lbm") -> NeighbourBa
 def _neighbour_basis(ds: Dataset, code: str, measure: str) -> NeighbourBasis:
     """Compute :func:`neighbour_basis` (memoised there)."""
     check_measure(measure)
-    ds.area(code)
+    ds.check_code(code)
     neighbours = sorted(graph_for(ds, ds.level(code)).neighbours(code))
     all_years = ds.years(measure)
     table = ds.value_table(neighbours, measure)
@@ -186,7 +186,7 @@ def trend_table(ds: Dataset, code: str, measure: str = "lbm") -> pd.DataFrame:
 def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
     """Compute :func:`trend_table` (memoised there; callers get a copy)."""
     check_measure(measure)
-    ds.area(code)
+    ds.check_code(code)
     basis = neighbour_basis(ds, code, measure)
     national = _national_means(ds, measure)
     reference = nan(ds.national_reference(measure).value)
@@ -265,7 +265,7 @@ def contributions(ds: Dataset, code: str) -> pd.DataFrame:
 
 def _contributions(ds: Dataset, code: str) -> pd.DataFrame:
     """Compute :func:`contributions` (memoised there; callers get a copy)."""
-    ds.area(code)
+    ds.check_code(code)
     years = sorted(set.intersection(*(set(ds.years(d, code=code)) for d in DIMENSIONS)))
     rows = []
     for year in years:

@@ -65,6 +65,12 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_s(pid: int) -> float:
+    """The server's CPU seconds so far (user + system, all threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Widget:
     id: str
@@ -204,15 +210,18 @@ async def _rounds(
     for r in range(1, rounds + 1):
         times: dict[str, list[float]] = {k: [] for k in INTERACTIONS}
         errors: list[str] = []
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), _cpu_s(pid)
         results = await asyncio.gather(
             *(_session(url, r, n, times, errors, think) for n in range(sessions)), return_exceptions=True
         )
         errors += [f"{type(e).__name__}: {e}" for e in results if isinstance(e, BaseException)]
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, _cpu_s(pid) - cpu0
         await asyncio.sleep(2)  # let the server drop the closed sessions
         rss.append(_rss_mb(pid))
-        lines.append(f"round {r}: {sessions} sessions in {wall:.1f} s, server RSS {rss[-1]:.0f} MB")
+        lines.append(
+            f"round {r}: {sessions} sessions in {wall:.1f} s, server CPU {cpu:.1f} s "
+            f"({cpu / max(len(times['map']), 1) * 1000:.0f} ms a session), server RSS {rss[-1]:.0f} MB"
+        )
         for k in INTERACTIONS:
             v = times[k]
             p50, p95 = _quantile(v, 0.50), _quantile(v, 0.95)

@@ -91,7 +91,7 @@ def test_names(dataset):
     assert dataset.area("WK0363AA")["gemeente_name"] == "Amsterdam"
 
 
-@pytest.mark.parametrize("method", ["area", "name", "children", "parent"])
+@pytest.mark.parametrize("method", ["area", "check_code", "name", "children", "parent"])
 def test_an_unknown_code_raises_naming_it(dataset, method):
     with pytest.raises(KeyError, match="no area with code 'WK9999ZZ' in the dataset; codes look like GM0363"):
         getattr(dataset, method)("WK9999ZZ")
