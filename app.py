@@ -9,16 +9,8 @@ import contextlib
 import streamlit as st
 
 import controls
+import run_slots
 import ui
-
-st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
-ui.dataset_error_page()  # a missing or damaged dataset: a page with the message and the fix
-ui.init_state()
-
-pages = [
-    st.Page(path, title=ui.t(nl, en), url_path=url, icon=icon, default=i == 0)
-    for i, (path, nl, en, url, icon) in enumerate(ui.PAGES)
-]
 
 
 def _to_the_map() -> None:
@@ -26,14 +18,24 @@ def _to_the_map() -> None:
     st.switch_page(pages[0], query_params=st.query_params.to_dict())
 
 
-redirect = st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden")
-page = st.navigation([*pages, redirect], position="hidden" if st.session_state.get("presentation") else "sidebar")
-controls.presentation_css()
-top = st.container()  # presentation mode: the selection controls sit here, above the page
-if page.url_path != redirect.url_path:  # the redirect reruns at once: the map page shows the link's notices
-    ui.show_notices()
-# The page first, then the controls: the map reaches the browser before the sidebar widgets.
-with contextlib.suppress(ui.PageEnd):  # a page that ended early (ui.end_page) keeps the controls
-    page.run()
-controls.controls(top)
-ui.write_url()
+st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
+# At most run_slots.SLOTS runs at once: a burst of sessions queues instead of thrashing one interpreter.
+with run_slots.slot():
+    ui.dataset_error_page()  # a missing or damaged dataset: a page with the message and the fix
+    ui.init_state()
+
+    pages = [
+        st.Page(path, title=ui.t(nl, en), url_path=url, icon=icon, default=i == 0)
+        for i, (path, nl, en, url, icon) in enumerate(ui.PAGES)
+    ]
+    redirect = st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden")
+    page = st.navigation([*pages, redirect], position="hidden" if st.session_state.get("presentation") else "sidebar")
+    controls.presentation_css()
+    top = st.container()  # presentation mode: the selection controls sit here, above the page
+    if page.url_path != redirect.url_path:  # the redirect reruns at once: the map page shows the link's notices
+        ui.show_notices()
+    # The page first, then the controls: the map reaches the browser before the sidebar widgets.
+    with contextlib.suppress(ui.PageEnd):  # a page that ended early (ui.end_page) keeps the controls
+        page.run()
+    controls.controls(top)
+    ui.write_url()
