@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from geo._cache import memo
@@ -190,25 +191,28 @@ def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
     basis = neighbour_basis(ds, code, measure)
     national = _national_means(ds, measure)
     reference = nan(ds.national_reference(measure).value)
+    # one lookup for all years (a row per code, a column per year), then plain arrays per year
+    own = ds.value_table([code], measure).iloc[0]
     used = ds.value_table(list(basis.used), measure)
     rows = []
     for year in ds.years(measure):
         city = ds.city_reference(code, year, measure)
-        around = used[year]
-        if basis.restricted:
-            around = around if around.notna().all() else around.iloc[:0]
-        around = around.dropna()
+        around = used[year].to_numpy()
+        known = around[~np.isnan(around)]
+        if basis.restricted and len(known) < len(around):
+            known = known[:0]
         rows.append(
             {
                 "year": int(year),
-                "value": nan(ds.value(code, year, measure)),
+                "value": float(own[year]),
                 "city": nan(city.value),
                 "city_method": city.method,
                 "national_reference": reference,
                 "national_mean": national[year][0],
                 "national_n": national[year][1],
-                "neighbours_mean": float(around.mean()) if len(around) else float("nan"),
-                "neighbours_n": len(around),
+                # a sum divided by the count, as pandas' mean of the same values
+                "neighbours_mean": float(known.sum() / len(known)) if len(known) else float("nan"),
+                "neighbours_n": len(known),
             }
         )
     return pd.DataFrame(rows).astype({"year": "int64"})
