@@ -140,6 +140,22 @@ def test_values_are_the_published_ones(dataset):
     assert np.isnan(dataset.values(["GM0363"], 2022)["GM0363"])  # official gemeente scores: 2024 only
 
 
+def test_every_score_row_is_what_value_and_years_return(dataset):
+    # expected straight from the long scores table (one row per code and year), not from the lookups
+    s = dataset.scores
+    for measure in geo.MEASURES:
+        for code, year, expected in zip(s["code"], s["year"], s[measure], strict=True):
+            got = dataset.value(code, int(year), measure)
+            assert (got is None) if pd.isna(expected) else got == expected, (code, year, measure)
+    sample = s["code"].drop_duplicates().iloc[::25]
+    for code in sample:
+        rows = s[s["code"] == code]
+        for measure in geo.MEASURES:
+            assert dataset.years(measure, code=code) == sorted(int(y) for y in rows.loc[rows[measure].notna(), "year"])
+    assert dataset.value("WK9999ZZ", 2022) is None and dataset.years(code="WK9999ZZ") == []
+    assert dataset.value("WK0363AA", 2023) is None and dataset.value("WK0363AA", 1999) is None
+
+
 def test_scores_hold_one_row_per_code_and_year_and_only_areas_of_the_dataset(dataset):
     s = dataset.scores
     assert not s.duplicated(["code", "year"]).any()
