@@ -237,11 +237,28 @@ def trend_long(ds: Dataset, code: str, measure: str = "lbm", *, lang: Lang = "nl
         "national_mean": ("Nederland, gemiddelde", "Netherlands, average"),
         "national_reference": ("Landelijk referentieniveau", "National reference level"),
     }
-    long = table.melt(id_vars="year", value_vars=list(labels), var_name="series", value_name="value")
-    long["label"] = long["series"].map({k: v[0] if lang == "nl" else v[1] for k, v in labels.items()})
-    long["order"] = long["series"].map({k: i for i, k in enumerate(labels)})
-    out: pd.DataFrame = long.dropna(subset=["value"]).reset_index(drop=True)
-    return out
+    return _long(table, "year", labels, "series", lang)
+
+
+def _long(
+    wide: pd.DataFrame, id_column: str, labels: dict[str, tuple[str, str]], var_name: str, lang: Lang
+) -> pd.DataFrame:
+    """Melt ``wide``'s columns ``labels`` into ``id, var_name, value, label, order`` rows, column by column.
+
+    The rows of ``DataFrame.melt`` followed by a label and an order column and without missing values,
+    built from plain lists: a melt and two maps cost some 3 ms on a frame of a few rows.
+    """
+    ids = wide[id_column].tolist()
+    out: dict[str, list[object]] = {id_column: [], var_name: [], "value": [], "label": [], "order": []}
+    for order, (column, names) in enumerate(labels.items()):
+        for i, value in zip(ids, wide[column].tolist(), strict=True):
+            if value == value:  # not NaN
+                out[id_column].append(i)
+                out[var_name].append(column)
+                out["value"].append(value)
+                out["label"].append(names[0] if lang == "nl" else names[1])
+                out["order"].append(order)
+    return pd.DataFrame(out).astype({id_column: "int64", "value": "float64", "order": "int64"})
 
 
 # -- dimensions -----------------------------------------------------------------------------------
@@ -271,16 +288,14 @@ def _contributions(ds: Dataset, code: str) -> pd.DataFrame:
     """Compute :func:`contributions` (memoised there; callers get a copy)."""
     ds.check_code(code)
     years = sorted(set.intersection(*(set(ds.years(d, code=code)) for d in DIMENSIONS)))
-    rows = []
-    for year in years:
-        row: dict[str, float] = {"year": year}
-        for m in (*DIMENSIONS, "afw"):
-            row[m] = nan(ds.value(code, year, m))
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=["year", *DIMENSIONS, "afw"])
-    table["sum"] = table[list(DIMENSIONS)].sum(axis=1, min_count=len(DIMENSIONS))
-    table["residual"] = table["afw"] - table["sum"]
-    bad = table[~(table["residual"].abs() <= TOLERANCE)]
+    values = {m: np.array([nan(ds.value(code, y, m)) for y in years], dtype="float64") for m in (*DIMENSIONS, "afw")}
+    total = np.array([values[d] for d in DIMENSIONS]).reshape(len(DIMENSIONS), len(years)).sum(axis=0)
+    residual = values["afw"] - total
+    table = pd.DataFrame(
+        {"year": np.array(years, dtype="int64"), **values, "sum": total, "residual": residual},
+        columns=["year", *DIMENSIONS, "sum", "afw", "residual"],
+    )
+    bad = table[~(np.abs(residual) <= TOLERANCE)]
     if len(bad):
         listed = ", ".join(f"{int(y)} ({r:+.6f})" for y, r in zip(bad["year"], bad["residual"], strict=True))
         msg = (
@@ -288,8 +303,7 @@ def _contributions(ds: Dataset, code: str) -> pd.DataFrame:
             "the dataset is inconsistent: rebuild it with `python -m geo build`"
         )
         raise ValueError(msg)
-    out = table[["year", *DIMENSIONS, "sum", "afw", "residual"]].astype({"year": "int64"})
-    return out
+    return table
 
 
 def contributions_long(ds: Dataset, code: str, *, lang: Lang = "nl") -> pd.DataFrame:
@@ -303,8 +317,7 @@ def contributions_long(ds: Dataset, code: str, *, lang: Lang = "nl") -> pd.DataF
     """
     check_lang(lang)
     wide = contributions(ds, code)
-    long = wide.melt(id_vars="year", value_vars=list(DIMENSIONS), var_name="dimension", value_name="value")
-    long["label"] = long["dimension"].map({d: MEASURE_LABELS[d][lang] for d in DIMENSIONS})
-    long["order"] = long["dimension"].map({d: i for i, d in enumerate(DIMENSIONS)})
-    out: pd.DataFrame = long.sort_values(["year", "order"]).reset_index(drop=True)
+    labels = {d: (MEASURE_LABELS[d]["nl"], MEASURE_LABELS[d]["en"]) for d in DIMENSIONS}
+    long = _long(wide, "year", labels, "dimension", lang)
+    out: pd.DataFrame = long.sort_values(["year", "order"], kind="stable").reset_index(drop=True)
     return out
