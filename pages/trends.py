@@ -277,7 +277,14 @@ chosen = controls.area_picker(
     ),
 )
 ui.set_choices(compare=tuple(chosen))
-if chosen:
+if chosen == [code]:  # only this area: its trend and its row are shown above already
+    st.caption(
+        ui.t(
+            f"Kies gebieden om {ui.md(area_name)} mee te vergelijken.",
+            f"Pick areas to compare {ui.md(area_name)} with.",
+        )
+    )
+elif chosen:
     trends_view.draw(trends_view.compare_chart(tuple(chosen), measure, lang), key="compare_chart")
     compared = trends_view.compared_table(tuple(chosen), year, since, measure, lang)
     streamlit_compat.dataframe(

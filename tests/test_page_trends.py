@@ -78,6 +78,21 @@ def _in_gemeente(dataset, digits: str) -> set[str]:
     return {c for c in dataset.areas.index if c[:2] in ("WK", "BU") and c[2:6] == digits}
 
 
+def test_the_free_comparison_waits_for_a_second_area(dataset):
+    # the area alone would repeat the trend chart and the first row of the table above it
+    at = _page()
+    assert at.multiselect(key="trend_compare").value == ["WK0363AA"]
+    assert "Kies gebieden om Haarlemmerbuurt mee te vergelijken." in _texts(at)
+    assert not any("compared" in set(f["role"]) for f in _frames(at))
+    at.multiselect(key="trend_compare").select("WK0363AB").run()
+    compared = next(f for f in _frames(at) if "compared" in set(f["role"]))
+    assert list(compared["code"][:2]) == ["WK0363AA", "WK0363AB"]
+    assert "Kies gebieden om" not in _texts(at)
+    # one other area alone is a comparison: it is drawn
+    at.multiselect(key="trend_compare").set_value(["WK0363AB"]).run()
+    assert any("compared" in set(f["role"]) for f in _frames(at))
+
+
 def test_free_comparison_across_gemeenten(dataset):
     at = _page()
     # the picker opens on the area's own gemeente and offers its wijken and buurten, not the whole country
@@ -221,6 +236,7 @@ def test_the_area_picker_has_no_select_all_and_searches_literally():
 
 def test_the_compared_table_says_its_years():
     at = _page(g="GM0344", a="WK034403", j="2022")
+    at.multiselect(key="trend_compare").select("WK034401").run()  # a second area: the comparison is drawn
     at.selectbox(key="trend_since").set_value(2012).run()
     assert "Waarden van 2022; verandering sinds 2012 (zoals in de tabel hierboven)." in [c.value for c in at.caption]
 
