@@ -60,15 +60,15 @@ TABLE_COLUMNS: Final[tuple[str, ...]] = (
 def _area_row(
     ds: Dataset, code: str, year: int, since: int | None, measure: str, role: str, lang: str, cross: bool | None
 ) -> dict[str, object]:
-    area = ds.area(code)
+    gm, gm_name = ds.gemeente(code)
     label_key = "neighbour_cross" if role == "neighbour" and cross else role
     row: dict[str, object] = {
         "role": role,
         "label": _ROLE_LABELS[label_key][0 if lang == "nl" else 1],
         "code": code,
-        "name": str(area["name"]),
-        "gemeente_code": str(area["gemeente_code"]),
-        "gemeente_name": str(area["gemeente_name"]),
+        "name": ds.name(code),
+        "gemeente_code": gm,
+        "gemeente_name": gm_name,
         "cross_border": cross,
     }
     for m in MEASURES:
@@ -83,9 +83,8 @@ def _area_row(
 def _reference_rows(
     ds: Dataset, code: str, year: int, since: int | None, measure: str, lang: str
 ) -> list[dict[str, object]]:
-    area = ds.area(code)
     idx = 0 if lang == "nl" else 1
-    gm, gm_name = str(area["gemeente_code"]), str(area["gemeente_name"])
+    gm, gm_name = ds.gemeente(code)
     city: dict[str, object] = {
         "role": "city",
         "label": _ROLE_LABELS["city"][idx],

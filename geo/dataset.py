@@ -320,6 +320,22 @@ class Dataset:
             refs = self._city_references.setdefault(gm, self._city_rows(gm))
         return refs.get((year, measure), _NO_CITY_REFERENCE)
 
+    def gemeente(self, code: str) -> tuple[str, str]:
+        """Return the code and name of the gemeente an area lies in (a gemeente: itself).
+
+        Raises
+        ------
+        KeyError
+            With a message naming the code, when the dataset has no such area.
+        """
+        self.check_code(code)
+        return self._gemeente_codes[code], self._gemeente_names[code]
+
+    @cached_property
+    def _gemeente_names(self) -> dict[str, str]:
+        """Code -> name of the area's gemeente, as the areas table gives it."""
+        return {str(c): str(n) for c, n in zip(self.areas.index, self.areas["gemeente_name"], strict=True)}
+
     @cached_property
     def _gemeente_codes(self) -> dict[str, str]:
         """Code -> gemeente code of every area (a row of ``areas`` costs some 0.3 ms to look up)."""

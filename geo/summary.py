@@ -135,7 +135,7 @@ def rank_in_gemeente(ds: Dataset, code: str, year: int, measure: str) -> tuple[i
         When ``measure`` is unknown.
     """
     check_measure(measure)
-    gm = str(ds.area(code)["gemeente_code"])
+    gm, _ = ds.gemeente(code)
     ranks, rank_of = _gemeente_ranks(ds, ds.level(code), gm, year, measure)
     return ranks.get(code), rank_of
 

@@ -8,7 +8,7 @@ Years are plain ints: the chart, not this module, gives them their true spacing
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -192,30 +192,30 @@ def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
     national = _national_means(ds, measure)
     reference = nan(ds.national_reference(measure).value)
     # one lookup for all years (a row per code, a column per year), then plain arrays per year
-    own = ds.value_table([code], measure).iloc[0]
+    years = ds.years(measure)
     used = ds.value_table(list(basis.used), measure)
-    rows = []
-    for year in ds.years(measure):
-        city = ds.city_reference(code, year, measure)
+    cities = [ds.city_reference(code, year, measure) for year in years]
+    means, counts = [], []
+    for year in years:
         around = used[year].to_numpy()
         known = around[~np.isnan(around)]
         if basis.restricted and len(known) < len(around):
             known = known[:0]
-        rows.append(
-            {
-                "year": int(year),
-                "value": float(own[year]),
-                "city": nan(city.value),
-                "city_method": city.method,
-                "national_reference": reference,
-                "national_mean": national[year][0],
-                "national_n": national[year][1],
-                # a sum divided by the count, as pandas' mean of the same values
-                "neighbours_mean": float(known.sum() / len(known)) if len(known) else float("nan"),
-                "neighbours_n": len(known),
-            }
-        )
-    return pd.DataFrame(rows).astype({"year": "int64"})
+        # a sum divided by the count, as pandas' mean of the same values
+        means.append(float(known.sum() / len(known)) if len(known) else float("nan"))
+        counts.append(len(known))
+    columns: dict[str, list[Any]] = {
+        "year": [int(y) for y in years],
+        "value": [nan(ds.value(code, y, measure)) for y in years],
+        "city": [nan(c.value) for c in cities],
+        "city_method": [c.method for c in cities],
+        "national_reference": [reference] * len(years),
+        "national_mean": [national[y][0] for y in years],
+        "national_n": [national[y][1] for y in years],
+        "neighbours_mean": means,
+        "neighbours_n": counts,
+    }
+    return pd.DataFrame(columns).astype({"year": "int64"})
 
 
 def trend_long(ds: Dataset, code: str, measure: str = "lbm", *, lang: Lang = "nl") -> pd.DataFrame:

@@ -85,13 +85,21 @@ def test_gemeenten_are_listed_by_name(dataset):
     assert gm.set_index("code").loc["GM0518", "name"] == "'s-Gravenhage"
 
 
+def test_the_gemeente_of_an_area_is_its_row_in_the_areas_table(dataset):
+    a = dataset.areas
+    for code in ["BU0363AA01", "WK0363AA", "GM0363", *a.index[::97]]:
+        assert dataset.gemeente(code) == (a.loc[code, "gemeente_code"], a.loc[code, "gemeente_name"])
+    assert dataset.gemeente("BU0363AA01") == ("GM0363", "Amsterdam")
+    assert dataset.gemeente("GM0363") == ("GM0363", "Amsterdam")  # a gemeente lies in itself
+
+
 def test_names(dataset):
     assert dataset.name("GM0363") == "Amsterdam"
     assert dataset.name("BU0363AA01") == "Planciusbuurt-Noord"
     assert dataset.area("WK0363AA")["gemeente_name"] == "Amsterdam"
 
 
-@pytest.mark.parametrize("method", ["area", "check_code", "name", "children", "parent"])
+@pytest.mark.parametrize("method", ["area", "check_code", "gemeente", "name", "children", "parent"])
 def test_an_unknown_code_raises_naming_it(dataset, method):
     with pytest.raises(KeyError, match="no area with code 'WK9999ZZ' in the dataset; codes look like GM0363"):
         getattr(dataset, method)("WK9999ZZ")
