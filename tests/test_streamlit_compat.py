@@ -90,3 +90,67 @@ def test_showing_a_table_leaves_pandas_global_options_alone():
     at = AppTest.from_function(_table_that_watches_the_option).run()
     assert not at.exception
     assert at.text[0].value == repr([before, before])
+
+
+def _styled_pairs() -> None:
+    """Each case's Styler built twice: one shown by st.dataframe (pandas renders it), one by streamlit_compat."""
+    import numpy as np
+    import pandas as pd
+    import streamlit as st
+
+    import streamlit_compat
+    import ui
+    from geo.compare import comparison_table
+    from geo.fmt import style_frame
+
+    ds = ui.dataset()
+    table = comparison_table(ds, "WK034403", 2022, since=2012)  # Overvecht: neighbours, NaN, Int64 ranks
+    signed = ("afw", "fys", "onv", "soc", "vrz", "won", "change")
+    decimals = {c: 3 for c in ("lbm", *signed)} | {"rank": 0, "rank_of": 0}
+    mixed = pd.DataFrame(
+        {
+            "text": ["a", None, "c"],
+            "flag": pd.array([True, None, False], dtype="boolean"),
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "plain": [0.1234567, np.nan, -2.0],
+            "shown": [1234.5, np.nan, -0.0004],
+        }
+    )
+    cases = {
+        "neighbours nl": lambda: style_frame(table, "nl", decimals, signed=signed),
+        "neighbours en": lambda: style_frame(table, "en", decimals, signed=signed),
+        "mixed columns": lambda: style_frame(mixed, "nl", {"shown": 1}, signed=("shown",), group=("shown",)),
+        "with a colour": lambda: mixed.style.format(precision=2).highlight_max(subset=["plain"]),
+    }
+    taken = []
+    for name, make in cases.items():
+        st.dataframe(make(), key=f"pandas {name}")
+        quick = make()
+        streamlit_compat.dataframe(quick, key=f"compat {name}")
+        taken.append(f"{name}: {'_translate' in vars(quick)}")
+    st.text("; ".join(taken))
+
+
+def _styles(element: object) -> str:
+    """The element's CSS with its own table id (a uuid per element) replaced by a fixed one."""
+    styler = element.proto.arrow_data.styler  # type: ignore[attr-defined]
+    return styler.styles.replace(f"#T_{styler.uuid}", "#T_table")
+
+
+def test_a_format_only_table_is_rendered_quickly_with_the_same_cells_and_styles():
+    at = AppTest.from_function(_styled_pairs, default_timeout=60).run()
+    assert not at.exception
+    elements = list(at.dataframe)
+    assert len(elements) == 8
+    for pandas_el, compat_el in zip(elements[::2], elements[1::2], strict=True):
+        assert _display_values(compat_el) == _display_values(pandas_el)
+        assert _styles(compat_el) == _styles(pandas_el)
+        assert compat_el.proto.arrow_data.data == pandas_el.proto.arrow_data.data
+    # the quick path is taken only where pandas' rendering adds nothing but the texts
+    assert at.text[0].value == ("neighbours nl: True; neighbours en: True; mixed columns: True; with a colour: False")
+    # and what the cells say, by hand: the first row is Overvecht itself, the colour case has CSS
+    neighbours = _display_values(elements[1])
+    assert neighbours["name"][0] == "Wijk 03 Overvecht" and "," in neighbours["lbm"][0]
+    assert "." in _display_values(elements[3])["lbm"][0]
+    assert elements[7].proto.arrow_data.styler.styles  # highlight_max's CSS reached the browser
+    assert _display_values(elements[5])["shown"] == ["+1.234,5", "–", "0,0"]  # rounds to zero: no sign
