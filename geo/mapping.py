@@ -22,6 +22,7 @@ from typing import Any, Final
 import numpy as np
 
 from geo import fmt
+from geo._cache import memo
 from geo.classify import NO_DATA_COLOUR, Scale, describe, scale_for
 from geo.credits import boundary_credits, credit_name
 from geo.dataset import Dataset
@@ -396,11 +397,25 @@ def outline_rings(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[
     """
     chosen = [c for c in dict.fromkeys(selected) if ds.has(c)]
     others = [c for c in dict.fromkeys(neighbours) if c not in chosen and ds.has(c)]
-    geoms = ds.display.geometry
     return {
-        "selected": [encode_geometry(geoms.get(c)) for c in chosen],
-        "neighbours": [encode_geometry(geoms.get(c)) for c in others],
+        "selected": [_encoded_outline(ds, c) for c in chosen],
+        "neighbours": [_encoded_outline(ds, c) for c in others],
     }
+
+
+#: Encoded outlines kept per dataset (each a few kB): a map run outlines the selection and its
+#: neighbours, the same areas run after run.
+OUTLINE_MEMO_ENTRIES: Final[int] = 4096
+
+
+def _encoded_outline(ds: Dataset, code: str) -> list[list[str]]:
+    """One area's polygons as encoded rings (memoised per dataset; callers must not change it)."""
+    return memo(
+        ds,
+        ("outline", code),
+        lambda: encode_geometry(ds.display.geometry.get(code)),
+        max_entries=OUTLINE_MEMO_ENTRIES,
+    )
 
 
 def map_spec(
