@@ -15,7 +15,9 @@ from the view, and their callbacks write back into it. The URL mirrors the view 
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -113,7 +115,28 @@ def end_page() -> NoReturn:
 
 def lang() -> geo.Lang:
     """The session's language ("nl" or "en")."""
-    return geo.check_lang(st.session_state.get("lang", "nl"))
+    known: geo.Lang | None = getattr(_RUN, "lang", None)
+    return known if known is not None else geo.check_lang(st.session_state.get("lang", "nl"))
+
+
+#: What a script run reads once (:func:`run_language`), per script thread.
+_RUN = threading.local()
+
+
+@contextmanager
+def run_language() -> Iterator[None]:
+    """Read the session's language once for the rest of this run, and forget it when the run ends.
+
+    A run asks for the language a hundred times or more (every :func:`t`), and each read of the
+    session state goes through several of Streamlit's layers; the language cannot change during a
+    run (the language box's new value is in place before the run starts). Callbacks, which run
+    between runs, read the session state itself.
+    """
+    _RUN.lang = geo.check_lang(st.session_state.get("lang", "nl"))
+    try:
+        yield
+    finally:
+        _RUN.lang = None
 
 
 def level_words() -> dict[str, str]:

@@ -89,3 +89,23 @@ def test_every_app_run_holds_a_slot_and_gives_it_back_also_when_a_page_ends_earl
     at.switch_page("pages/trends.py").run()  # a page switch reruns the app: a second run, a second slot
     assert not at.exception
     assert events == ["in", "out"] * (len(events) // 2) and len(events) >= 4
+
+
+def test_the_language_is_read_once_per_run_and_a_switch_shows_on_the_next_run():
+    from streamlit.testing.v1 import AppTest
+
+    import ui
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["g"] = "GM0363"
+    at.run()
+    assert at.selectbox(key="gemeente").label == "Gemeente"
+    at.selectbox(key="lang").select("en").run()
+    assert not at.exception
+    assert at.selectbox(key="gemeente").label == "Municipality"
+    assert at.selectbox(key="measure").label == "Measure"
+    at.selectbox(key="lang").select("nl").run()
+    assert at.selectbox(key="gemeente").label == "Gemeente"
+    # between runs (callbacks, other threads) nothing is remembered
+    assert getattr(ui._RUN, "lang", None) is None
