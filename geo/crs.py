@@ -17,6 +17,13 @@ STORAGE_CRS: Final[str] = "EPSG:28992"
 #: WGS84 longitude/latitude, used by Leaflet and GeoJSON.
 DISPLAY_CRS: Final[str] = "EPSG:4326"
 
+# PROJ keeps the first EPSG:4326 it builds in a process and hands out that one afterwards. When the
+# first one came from identifying a CRS read from a GeoParquet file (``to_epsg()`` on a loaded
+# dataset), a later build wrote its display file's CRS in another form (``datum`` instead of
+# ``datum_ensemble``; the same coordinates), so the file's bytes and name depended on what the
+# process had done before. Building both CRSs here, when ``geo`` is imported, fixes the form.
+_FIRST_BUILT: Final[tuple[CRS, CRS]] = (CRS.from_user_input(STORAGE_CRS), CRS.from_user_input(DISPLAY_CRS))
+
 #: Bounds (xmin, ymin, xmax, ymax) that contain the Netherlands, with a margin.
 NL_RD_BOUNDS: Final[tuple[float, float, float, float]] = (-10_000, 280_000, 310_000, 640_000)
 NL_WGS84_BOUNDS: Final[tuple[float, float, float, float]] = (2.8, 50.5, 7.5, 53.9)

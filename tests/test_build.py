@@ -576,3 +576,29 @@ def test_a_folder_marked_build_false_is_left_out_silently_and_listed_once(offici
         warnings.simplefilter("error")  # no warning at all: the Amsterdam files need no repair
         manifest = geo.build(src, tmp_path / "out")
     assert manifest["ignored_files"] == [{"file": "sets/", "reason": notes, "warned": False}]
+
+
+_BUILD_AFTER_READING = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import geo
+ds = geo.load_dataset(sys.argv[1])
+ds.display.crs.to_epsg()  # identify the CRS read from the dataset's GeoParquet first
+geo.build(sys.argv[2], sys.argv[3])
+"""
+
+
+def test_a_build_writes_the_same_bytes_after_the_process_has_read_a_dataset(tmp_path):
+    # PROJ keeps the first EPSG:4326 it builds; when that came from a GeoParquet file's CRS, the
+    # display file's CRS was written in another form and the build's bytes depended on the process
+    out = tmp_path / "built"
+    subprocess.run(
+        [sys.executable, "-c", _BUILD_AFTER_READING, str(ROOT / "data"), str(SOURCES), str(out)],
+        check=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    for built in sorted(out.glob("*.parquet")):
+        embedded = ROOT / "data" / built.name
+        assert embedded.exists(), f"{built.name}: not the embedded dataset's file (another build's bytes)"
+        assert built.read_bytes() == embedded.read_bytes()
