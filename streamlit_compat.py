@@ -151,6 +151,7 @@ def _only_formats(styler: Any) -> bool:
         not styler._todo  # no styling functions (apply, map, highlight_...)
         and not styler.table_styles
         and not styler.cell_context
+        and styler.tooltips is None
         and not styler.hidden_rows
         and not styler.hidden_columns
         and styler.cell_ids

@@ -121,6 +121,7 @@ def _styled_pairs() -> None:
         "neighbours en": lambda: style_frame(table, "en", decimals, signed=signed),
         "mixed columns": lambda: style_frame(mixed, "nl", {"shown": 1}, signed=("shown",), group=("shown",)),
         "with a colour": lambda: mixed.style.format(precision=2).highlight_max(subset=["plain"]),
+        "with tooltips": lambda: mixed.style.format(precision=2).set_tooltips(mixed[["text"]].fillna("-")),
     }
     taken = []
     for name, make in cases.items():
@@ -141,13 +142,15 @@ def test_a_format_only_table_is_rendered_quickly_with_the_same_cells_and_styles(
     at = AppTest.from_function(_styled_pairs, default_timeout=60).run()
     assert not at.exception
     elements = list(at.dataframe)
-    assert len(elements) == 8
+    assert len(elements) == 10
     for pandas_el, compat_el in zip(elements[::2], elements[1::2], strict=True):
         assert _display_values(compat_el) == _display_values(pandas_el)
         assert _styles(compat_el) == _styles(pandas_el)
         assert compat_el.proto.arrow_data.data == pandas_el.proto.arrow_data.data
     # the quick path is taken only where pandas' rendering adds nothing but the texts
-    assert at.text[0].value == ("neighbours nl: True; neighbours en: True; mixed columns: True; with a colour: False")
+    assert at.text[0].value == (
+        "neighbours nl: True; neighbours en: True; mixed columns: True; with a colour: False; with tooltips: False"
+    )
     # and what the cells say, by hand: the first row is Overvecht itself, the colour case has CSS
     neighbours = _display_values(elements[1])
     assert neighbours["name"][0] == "Wijk 03 Overvecht" and "," in neighbours["lbm"][0]
