@@ -20,23 +20,21 @@ def _to_the_map() -> None:
 
 st.set_page_config(page_title="Leefbaarheid in de wijk", page_icon="🏘️", layout="wide")
 # At most run_slots.SLOTS runs at once: a burst of sessions queues instead of thrashing one interpreter.
-with run_slots.slot():
-    ui.dataset_error_page()  # a missing or damaged dataset: a page with the message and the fix
-    ui.init_state()
-    with ui.run_language():  # read once per run, after a link may have set it
-        pages = [
-            st.Page(path, title=ui.t(nl, en), url_path=url, icon=icon, default=i == 0)
-            for i, (path, nl, en, url, icon) in enumerate(ui.PAGES)
-        ]
-        redirect = st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden")
-        presenting = bool(st.session_state.get("presentation"))
-        page = st.navigation([*pages, redirect], position="hidden" if presenting else "sidebar")
-        controls.presentation_css()
-        top = st.container()  # presentation mode: the selection controls sit here, above the page
-        if page.url_path != redirect.url_path:  # the redirect reruns at once: the map page shows the link's notices
-            ui.show_notices()
-        # The page first, then the controls: the map reaches the browser before the sidebar widgets.
-        with contextlib.suppress(ui.PageEnd):  # a page that ended early (ui.end_page) keeps the controls
-            page.run()
-        controls.controls(top)
-        ui.write_url()
+# The dataset (or its error page) and the session's state from the link come first (ui.session_run).
+with run_slots.slot(), ui.session_run():
+    pages = [
+        st.Page(path, title=ui.t(nl, en), url_path=url, icon=icon, default=i == 0)
+        for i, (path, nl, en, url, icon) in enumerate(ui.PAGES)
+    ]
+    redirect = st.Page(_to_the_map, title=ui.t("Kaart", "Map"), url_path="kaart", visibility="hidden")
+    presenting = bool(st.session_state.get("presentation"))
+    page = st.navigation([*pages, redirect], position="hidden" if presenting else "sidebar")
+    controls.presentation_css()
+    top = st.container()  # presentation mode: the selection controls sit here, above the page
+    if page.url_path != redirect.url_path:  # the redirect reruns at once: the map page shows the link's notices
+        ui.show_notices()
+    # The page first, then the controls: the map reaches the browser before the sidebar widgets.
+    with contextlib.suppress(ui.PageEnd):  # a page that ended early (ui.end_page) keeps the controls
+        page.run()
+    controls.controls(top)
+    ui.write_url()

@@ -190,29 +190,31 @@ def _display_frame(df: Any, styles: Mapping[str, Any]) -> Any:
     as Python lists instead of written into Arrow-backed columns cell by cell.
     """
     import re
-    from enum import Enum
 
     import pandas as pd
 
     quick = styles.get(_DISPLAY_COLUMNS)
     if quick is not None:
-        columns = [[str(v.value if isinstance(v, Enum) else v) for v in col] for col in quick]
-        frame = pd.DataFrame(dict(enumerate(columns)), index=df.index, dtype=object)
-        frame.columns = df.columns
-        return frame
-    columns = [[str(v) for v in df.iloc[:, i].tolist()] for i in range(df.shape[1])]
-    cell_id = re.compile(r"row(\d+)_col(\d+)")
-    for row in styles.get("body", []):
-        for cell in row:
-            match = cell_id.match(cell.get("id") or "")
-            if match is None:
-                continue
-            r, c = map(int, match.groups())
-            value = cell.get("display_value")
-            columns[c][r] = str(value.value if isinstance(value, Enum) else value)
+        columns = [[_text(v) for v in col] for col in quick]
+    else:
+        columns = [[str(v) for v in df.iloc[:, i].tolist()] for i in range(df.shape[1])]
+        cell_id = re.compile(r"row(\d+)_col(\d+)")
+        for row in styles.get("body", []):
+            for cell in row:
+                match = cell_id.match(cell.get("id") or "")
+                if match is not None:
+                    r, c = map(int, match.groups())
+                    columns[c][r] = _text(cell.get("display_value"))
     frame = pd.DataFrame(dict(enumerate(columns)), index=df.index, dtype=object)
     frame.columns = df.columns
     return frame
+
+
+def _text(display_value: Any) -> str:
+    """Return a display value as Streamlit sends it: an Enum by its ``value``, anything else by ``str``."""
+    from enum import Enum
+
+    return str(display_value.value if isinstance(display_value, Enum) else display_value)
 
 
 def arrow_bytes(frame: Any) -> bytes:

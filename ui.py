@@ -116,23 +116,31 @@ def end_page() -> NoReturn:
 def lang() -> geo.Lang:
     """The session's language ("nl" or "en")."""
     known: geo.Lang | None = getattr(_RUN, "lang", None)
-    return known if known is not None else geo.check_lang(st.session_state.get("lang", "nl"))
+    return known if known is not None else _session_lang()
 
 
-#: What a script run reads once (:func:`run_language`), per script thread.
+def _session_lang() -> geo.Lang:
+    return geo.check_lang(st.session_state.get("lang", "nl"))
+
+
+#: What a script run reads once (:func:`session_run`), per script thread.
 _RUN = threading.local()
 
 
 @contextmanager
-def run_language() -> Iterator[None]:
-    """Read the session's language once for the rest of this run, and forget it when the run ends.
+def session_run() -> Iterator[None]:
+    """Prepare a run of the app, and read the session's language once for the rest of it.
 
-    A run asks for the language a hundred times or more (every :func:`t`), and each read of the
-    session state goes through several of Streamlit's layers; the language cannot change during a
-    run (the language box's new value is in place before the run starts). Callbacks, which run
-    between runs, read the session state itself.
+    First the dataset (or the page that says why it cannot be loaded, which ends the run), then the
+    session's state from the link (:func:`init_state`). A run asks for the language a hundred times
+    or more (every :func:`t`), and each read of the session state goes through several of
+    Streamlit's layers; the language cannot change during a run (the language box's new value is in
+    place before the run starts). It is forgotten when the run ends: callbacks, which run between
+    runs, read the session state itself.
     """
-    _RUN.lang = geo.check_lang(st.session_state.get("lang", "nl"))
+    dataset_error_page()
+    init_state()
+    _RUN.lang = _session_lang()
     try:
         yield
     finally:

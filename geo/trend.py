@@ -191,7 +191,7 @@ def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
     basis = neighbour_basis(ds, code, measure)
     national = _national_means(ds, measure)
     reference = nan(ds.national_reference(measure).value)
-    # one lookup for all years (a row per code, a column per year), then plain arrays per year
+    # the neighbours' scores in one table (a row per code, a column per year), then plain arrays per year
     years = ds.years(measure)
     used = ds.value_table(list(basis.used), measure)
     cities = [ds.city_reference(code, year, measure) for year in years]
@@ -289,7 +289,7 @@ def _contributions(ds: Dataset, code: str) -> pd.DataFrame:
     ds.check_code(code)
     years = sorted(set.intersection(*(set(ds.years(d, code=code)) for d in DIMENSIONS)))
     values = {m: np.array([nan(ds.value(code, y, m)) for y in years], dtype="float64") for m in (*DIMENSIONS, "afw")}
-    total = np.array([values[d] for d in DIMENSIONS]).reshape(len(DIMENSIONS), len(years)).sum(axis=0)
+    total = np.array([values[d] for d in DIMENSIONS]).sum(axis=0)  # dimension by dimension, as pandas adds
     residual = values["afw"] - total
     table = pd.DataFrame(
         {"year": np.array(years, dtype="int64"), **values, "sum": total, "residual": residual},
