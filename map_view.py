@@ -3,7 +3,7 @@
 Before, the maps were drawn by streamlit-folium in an iframe of their own: the iframe, its
 bundle and a second copy of Leaflet took about a second before the first polygon. This
 component mounts Leaflet directly in the app's page (``static/map_view.js``), and its data
-are the map's spec from :func:`geo.mapping.map_spec`: the cached choropleth text plus the
+are the map's spec from :func:`geo.map_payload.map_spec`: the cached choropleth text plus the
 outlines of the selection. The browser redraws only the parts that changed, so a click or a
 new year keeps the user's zoom and pan.
 """
@@ -25,7 +25,7 @@ _mount = st.components.v2.component("leefbaarheid_map", html=_HTML, js=_JS, isol
 
 
 def show(spec: bytes, *, key: str, height: int, on_click: Callable[[], None] | None = None) -> None:
-    """Draw a map from its spec (:func:`geo.mapping.map_spec`) under a stable ``key``.
+    """Draw a map from its spec (:func:`geo.map_payload.map_spec`) under a stable ``key``.
 
     ``on_click`` runs (as a callback, before the rerun) when an area is clicked; read the
     clicked code with :func:`clicked`. Without it, clicks do nothing.

@@ -432,7 +432,8 @@ def map_layer(
     gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: geo.Lang
 ) -> ChoroplethLayer:
     """The choropleth layer of a map, built once per server and shared by all sessions (immutable)."""
-    from geo.mapping import choropleth_layer, map_codes
+    from geo.map_payload import map_codes
+    from geo.mapping import choropleth_layer
 
     ds = dataset()
     v = View(gemeente=gemeente, wijk="", area="", year=year, measure=measure, level=level, scale=scale_kind)
@@ -457,10 +458,10 @@ def change_layer(gemeente: str, level: str, start: int, end: int, measure: str, 
 def map_spec(v: View, lang_code: geo.Lang, *, height: int) -> bytes:
     """The map of a view for :func:`map_view.show` (cheap: the choropleth is cached).
 
-    The selection and its neighbours are outlines of their own (:func:`geo.mapping.view_spec`):
+    The selection and its neighbours are outlines of their own (:func:`geo.map_payload.view_spec`):
     a click changes only those, so the map keeps the user's zoom and pan.
     """
-    from geo.mapping import view_spec
+    from geo.map_payload import view_spec
 
     layer = map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, lang_code)
     around = [] if v.national else neighbours(v.area)

@@ -1,10 +1,11 @@
-"""Build the explorer's maps: choropleth layers and the spec the browser's map draws.
+"""Build the explorer's map layers: choropleth, change and overlay layers, their colours and credits.
 
 The map is built from the dataset's simplified WGS84 display geometry (see
 :func:`geo.build.build`), keyed by CBS code: every feature has ``id`` = code, and its polygons
 travel as encoded rings (:func:`geo.polyline.encode_ring`). Colours come from :mod:`geo.classify` only; this
-module looks them up. The browser's map (``static/map_view.js``, mounted by ``map_view.py``)
-sets names and other texts as text, never as HTML; the attribution, which Leaflet shows as
+module looks them up. What the browser's map receives (the layer, the selection's outlines, the
+base map) is put together in :mod:`geo.map_payload`. The browser's map (``static/map_view.js``,
+mounted by ``map_view.py``) sets names and other texts as text, never as HTML; the attribution, which Leaflet shows as
 HTML, is escaped here. Leaflet itself is served by the app (``static/leaflet``), never from a
 CDN, so the map works offline.
 """
@@ -22,31 +23,25 @@ from typing import Any, Final
 import numpy as np
 
 from geo import fmt
-from geo._cache import memo
-from geo.classify import NO_DATA_COLOUR, Scale, describe, scale_for
+from geo.classify import NO_DATA_COLOUR, Scale, describe
 from geo.credits import boundary_credits, credit_name
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.polyline import encode_geometry
 from geo.summary import previous_year
-from geo.view import NATIONAL, View
+from geo.textsafe import script_json
 
 __all__ = [
     "BASEMAP_TILES",
     "ChoroplethLayer",
     "basemap_tiles",
     "boundary_credits",
-    "build_map",
     "change_layer",
     "choropleth_layer",
     "fill_colours",
     "map_attribution",
-    "map_codes",
-    "map_spec",
-    "outline_rings",
     "overlay_layer",
     "previous_year",
-    "view_spec",
 ]
 
 #: Tile URL and attribution of each base map; "none" has no tiles.
@@ -105,7 +100,7 @@ class ChoroplethLayer:
     """A choropleth ready to draw: encoded geometry and display texts, immutable and cacheable.
 
     Build it with :func:`choropleth_layer`, :func:`change_layer` or :func:`overlay_layer`; send
-    it to the browser with :func:`map_spec`. The same inputs give the same layer and the same
+    it to the browser with :func:`geo.map_payload.map_spec`. The same inputs give the same layer and the same
     :attr:`id`, so the browser redraws the areas only when they change and keeps the user's zoom
     and pan.
 
@@ -174,7 +169,7 @@ class ChoroplethLayer:
         (:attr:`data`), ``labels``, ``colours``, ``noData`` (the colour of an area without a
         value), ``bounds`` and ``attribution`` (HTML-escaped).
         """
-        return f'{{"id":"{self.id}","rows":{self.data},{_escape_script(self._head[1:])}'.encode()
+        return f'{{"id":"{self.id}","rows":{self.data},{script_json(self._head[1:])}'.encode()
 
 
 #: ``((south, west), (north, east))`` of the Netherlands: the bounds of a map without areas.
@@ -211,15 +206,8 @@ def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> s
     return "; ".join(parts)
 
 
-def _escape_script(text: str) -> str:
-    # JSON text with no "<", ">" or "&" left as such: safe wherever it is embedded.
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escaped)
-    return text
-
-
 def _layer_json(rows: list[Any]) -> str:
-    return _escape_script(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+    return script_json(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
 
 
 def choropleth_layer(
@@ -385,144 +373,3 @@ def fill_colours(ds: Dataset, codes: Sequence[str], *, year: int, measure: str, 
         c: (None if np.isnan(v) else colour)
         for c, v, colour in zip(codes, values.to_numpy(), scale.colour(values.to_numpy()), strict=True)
     }
-
-
-def outline_rings(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[str] = ()) -> dict[str, Any]:
-    """Return the outlines that change with a click, encoded for the browser's map.
-
-    ``{"selected": [...], "neighbours": [...]}``, each a list of areas, each a list of polygons
-    as encoded rings (:func:`geo.polyline.encode_ring`). The map draws the selection with a thick line and
-    its neighbours dashed, as a layer of its own: a click changes only these, and the
-    choropleth (with the user's zoom and pan) stays as it is. Codes without geometry are left out.
-    """
-    chosen = [c for c in dict.fromkeys(selected) if ds.has(c)]
-    others = [c for c in dict.fromkeys(neighbours) if c not in chosen and ds.has(c)]
-    return {
-        "selected": [_encoded_outline(ds, c) for c in chosen],
-        "neighbours": [_encoded_outline(ds, c) for c in others],
-    }
-
-
-#: Encoded outlines kept per dataset (each a few kB): a map run outlines the selection and its
-#: neighbours, the same areas run after run.
-OUTLINE_MEMO_ENTRIES: Final[int] = 4096
-
-
-def _encoded_outline(ds: Dataset, code: str) -> list[list[str]]:
-    """One area's polygons as encoded rings (memoised per dataset; callers must not change it)."""
-    return memo(
-        ds,
-        ("outline", code),
-        lambda: encode_geometry(ds.display.geometry.get(code)),
-        max_entries=OUTLINE_MEMO_ENTRIES,
-    )
-
-
-def map_spec(
-    layer: ChoroplethLayer,
-    *,
-    view: str,
-    basemap: str = "pdok",
-    lang: str = "nl",
-    outlines: dict[str, Any] | None = None,
-    height: int = 560,
-    style: str = "choropleth",
-    clickable: bool = False,
-) -> bytes:
-    """Return everything the browser's map draws, as UTF-8 JSON (see ``static/map_view.js``).
-
-    Parameters
-    ----------
-    layer : ChoroplethLayer
-        The areas; its part of the text (:attr:`ChoroplethLayer.spec`) is built once per layer.
-    view : str
-        What the map shows, e.g. ``"GM0363|buurt"``. The browser fits the map to the layer when
-        this changes, and otherwise keeps the user's zoom and pan (also across page switches).
-    basemap : {"pdok", "osm", "none"}
-        The background map; its attribution is in ``lang``.
-    outlines : dict, optional
-        The selection and its neighbours (:func:`outline_rings`).
-    height : int
-        The map's height in CSS pixels.
-    style : {"choropleth", "overlay"}
-        Fill every area by its class with thin borders, or draw outlines with a fill only
-        where a class is given (an area set on a map).
-    clickable : bool
-        Whether a click on an area reports its code (``map_view.show(..., on_click=...)``); a map
-        without it does not rerun the page on a click.
-    """
-    if style not in ("choropleth", "overlay"):
-        raise ValueError(f"style must be 'choropleth' or 'overlay', not {style!r}")
-    tiles = basemap_tiles(basemap, lang)
-    rest = json.dumps(
-        {
-            "view": view,
-            "tiles": None if tiles is None else {"url": tiles[0], "attribution": tiles[1]},
-            "outlines": outlines or {"selected": [], "neighbours": []},
-            "height": int(height),
-            "style": style,
-            "clickable": bool(clickable),
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
-    )
-    return b'{"layer":' + layer.spec + b"," + _escape_script(rest[1:]).encode()
-
-
-def map_codes(ds: Dataset, view: View) -> list[str]:
-    """Return the areas a view's map fills: the gemeente's wijken or buurten, or the whole country."""
-    if view.gemeente == NATIONAL:
-        return ds.codes(view.level)  # type: ignore[arg-type]
-    return ds.codes(view.level, gemeente=view.gemeente)  # type: ignore[arg-type]
-
-
-def view_spec(
-    ds: Dataset,
-    view: View,
-    layer: ChoroplethLayer,
-    *,
-    neighbours: Sequence[str] = (),
-    lang: str = "nl",
-    height: int = 560,
-    clickable: bool = False,
-) -> bytes:
-    """Return the map spec of a view: its choropleth ``layer`` and the outlines of its selection.
-
-    The selected area is outlined (with its wijk when it is a buurt on a wijk map), and
-    ``neighbours`` dashed; the national map outlines nothing. The view key is
-    ``"gemeente|level"``, so the browser keeps the zoom while only the year, measure or
-    selection changes.
-    """
-    if view.gemeente == NATIONAL:
-        outlines = outline_rings(ds, selected=[])
-    else:
-        selected = [view.area] if view.area == view.wijk or view.level == "buurt" else [view.wijk, view.area]
-        outlines = outline_rings(ds, selected=selected, neighbours=neighbours)
-    return map_spec(
-        layer,
-        view=f"{view.gemeente}|{view.level}",
-        basemap=view.basemap,
-        lang=lang,
-        outlines=outlines,
-        height=height,
-        clickable=clickable,
-    )
-
-
-def build_map(
-    ds: Dataset,
-    view: View,
-    *,
-    neighbours: Sequence[str] = (),
-    lang: str = "nl",
-    scale_kind: str = "fixed",
-) -> bytes:
-    """Build the whole map spec of a view in one go: choropleth plus the selection outlines.
-
-    The app caches the choropleth layer (and passes it to :func:`view_spec`); this is the
-    same map, uncached, for tests and benchmarks.
-    """
-    scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
-    layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
-    return view_spec(ds, view, layer, neighbours=neighbours, lang=lang)

@@ -2,7 +2,8 @@
 
 - :func:`html_text` for HTML (map tooltips, legends, ``unsafe_allow_html`` blocks);
 - :func:`markdown_text` for Markdown (Streamlit headings, captions, notices);
-- :func:`mathtext` for matplotlib text (the brief), where ``$`` starts math mode.
+- :func:`mathtext` for matplotlib text (the brief), where ``$`` starts math mode;
+- :func:`script_json` for JSON text that goes into a page (the map's spec).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import html
 import re
 from typing import Final
 
-__all__ = ["html_text", "markdown_text", "mathtext"]
+__all__ = ["html_text", "markdown_text", "mathtext", "script_json"]
 
 #: Characters with an inline meaning in (Streamlit's) Markdown, escaped with a backslash. ("-",
 #: "+" and "." only matter at the start of a line, and names are always shown inline.)
@@ -42,3 +43,13 @@ def markdown_text(text: object) -> str:
 def mathtext(text: object) -> str:
     r"""Escape text for matplotlib, where ``$...$`` is math text: ``$`` becomes ``\$``."""
     return str(text).replace("$", r"\$")
+
+
+def script_json(text: str) -> str:
+    r"""Escape JSON text so that no ``<``, ``>`` or ``&`` is left as such: safe wherever it is embedded.
+
+    Inside JSON strings the ``\u`` escapes read back as the same characters.
+    """
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text

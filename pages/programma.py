@@ -17,7 +17,8 @@ import streamlit_compat
 import ui
 from geo import explain, fmt, gaps, sets
 from geo.indicator import MAX_UPLOAD_BYTES, indicator_map, read_indicators
-from geo.mapping import map_spec, overlay_layer
+from geo.map_payload import map_spec
+from geo.mapping import overlay_layer
 from geo.textsafe import html_text, markdown_text
 
 ui.page_guard()

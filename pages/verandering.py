@@ -19,7 +19,7 @@ from geo.choices import MAX_MOVERS
 from geo.classify import change_scale_classes
 from geo.codes import Level
 from geo.fmt import number, percent, style_frame
-from geo.mapping import map_spec
+from geo.map_payload import map_spec
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import geo  # noqa: E402
-from geo.mapping import build_map  # noqa: E402
+from geo.map_payload import build_map  # noqa: E402
 from geo.view import parse_view  # noqa: E402
 from streamlit_compat import apptest_navigation, run_timer, shared_script_cache  # noqa: E402
 

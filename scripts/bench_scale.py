@@ -166,7 +166,7 @@ def main() -> None:
             f"peak RSS {max(rss) / 2**20:.0f} MiB (budget 1024 MiB)"
         )
 
-    from geo.mapping import build_map
+    from geo.map_payload import build_map
     from geo.view import parse_view
 
     for label, params in ((f"{gm} buurten", {"g": gm, "n": "buurt", "j": "2024"}), ("national view", {"g": "NL"})):

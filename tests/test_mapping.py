@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 import geo
 from geo.classify import NO_DATA_COLOUR, scale_for
 from geo.legend import legend_html
+from geo.map_payload import map_spec, outline_rings
 from geo.mapping import (
     choropleth_layer,
     fill_colours,
     map_attribution,
-    map_spec,
-    outline_rings,
     overlay_layer,
 )
 from geo.polyline import decode_ring, encode_ring
@@ -202,7 +201,7 @@ def test_change_map_colours_follow_the_difference(dataset):
 
 
 def test_build_map_of_a_view_outlines_its_area(dataset):
-    from geo.mapping import build_map
+    from geo.map_payload import build_map
     from geo.view import parse_view
 
     view, _ = parse_view(dataset, {"g": "GM0599", "a": "WK059901", "b": "none"})

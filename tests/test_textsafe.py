@@ -142,3 +142,14 @@ def test_the_map_page_shows_a_hostile_gemeente_name_as_text(hostile_dataset, mon
     finally:
         streamlit.cache_resource.clear()
         streamlit.cache_data.clear()
+
+
+def test_json_for_a_page_has_no_markup_characters_and_reads_back_the_same():
+    import json
+
+    from geo.textsafe import script_json
+
+    data = {"name": "</script><img src=x onerror=alert(1)> & co"}
+    text = script_json(json.dumps(data))
+    assert not set("<>&") & set(text)
+    assert json.loads(text) == data
