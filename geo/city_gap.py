@@ -16,10 +16,11 @@ from typing import Final, Literal
 import pandas as pd
 
 from geo import fmt
+from geo._cache import memo
 from geo._checks import check_measure, check_span
 from geo.dataset import Dataset
 from geo.i18n import Lang, check_lang
-from geo.trend import trend_table
+from geo.trend import AREA_MEMO_ENTRIES, trend_table
 
 __all__ = [
     "PROJECTION_CAVEAT",
@@ -293,9 +294,18 @@ def _no_data_sentence(change: GapChange, area: str, lang: str) -> str:
 
 
 def gap_years(ds: Dataset, code: str, measure: str = "lbm") -> list[int]:
-    """Return the years in which both the area and its city reference have a value (for year pickers)."""
+    """Return the years in which both the area and its city reference have a value (for year pickers).
+
+    Kept per dataset, area and measure (every Trends run asks for them).
+    """
+    return list(
+        memo(ds, ("gap_years", code, measure), lambda: _gap_years(ds, code, measure), max_entries=AREA_MEMO_ENTRIES)
+    )
+
+
+def _gap_years(ds: Dataset, code: str, measure: str) -> tuple[int, ...]:
     table = gap_table(ds, code, measure)
-    return [int(y) for y in table.loc[table["gap"].notna(), "year"]]
+    return tuple(int(y) for y in table.loc[table["gap"].notna(), "year"])
 
 
 def gap_period_problem(ds: Dataset, code: str, period: tuple[int, int], measure: str = "lbm") -> str | None:

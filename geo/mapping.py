@@ -23,6 +23,7 @@ from typing import Any, Final
 import numpy as np
 
 from geo import fmt
+from geo._cache import memo
 from geo.classify import NO_DATA_COLOUR, Scale, describe
 from geo.credits import boundary_credits, credit_name
 from geo.dataset import Dataset
@@ -176,11 +177,42 @@ class ChoroplethLayer:
 NETHERLANDS_BOUNDS: Final[tuple[tuple[float, float], tuple[float, float]]] = ((50.75, 3.2), (53.7, 7.22))
 
 
+#: Sets of drawn areas (a gemeente's wijken or buurten, all gemeenten, ...) whose outlines, bounds and
+#: credits are kept per dataset: every year, measure and language of a map draws the same areas.
+AREA_SET_MEMO_ENTRIES: Final[int] = 64
+
+
 def _bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tuple[float, float]]:
+    return memo(
+        ds, ("layer_bounds", tuple(codes)), lambda: _compute_bounds(ds, codes), max_entries=AREA_SET_MEMO_ENTRIES
+    )
+
+
+def _compute_bounds(ds: Dataset, codes: Sequence[str]) -> tuple[tuple[float, float], tuple[float, float]]:
     xmin, ymin, xmax, ymax = ds.display.geometry.reindex(list(codes)).total_bounds
     if not np.isfinite([xmin, ymin, xmax, ymax]).all():  # no areas, or none with geometry
         return NETHERLANDS_BOUNDS
     return (float(ymin), float(xmin)), (float(ymax), float(xmax))
+
+
+def _outlines(ds: Dataset, codes: Sequence[str]) -> list[list[list[str]]]:
+    """Return the encoded polygons of ``codes``, in order (kept per set of areas; callers must not change it)."""
+    return memo(
+        ds,
+        ("layer_outlines", tuple(codes)),
+        lambda: [encode_geometry(g) for g in ds.display.geometry.reindex(list(codes)).array],
+        max_entries=AREA_SET_MEMO_ENTRIES,
+    )
+
+
+def _credits(ds: Dataset, codes: Sequence[str], lang: str) -> str:
+    """:func:`map_attribution`, kept per set of areas and language."""
+    return memo(
+        ds,
+        ("layer_credits", tuple(codes), lang),
+        lambda: map_attribution(ds, codes, lang=lang),
+        max_entries=AREA_SET_MEMO_ENTRIES,
+    )
 
 
 def map_attribution(ds: Dataset, codes: Sequence[str], *, lang: str = "nl") -> str:
@@ -241,7 +273,7 @@ def choropleth_layer(
     prev = previous_year(ds, year, measure)
     before = ds.values(codes, prev, measure).to_numpy() if prev is not None else values * np.nan
     classes = scale.classify(values)
-    geoms = ds.display.geometry.reindex(codes).array
+    outlines = _outlines(ds, codes)
     rows = []
     for i, code in enumerate(codes):
         v, b = values[i], before[i]
@@ -254,7 +286,7 @@ def choropleth_layer(
             describe(scale, None if missing else float(v), lang=lang),
             change,
         ]
-        rows.append([code, texts, int(classes[i]), encode_geometry(geoms[i])])
+        rows.append([code, texts, int(classes[i]), outlines[i]])
     labels = (
         text["name"],
         text["code"],
@@ -269,7 +301,7 @@ def choropleth_layer(
         scale.colours,
         text["no_data"],
         _bounds(ds, codes),
-        map_attribution(ds, codes, lang=lang),
+        _credits(ds, codes, lang),
     )
 
 
@@ -285,7 +317,7 @@ def change_layer(
     a, b = ds.values(codes, start, measure).to_numpy(), ds.values(codes, end, measure).to_numpy()
     change = b - a
     classes = scale.classify(change)
-    geoms = ds.display.geometry.reindex(codes).array
+    outlines = _outlines(ds, codes)
     rows = [
         [
             c,
@@ -297,7 +329,7 @@ def change_layer(
                 text["no_data"] if np.isnan(change[i]) else fmt.number(change[i], lang, signed=True),
             ],
             int(classes[i]),
-            encode_geometry(geoms[i]),
+            outlines[i],
         ]
         for i, c in enumerate(codes)
     ]
@@ -309,7 +341,7 @@ def change_layer(
         scale.colours,
         text["no_data"],
         _bounds(ds, codes),
-        map_attribution(ds, codes, lang=lang),
+        _credits(ds, codes, lang),
     )
 
 
