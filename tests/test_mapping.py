@@ -57,6 +57,22 @@ def test_layer_geometry_is_the_display_geometry(dataset):
     assert decoded.symmetric_difference(drawn).area < 1e-12
 
 
+def test_layers_kept_per_set_of_areas_differ_where_their_areas_or_language_do(dataset):
+    # outlines, bounds and credits are kept per set of areas: another year reuses them, other areas
+    # or another language must not
+    wijken_2014 = {f["id"]: f for f in _layer(dataset, year=2014).features()}
+    wijken_2022 = {f["id"]: f for f in _layer(dataset, year=2022).features()}
+    assert wijken_2014["WK0363AA"]["rings"] == wijken_2022["WK0363AA"]["rings"]
+    rotterdam = _layer(dataset, gemeente="GM0599", year=2014)
+    assert set(f["id"] for f in rotterdam.features()).isdisjoint(wijken_2014)
+    (south, west), (north, east) = rotterdam.bounds
+    assert 51.8 < south < north < 52.1 and 3.8 < west < east < 4.7  # Rotterdam, Maasvlakte included
+    dutch, english = _layer(dataset, year=2014).attribution, _layer(dataset, year=2014, lang="en").attribution
+    assert dutch.startswith("Grenzen") and english.startswith("Boundaries")
+    assert "Gemeente Amsterdam" in _layer(dataset, level="buurt", year=2014).attribution  # its buurt outlines
+    assert "Gemeente Amsterdam" not in _layer(dataset, level="wijk", year=2016).attribution
+
+
 def test_amsterdam_buurten_layer_marks_areas_without_a_score(dataset):
     feats = _layer(dataset, level="buurt", year=2024).features()
     assert len(feats) == 518
