@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from geo._cache import memo
@@ -111,12 +112,34 @@ def _reference_rows(
     return [city, country, reference]
 
 
+_MISSING: Final = object()  # a row without the column
+#: The columns of :data:`TABLE_COLUMNS` that are not text, with their dtypes (NaN or None: missing).
+_TYPED: Final[dict[str, Any]] = {
+    **dict.fromkeys((*MEASURES, "change"), "float64"),
+    "rank": pd.Int64Dtype(),
+    "rank_of": pd.Int64Dtype(),
+    "cross_border": pd.BooleanDtype(),
+}
+
+
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    table = pd.DataFrame(rows).reindex(columns=list(TABLE_COLUMNS))
-    table["rank"] = table["rank"].astype("Int64")
-    table["rank_of"] = table["rank_of"].astype("Int64")
-    table["cross_border"] = table["cross_border"].astype("boolean")
-    return table.reset_index(drop=True)
+    """One row per dict, the columns of :data:`TABLE_COLUMNS` (missing keys are missing values).
+
+    Built column by column from lists (a frame of dicts, then ``reindex`` and ``astype``, took
+    about 1.5 ms for a dozen rows).
+    """
+    columns: dict[str, Any] = {}
+    for name in TABLE_COLUMNS:
+        values = [row.get(name, _MISSING) for row in rows]
+        dtype = _TYPED.get(name)
+        if dtype == "float64":
+            columns[name] = np.array([np.nan if v is _MISSING else v for v in values], dtype="float64")
+        elif dtype is not None:
+            known: list[Any] = [None if v is _MISSING or v is None or v != v else v for v in values]
+            columns[name] = pd.array(known, dtype=dtype)
+        else:
+            columns[name] = [np.nan if v is _MISSING else v for v in values]
+    return pd.DataFrame(columns)
 
 
 def comparison_table(

@@ -204,8 +204,8 @@ def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
         # a sum divided by the count, as pandas' mean of the same values
         means.append(float(known.sum() / len(known)) if len(known) else float("nan"))
         counts.append(len(known))
-    columns: dict[str, list[Any]] = {
-        "year": [int(y) for y in years],
+    columns: dict[str, Any] = {
+        "year": np.array(years, dtype="int64"),
         "value": [nan(ds.value(code, y, measure)) for y in years],
         "city": [nan(c.value) for c in cities],
         "city_method": [c.method for c in cities],
@@ -215,7 +215,7 @@ def _trend_table(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
         "neighbours_mean": means,
         "neighbours_n": counts,
     }
-    return pd.DataFrame(columns).astype({"year": "int64"})
+    return pd.DataFrame(columns)
 
 
 def trend_long(ds: Dataset, code: str, measure: str = "lbm", *, lang: Lang = "nl") -> pd.DataFrame:
@@ -258,7 +258,9 @@ def _long(
                 out["value"].append(value)
                 out["label"].append(names[0] if lang == "nl" else names[1])
                 out["order"].append(order)
-    return pd.DataFrame(out).astype({id_column: "int64", "value": "float64", "order": "int64"})
+    # typed arrays rather than a frame then `astype` (about 1 ms on a frame of a few rows)
+    typed = {id_column: "int64", "value": "float64", "order": "int64"}
+    return pd.DataFrame({k: np.array(v, dtype=typed[k]) if k in typed else v for k, v in out.items()})
 
 
 # -- dimensions -----------------------------------------------------------------------------------

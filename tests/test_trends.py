@@ -348,6 +348,24 @@ def test_comparison_table_wapenveld(dataset, published, population):
     assert reference["afw"] == 0.0
 
 
+def test_comparison_table_types_and_missing_values(dataset):
+    # the table's columns keep their types (ranks as whole numbers, a yes/no border column) and the
+    # reference rows have no rank and no border: the page's number columns sort and show "–" for them
+    table = compare.comparison_table(dataset, "WK024601", 2022, since=2012)
+    assert str(table["rank"].dtype) == "Int64" and str(table["rank_of"].dtype) == "Int64"
+    assert str(table["cross_border"].dtype) == "boolean"
+    assert all(str(table[m].dtype) == "float64" for m in ("lbm", "afw", "fys", "change"))
+    references = table[table["role"].isin(["city", "country", "reference"])]
+    assert references["rank"].isna().all() and references["cross_border"].isna().all()
+    assert pd.isna(table.iloc[0]["cross_border"])  # the area itself: neither side of a border
+    assert list(table.index) == list(range(len(table)))
+    # an area without a 2022 score (Amsterdam's WK036399): its value, change and rank are missing, not 0
+    unscored = compare.comparison_table(dataset, "WK036399", 2022, since=2012).iloc[0]
+    assert dataset.value("WK036399", 2022) is None
+    assert math.isnan(unscored["lbm"]) and math.isnan(unscored["change"]) and pd.isna(unscored["rank"])
+    assert list(table.columns) == list(compare.TABLE_COLUMNS)
+
+
 @pytest.mark.parametrize("measure", ["lbm", "onv"])
 def test_ranks_follow_the_measure_within_the_gemeente(dataset, measure):
     table = compare.comparison_table(dataset, "WK0363AA", 2022, measure=measure)
