@@ -100,7 +100,14 @@ def _shown(value: str) -> str:
 
 
 def _default_wijk(ds: Dataset, gemeente: str, year: int | None = None) -> str:
-    """Return the first wijk with a score in ``year`` (or in any year), else the first wijk."""
+    """Return the first wijk with a score in ``year`` (or in any year), else the first wijk.
+
+    Kept per dataset, gemeente and year: every new session of a link without an area asks.
+    """
+    return memo(ds, ("default_wijk", gemeente, year), lambda: _first_scored_wijk(ds, gemeente, year), max_entries=1024)
+
+
+def _first_scored_wijk(ds: Dataset, gemeente: str, year: int | None) -> str:
     wijken = ds.children(gemeente)
     if not wijken:
         msg = f"gemeente {gemeente} has no wijken in the dataset"
