@@ -19,7 +19,8 @@ COPY pyproject.toml README.md ./
 COPY geo/ geo/
 RUN pip install .
 
-COPY app.py ui.py streamlit_compat.py ./
+# the entry point and its modules (app.py, ui.py, controls.py, ...): every Python file at the top
+COPY *.py ./
 COPY .streamlit/ .streamlit/
 COPY pages/ pages/
 COPY static/ static/

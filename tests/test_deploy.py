@@ -1,0 +1,51 @@
+"""The Dockerfile ships what the app imports (no Docker needed: the COPY lines are read as text)."""
+
+import ast
+import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _copied() -> list[str]:
+    """The source patterns of the Dockerfile's COPY lines (relative to the project)."""
+    patterns = []
+    for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"]:
+            patterns += [w.rstrip("/") for w in words[1:-1] if not w.startswith("--")]
+    return patterns
+
+
+def _local_imports(path: Path) -> set[str]:
+    """Top-level modules of the project that ``path`` imports (at any depth of the file)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return {n for n in names if (ROOT / f"{n}.py").exists() or (ROOT / n / "__init__.py").exists()}
+
+
+def test_the_image_holds_every_module_the_app_and_its_pages_import():
+    patterns = _copied()
+    needed, todo = set(), ["app.py", *(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))]
+    while todo:  # follow the imports from app.py and the pages through the project's own modules
+        path = todo.pop()
+        if path in needed:
+            continue
+        needed.add(path)
+        for name in _local_imports(ROOT / path):
+            todo.append(f"{name}.py" if (ROOT / f"{name}.py").exists() else f"{name}/__init__.py")
+    missing = [
+        p for p in sorted(needed) if not any(fnmatch.fnmatch(p, pat) or p.startswith(pat + "/") for pat in patterns)
+    ]
+    assert {"app.py", "ui.py", "controls.py", "map_view.py", "geo/__init__.py"} <= needed
+    assert not missing, f"the Dockerfile does not COPY {missing}; add them (COPY lines: {patterns})"
+
+
+def test_the_image_holds_the_embedded_data_leaflet_and_the_config():
+    patterns = _copied()
+    for folder in ("data", "static", ".streamlit", "pages", "geo"):
+        assert folder in patterns, f"the Dockerfile does not COPY {folder}/"
