@@ -65,6 +65,7 @@ SCORE_COLUMNS: tuple[str, ...] = ("code", "year", *MEASURES, *RAW_CLASSES, "deri
 _DEFAULT_PROVENANCE = {
     "scores": {
         "publisher": "Ministerie van BZK, Leefbaarometer 3.0 (leefbaarometer.nl, open data)",
+        "publisher_en": "Ministry of the Interior (BZK), Leefbaarometer 3.0 (leefbaarometer.nl, open data)",
         "licence": "CC0 1.0",
         "attribution": "Leefbaarometer 3.0, Ministerie van BZK",
     },
@@ -74,8 +75,11 @@ _DEFAULT_PROVENANCE = {
         "attribution": "CBS / Kadaster",
     },
     "wfs": {
-        "publisher": "Ministerie van BZK, Leefbaarometer 3.0 WFS (geo.leefbaarometer.nl); geometry CBS / Kadaster",
-        "licence": "CC0 1.0 (scores); CC BY 4.0 (geometry)",
+        "publisher": "Ministerie van BZK, Leefbaarometer 3.0 WFS (geo.leefbaarometer.nl); geometrie CBS / Kadaster",
+        "publisher_en": "Ministry of the Interior (BZK), Leefbaarometer 3.0 WFS (geo.leefbaarometer.nl); "
+        "geometry CBS / Kadaster",
+        "licence": "CC0 1.0 (scores); CC BY 4.0 (geometrie)",
+        "licence_en": "CC0 1.0 (scores); CC BY 4.0 (geometry)",
         "attribution": "Leefbaarometer 3.0, Ministerie van BZK",
         "geometry_attribution": "CBS / Kadaster",
     },

@@ -18,7 +18,15 @@ from typing import Any, Final
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 
-__all__ = ["BoundarySource", "boundary_credits", "boundary_sources", "credit_name"]
+__all__ = [
+    "BoundarySource",
+    "boundary_credits",
+    "boundary_sources",
+    "credit_name",
+    "source_text",
+    "source_title",
+    "sources_in",
+]
 
 #: Names of publishers as an English reader knows them (Dutch text uses the manifest's own).
 _EN_NAMES: Final[dict[str, str]] = {
@@ -38,6 +46,50 @@ def credit_name(who: str, lang: str = "nl") -> str:
     'Gemeente Amsterdam'
     """
     return _EN_NAMES.get(who, who) if check_lang(lang) == "en" else who
+
+
+def source_text(source: Mapping[str, Any], key: str, lang: str = "nl") -> str | None:
+    """Return a text of a source file's entry in the language: ``key`` (Dutch) or ``key + "_en"``.
+
+    ``sources.json`` gives each file Dutch texts (``title``, ``licence``) and may give English ones
+    (``title_en``, ``licence_en``); English falls back to the Dutch text where there is none.
+    """
+    english = source.get(f"{key}_en") if check_lang(lang) == "en" else None
+    value = english or source.get(key)
+    return None if value is None else str(value)
+
+
+def source_title(source: Mapping[str, Any], lang: str = "nl") -> str:
+    """Return a source file's title in the language (:func:`source_text`), or its path without one.
+
+    Examples
+    --------
+    >>> entry = {"file": "cbs/gemeenten_2024.geojson", "title": "CBS gemeenten 2024 (vereenvoudigd)",
+    ...          "title_en": "CBS municipalities 2024 (simplified)"}
+    >>> source_title(entry, "en")
+    'CBS municipalities 2024 (simplified)'
+    >>> source_title({"file": "own/file.csv"}, "nl")
+    'own/file.csv'
+    """
+    return source_text(source, "title", lang) or str(source["file"])
+
+
+def sources_in(ds: Dataset, lang: str = "nl") -> list[dict[str, Any]]:
+    """Return the dataset's source files (the manifest's ``sources``) with their texts in the language.
+
+    ``title``, ``publisher`` and ``licence`` through :func:`source_text`, ``attribution`` through
+    :func:`credit_name`; the language-specific keys (``title_en``, ...) are dropped.
+    """
+    out = []
+    for src in ds.manifest.get("sources", []):
+        entry = {k: v for k, v in src.items() if not k.endswith("_en")}
+        for key in ("title", "publisher", "licence"):
+            if key in src:
+                entry[key] = source_text(src, key, lang)
+        if "attribution" in src:
+            entry["attribution"] = credit_name(str(src["attribution"]), lang)
+        out.append(entry)
+    return out
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ CBS_LAYERS: Final[tuple[str, ...]] = ("gemeenten", "wijken", "buurten")
 
 _LBM = {
     "publisher": "Ministerie van BZK, Leefbaarometer 3.0 (leefbaarometer.nl, open data)",
+    "publisher_en": "Ministry of the Interior (BZK), Leefbaarometer 3.0 (leefbaarometer.nl, open data)",
     "licence": "CC0 1.0",
     "attribution": "Leefbaarometer 3.0, Ministerie van BZK",
 }

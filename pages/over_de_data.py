@@ -3,6 +3,7 @@ import streamlit as st
 
 import ui
 from geo import fmt
+from geo.credits import sources_in
 
 ui.page_guard()
 
@@ -27,7 +28,7 @@ cols[3].metric(ui.t("Meetjaren", "Measurement years"), len(m["years"]), help=", 
 st.caption(ui.t("Meetjaren: ", "Measurement years: ") + ", ".join(map(str, m["years"])))
 
 st.subheader(ui.t("Bronnen", "Sources"))
-src = pd.DataFrame(m["sources"])
+src = pd.DataFrame(sources_in(ds, ui.lang()))  # titles, publishers and licences in the chosen language
 _SOURCE_COLUMNS = {
     "file": ui.t("Bestand", "File"),
     "kind": ui.t("Soort", "Kind"),

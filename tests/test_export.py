@@ -537,6 +537,38 @@ def test_dutch_metadata_text_says_the_derived_lbm_in_dutch(dataset):
     assert "population-weighted of unweighted" not in json.dumps(meta["columns"], ensure_ascii=False)
 
 
+def test_metadata_text_names_its_sources_in_one_language(dataset):
+    """Amsterdam buurten, a Rotterdam wijk and a Utrecht buurt: every source line in the reader's language.
+
+    Titles and licences come from data/sources/sources.json (``title`` and ``licence`` Dutch,
+    ``title_en`` and ``licence_en`` English); the credited names from the attribution."""
+    codes = ["BU0363AA01", "WK059901", "BU03440832"]
+    meta = export_metadata(dataset, Selection().add_codes(dataset, codes), export_date=DAY)
+    entries = json.loads((ROOT / "data" / "sources" / "sources.json").read_text(encoding="utf-8"))["files"]
+    exported = [s["file"] for s in meta["sources"]]
+    wfs = "leefbaarometer/wfs-meting-2024/buurten/26.geojson"
+    assert {"amsterdam/buurten.geojson", "cbs/wijken_2024.geojson", wfs} <= set(exported)  # the premise
+    leaks = {"nl": (" of ", "with", "simplified", "measurement", "City of", "geometry", "and classes"),
+             "en": ("vereenvoudigd", " van ", "(deel)", "Gemeente Amsterdam", "geometrie", "en klassen")}  # fmt: skip
+    for lang, head, end in (("nl", "Bronnen:", "Licenties:"), ("en", "Sources:", "Licences:")):
+        text = metadata_text(meta, lang=lang)
+        block = text.split(f"\n{head}\n", 1)[1].split(f"\n{end}", 1)[0].splitlines()
+        assert len(block) == len(exported)
+        for file, line in zip(exported, block, strict=True):
+            title = entries[file]["title"] if lang == "nl" else entries[file]["title_en"]
+            licence = (
+                entries[file]["licence"] if lang == "nl" else entries[file].get("licence_en", entries[file]["licence"])
+            )
+            assert line.startswith(f"  - {title} (") and line.endswith(f"; {licence}; {file}"), line
+            shown = line.removesuffix(f"; {file}")
+            assert not [w for w in leaks[lang] if w in shown], (lang, line)
+        licences = text.split(f"\n{end} ", 1)[1].split("\n", 1)[0]
+        assert ("geometrie" in licences) == (lang == "nl") and ("geometry" in licences) == (lang == "en")
+    assert "(City of Amsterdam)" in metadata_text(meta, lang="en")
+    assert "Ministry of the Interior" in metadata_text(meta, lang="en").split("Attribution: ")[1]
+    assert "Ministerie van BZK" in metadata_text(meta, lang="nl").split("Naamsvermelding: ")[1]
+
+
 def test_rows_with_a_derived_lbm_are_flagged(dataset, tmp_path):
     # The 2024 WFS publishes afw but no lbm for these Groningen buurten; the build derives lbm.
     wfs = json.loads((ROOT / "data/sources/leefbaarometer/wfs-meting-2024/buurten/20.geojson").read_bytes())

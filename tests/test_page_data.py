@@ -29,11 +29,24 @@ def test_coverage_and_sources(dataset):
     assert set(sources["licence"]) == {
         "CC0 1.0",
         "CC BY 4.0",
-        "CC0 1.0 (scores and classes); CC BY 4.0 (geometry, CBS / Kadaster)",  # the WFS export
+        "CC0 1.0 (scores en klassen); CC BY 4.0 (geometrie, CBS / Kadaster)",  # the WFS export, in Dutch
     }
+    assert not sources["publisher"].str.contains("geometry").any()
     assert len(sources) == len(dataset.manifest["sources"]) > 6
     text = " ".join(m.value for m in at.markdown)
     assert "3290 van 3323" in text and "CBS / Kadaster" in text
+
+
+def test_sources_table_speaks_english_in_english(dataset):
+    at = _over_de_data("en")
+    sources = at.dataframe[0].value
+    # sources.json gives the English texts of the WFS export's licence and publisher (licence_en, publisher_en)
+    assert "CC0 1.0 (scores and classes); CC BY 4.0 (geometry, CBS / Kadaster)" in set(sources["licence"])
+    assert not sources["licence"].str.contains("geometrie|klassen").any()
+    assert not sources["publisher"].str.contains("Ministerie|geometrie").any()
+    assert "City of Amsterdam" in set(sources["attribution"]) and "Gemeente Amsterdam" not in set(
+        sources["attribution"]
+    )
 
 
 def _over_de_data(lang: str) -> AppTest:

@@ -14,11 +14,6 @@ __all__ = ["A4_LANDSCAPE_INCHES", "ATTRIBUTION", "MIN_FONT_SIZE", "PNG_DPI", "PN
 
 #: Attribution printed on the map.
 ATTRIBUTION: Final[str] = "CBS / Kadaster, Leefbaarometer 3.0 (BZK)"
-#: The English words of the manifest's licence texts, as a Dutch brief says them.
-_NL_LICENCE_WORDS: Final[tuple[tuple[str, str], ...]] = (
-    ("scores and classes", "scores en klassen"),
-    ("geometry", "geometrie"),
-)
 #: Resolution of the PNG, sharp on a projector and on paper.
 PNG_DPI: Final[int] = 150
 #: Size of the PNG in pixels: A4 (297 x 210 mm) at :data:`PNG_DPI`.

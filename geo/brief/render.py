@@ -26,7 +26,6 @@ from geo._checks import check_measure
 from geo.brief.area_map import _draw_key, _draw_map
 from geo.brief.page import (
     _GAP_BOX,
-    _NL_LICENCE_WORDS,
     _RC,
     _RIGHT_X,
     _TABLE_BOX,
@@ -39,7 +38,7 @@ from geo.brief.page import (
     PNG_DPI,
 )
 from geo.city_gap import gap_change, gap_period_problem, gap_sentence, gap_table, gap_years
-from geo.credits import boundary_sources, credit_name
+from geo.credits import boundary_sources, credit_name, source_text
 from geo.dataset import Dataset
 from geo.i18n import check_lang
 from geo.neighbours import graph_for
@@ -375,10 +374,7 @@ def _source_lines(ds: Dataset, codes: list[str], lang: str) -> list[str]:
         if not used:
             continue
         who = credit_name(str(src.get("attribution") or src.get("publisher", "")), lang)
-        licence = str(src.get("licence", ""))
-        if lang == "nl":
-            for english, dutch in _NL_LICENCE_WORDS:
-                licence = licence.replace(english, dutch)
+        licence = source_text(src, "licence", lang) or ""
         metings = merged.setdefault((kind, level, who, licence), [])
         if src.get("meting") is not None and str(src["meting"]) not in metings:
             metings.append(str(src["meting"]))

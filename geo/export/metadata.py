@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from geo import fmt
 from geo.codes import LEVELS
-from geo.credits import boundary_sources
+from geo.credits import boundary_sources, credit_name, source_text, source_title
 from geo.dataset import Dataset
 from geo.export._options import (
     _NAME_WORDS,
@@ -113,9 +113,14 @@ def _manifest_sha256(ds: Dataset) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_SOURCE_KEYS: Final = (
+    *("file", "title", "title_en", "publisher", "publisher_en", "licence", "licence_en", "attribution", "url"),
+    "level",
+)
+
+
 def _source_entry(src: dict[str, Any], **extra: object) -> dict[str, Any]:
-    keys = ("file", "title", "publisher", "licence", "attribution", "url", "level", "meting", "vintage", "sha256")
-    return {k: src[k] for k in keys if k in src} | extra
+    return {k: src[k] for k in (*_SOURCE_KEYS, "meting", "vintage", "sha256") if k in src} | extra
 
 
 def export_metadata(
@@ -325,16 +330,19 @@ def metadata_text(meta: dict[str, Any], *, lang: Lang = "nl", prefix: str = "") 
             + (full if csv["decimals"] is None else f"{'afgerond op' if nl else 'rounded to'} {csv['decimals']}")
         )
     lines += [
-        f"{'Selectie' if nl else 'Selection'}: {meta['selection']['criteria'][lang]}",
+        f"{'Selectie' if nl else 'Selection'}: {meta['selection']['criteria'][lang] or '–'}",
         f"{'Gebieden' if nl else 'Areas'}: {meta['selection']['n_areas']}; "
         f"{'jaren' if nl else 'years'}: {', '.join(map(str, meta['years']))}",
         f"{'Bronnen' if nl else 'Sources'}:",
     ]
-    for s in meta["sources"]:
-        lines.append(f"  - {s.get('title', s['file'])} ({s.get('publisher', '')}); {s.get('licence', '')}; {s['file']}")
+    for s in meta["sources"]:  # the title and the credited name in the language (the publisher text is Dutch)
+        who = credit_name(str(s.get("attribution", "")), lang) or source_text(s, "publisher", lang) or ""
+        lines.append(f"  - {source_title(s, lang)} ({who}); {source_text(s, 'licence', lang) or ''}; {s['file']}")
     lines += [
-        f"{'Licenties' if nl else 'Licences'}: {', '.join(meta['licences'])}",
-        f"{'Naamsvermelding' if nl else 'Attribution'}: {meta['attribution']}",
+        f"{'Licenties' if nl else 'Licences'}: "
+        + ", ".join(sorted({t for s in meta["sources"] if (t := source_text(s, "licence", lang))})),
+        f"{'Naamsvermelding' if nl else 'Attribution'}: "
+        + "; ".join(credit_name(who, lang) for who in meta["attribution"].split("; ")),
         f"Dataset manifest sha256: {ds['manifest_sha256']}",
         f"{'Bouwdatum' if nl else 'Build date'}: "
         + (str(ds["build_date"]) if ds["build_date"] else ("niet vastgelegd" if nl else "not recorded")),
