@@ -50,7 +50,7 @@ __all__ = ["area_picker", "controls", "dataset_caption", "gemeente_names", "pres
 _SHORT_TITLES: dict[str, tuple[str, str]] = {
     "pages/trends.py": ("Trends", "Trends"),
     "pages/selectie.py": ("Export", "Export"),
-    "pages/over_de_data.py": ("Data", "Data"),
+    "pages/data.py": ("Data", "Data"),
 }
 
 

@@ -56,7 +56,7 @@ PAGES = (
     ("pages/verandering.py", "Verandering", "Change", "verandering", ":material/compare_arrows:"),
     ("pages/selectie.py", "Selectie en export", "Selection and export", "selectie", ":material/download:"),
     ("pages/programma.py", "Programma's", "Programmes", "programma", ":material/flag:"),
-    ("pages/over_de_data.py", "Over de data", "About the data", "data", ":material/info:"),
+    ("pages/data.py", "Over de data", "About the data", "data", ":material/info:"),
 )
 #: Query parameters that belong to one page (the programme page: set, years A and B, user set);
 #: write_url keeps them, the page validates them.

@@ -289,6 +289,21 @@ def test_a_link_to_kaart_opens_the_map_without_a_not_found_notice(app_url, page)
     assert _params(page)["lang"] == "en"
 
 
+def test_a_deep_link_on_a_fresh_server_opens_its_page_without_a_not_found_notice(page):
+    """The first visitor of a fresh server, by a link to the About page, in Dutch.
+
+    Until app.py has run once, Streamlit lists the pages/ files by name; a link whose path is not a
+    file name got its English "Page not found" dialog (with /data while the file was over_de_data.py).
+    """
+    with running_app() as base:
+        page.goto(f"{base}/data?lang=nl")
+        wait_idle(page, timeout=90_000)
+        page.get_by_role("heading", name="Over de data").wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.locator('[role="dialog"]').count() == 0  # Streamlit's "Page not found"
+        assert "/data" in page.url
+
+
 def test_the_file_uploader_speaks_dutch_in_dutch_mode(app_url, page):
     page.goto(f"{app_url}/programma?b=none&lang=nl")
     wait_idle(page, timeout=90_000)

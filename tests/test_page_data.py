@@ -21,7 +21,7 @@ def _buurten_in_sources() -> int:
 
 def test_coverage_and_sources(dataset):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/over_de_data.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Gemeenten": "343", "Wijken": "3475", "Buurten": str(_buurten_in_sources()), "Meetjaren": "9"}
@@ -53,7 +53,7 @@ def _over_de_data(lang: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page("pages/over_de_data.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     return at
 

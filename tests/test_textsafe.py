@@ -132,7 +132,7 @@ def test_the_map_page_shows_a_hostile_gemeente_name_as_text(hostile_dataset, mon
             rendered = MD.render(t)
             assert "<img" not in rendered and "<a " not in rendered, t
             assert HOSTILE not in t, t  # never the raw name: its <b> would be HTML, its $..$ math
-        for page in ("trends", "verandering", "selectie", "over_de_data"):
+        for page in ("trends", "verandering", "selectie", "data"):
             at.switch_page(f"pages/{page}.py").run()
             assert not at.exception, page
             for t in _markdown_of(at):
