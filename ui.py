@@ -2,7 +2,8 @@
 
 Pages stay thin: they read state from here, call ``geo`` and draw. Nothing in ``geo``
 imports streamlit. The controls that set the state are in :mod:`controls`; sections several
-pages share (ranking, export and brief buttons) in :mod:`sections`.
+pages share (ranking, export and brief buttons) in :mod:`sections`; the maps' cached layers,
+specs and legends in :mod:`map_view`.
 
 State model
 -----------
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from streamlit.delta_generator import DeltaGenerator
 
-    from geo.classify import Scale
-    from geo.mapping import ChoroplethLayer
 
 #: The dataset the app shows (geo.locate): LEEFBAARHEID_DATA, else the dataset built by
 #: ``python -m geo fetch``, else the embedded data/.
@@ -417,77 +416,6 @@ def rank_title(measure: str) -> str:
     """The label of the rank in the gemeente, naming its basis: "Positie op Overlast en onveiligheid in de gemeente"."""
     text = rank_label(measure, lang())
     return text[0].upper() + text[1:] + t(" in de gemeente", " in the municipality")
-
-
-def neighbours(code: str) -> list[str]:
-    """Codes bordering ``code`` (same level), from the cached neighbour graph."""
-    from geo.neighbours import graph_for
-
-    ds = dataset()
-    return graph_for(ds, ds.level(code)).neighbours(code)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def map_layer(
-    gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: geo.Lang
-) -> ChoroplethLayer:
-    """The choropleth layer of a map, built once per server and shared by all sessions (immutable)."""
-    from geo.map_payload import map_codes
-    from geo.mapping import choropleth_layer
-
-    ds = dataset()
-    v = View(gemeente=gemeente, wijk="", area="", year=year, measure=measure, level=level, scale=scale_kind)
-    scale = current_scale(measure, scale_kind)
-    return choropleth_layer(ds, map_codes(ds, v), year=year, measure=measure, scale=scale, lang=lang_code)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def change_layer(gemeente: str, level: str, start: int, end: int, measure: str, lang_code: geo.Lang) -> ChoroplethLayer:
-    """The change map's layer of a gemeente's areas, built once per server and shared (immutable)."""
-    from geo.change import change_scale
-    from geo.classify import change_scale_classes
-    from geo.mapping import change_layer as _change_layer
-
-    ds = dataset()
-    scale = change_scale(ds, measure)
-    classes = change_scale_classes(scale.vmin, scale.vmax)
-    codes = ds.codes(level, gemeente=gemeente)  # type: ignore[arg-type]  # a dataset level
-    return _change_layer(ds, codes, start=start, end=end, measure=measure, scale=classes, lang=lang_code)
-
-
-def map_spec(v: View, lang_code: geo.Lang, *, height: int) -> bytes:
-    """The map of a view for :func:`map_view.show` (cheap: the choropleth is cached).
-
-    The selection and its neighbours are outlines of their own (:func:`geo.map_payload.view_spec`):
-    a click changes only those, so the map keeps the user's zoom and pan.
-    """
-    from geo.map_payload import view_spec
-
-    layer = map_layer(v.gemeente, v.level, v.year, v.measure, v.scale, lang_code)
-    around = [] if v.national else neighbours(v.area)
-    return view_spec(dataset(), v, layer, neighbours=around, lang=lang_code, height=height, clickable=True)
-
-
-def current_scale(measure: str, kind: str) -> Scale:
-    """The colour scale of a measure: the official classes or the fixed steps."""
-    from geo.classify import scale_for
-
-    return scale_for(measure, national_reference=float(dataset().national_reference().value or 0.0), kind=kind)
-
-
-def legend(measure: str, kind: str = "official", *, compact: bool = False) -> None:
-    """Legend of the map's scale, as escaped HTML swatches (in a row when ``compact``)."""
-    from geo.legend import legend_html
-
-    html_text = legend_html(current_scale(measure, kind), title=measure_label(measure), lang=lang(), compact=compact)
-    st.markdown(html_text, unsafe_allow_html=True)
-
-
-def change_legend(scale: Scale, *, title: str) -> None:
-    """Legend of a change map's fixed symmetric scale (three decimals), as escaped HTML swatches."""
-    from geo.legend import legend_html
-
-    st.markdown(legend_html(scale, title=title, lang=lang(), decimals=3), unsafe_allow_html=True)
 
 
 def table(

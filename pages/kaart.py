@@ -64,9 +64,9 @@ left, right = st.columns([3, 1.25], gap="medium")
 with left:
     _no_data_note()
     height = 370 if presenting else 560
-    map_view.show(ui.map_spec(v, lang, height=height), key="map", height=height, on_click=ui.on_map_change)
+    map_view.show(map_view.map_spec(v, lang, height=height), key="map", height=height, on_click=ui.on_map_change)
     if presenting:  # on a projector the legend sits in a row under the map
-        ui.legend(v.measure, v.scale, compact=True)
+        map_view.legend(v.measure, v.scale, compact=True)
     if not presenting and not v.national:
         st.toggle(
             ui.t(
@@ -156,7 +156,7 @@ with right:
                 ),
             )
     if not presenting:
-        ui.legend(v.measure, v.scale)
+        map_view.legend(v.measure, v.scale)
     if not v.national:
         reason = ds.is_excluded(v.area)
         if reason:

@@ -119,10 +119,10 @@ else:
         return style_frame(frame, lang, {"start_value": 3, "end_value": 3, "change": 3}, signed=("change",))
 
     classes = change_scale_classes(scale.vmin, scale.vmax)
-    layer = ui.change_layer(sel.gemeente, level, c_start, c_end, measure, lang)
+    layer = map_view.change_layer(sel.gemeente, level, c_start, c_end, measure, lang)
     spec = map_spec(layer, view=f"{sel.gemeente}|{level}", basemap=sel.basemap, lang=lang, height=420)
     map_view.show(spec, key="change_map", height=420)
-    ui.change_legend(classes, title=ui.t("Verandering", "Change"))
+    map_view.change_legend(classes, title=ui.t("Verandering", "Change"))
     up_col, down_col = st.columns(2)
     with up_col:
         st.markdown(ui.t("**Gestegen**", "**Rose most**"))
