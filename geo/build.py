@@ -86,6 +86,16 @@ _DEFAULT_PROVENANCE = {
 }
 
 
+def _provenance(default: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Return a file's provenance: ``sources.json``'s entry over the default of its kind.
+
+    A text the entry gives replaces the default's English version too (``publisher`` drops the
+    default ``publisher_en``), so an English reader never sees the default's text beside the file's own.
+    """
+    kept = {k: v for k, v in default.items() if not (k.endswith("_en") and k.removesuffix("_en") in given)}
+    return {**kept, **given}
+
+
 def _combine_areas(files: list[AreaFile], wfs: list[WfsFile] | None = None) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     """Combine the area files; WFS polygons fill the gemeenten no area file covers at their level."""
     frames = []
@@ -391,7 +401,7 @@ def build(src: str | Path = DEFAULT_SOURCE_DIR, out: str | Path = DEFAULT_DATA_D
     for f in sorted(inputs, key=lambda f: str(f.path)):
         rel = f.path.relative_to(src).as_posix()
         kind = "scores" if isinstance(f, ScoreFile) else "areas" if isinstance(f, AreaFile) else "wfs"
-        prov = {**_DEFAULT_PROVENANCE[kind], **sources.provenance.get(rel, {})}
+        prov = _provenance(_DEFAULT_PROVENANCE[kind], sources.provenance.get(rel, {}))
         entry: dict[str, Any] = {
             "file": rel,
             "sha256": file_sha256(f.path),

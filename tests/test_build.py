@@ -478,6 +478,27 @@ def test_inhabitants_of_wijken_and_gemeenten_and_none_for_buurten(built, manifes
     assert note["with_population"] == 0 and note["source"].startswith("none in the shared data")
 
 
+def test_a_files_own_texts_replace_the_defaults_english_ones_too():
+    """sources.json's publisher or licence for a file wins over the default of its kind in both languages.
+
+    The defaults give Dutch texts and their English versions (publisher_en, licence_en); a file's own
+    Dutch text without an English one must not be shown beside the default's English text."""
+    from geo.build import _DEFAULT_PROVENANCE, _provenance
+    from geo.credits import source_text
+
+    own = _provenance(_DEFAULT_PROVENANCE["wfs"], {"licence": "CC BY 4.0 (eigen export)", "publisher": "Eigen bureau"})
+    assert source_text(own, "licence", "en") == "CC BY 4.0 (eigen export)"
+    assert source_text(own, "publisher", "en") == "Eigen bureau"
+    assert own["attribution"] == _DEFAULT_PROVENANCE["wfs"]["attribution"]  # what the file does not give stays
+    both = _provenance(_DEFAULT_PROVENANCE["wfs"], {"licence": "CC0 1.0 (eigen)", "licence_en": "CC0 1.0 (own)"})
+    assert (source_text(both, "licence", "nl"), source_text(both, "licence", "en")) == (
+        "CC0 1.0 (eigen)",
+        "CC0 1.0 (own)",
+    )
+    default = _provenance(_DEFAULT_PROVENANCE["wfs"], {})
+    assert "geometry" in source_text(default, "licence", "en") and "geometrie" in source_text(default, "licence", "nl")
+
+
 # -- discovery: sources.json, stray files, recognition by content ----------------------------------
 @pytest.mark.parametrize(
     ("text", "problem"),

@@ -28,6 +28,20 @@ def _local_imports(path: Path) -> set[str]:
     return {n for n in names if (ROOT / f"{n}.py").exists() or (ROOT / n / "__init__.py").exists()}
 
 
+def _copies(pattern: str, path: str) -> bool:
+    """Whether ``COPY <pattern>`` copies ``path``: a folder copies what is below it; ``*`` never crosses a ``/``."""
+    if path.startswith(pattern + "/"):
+        return True
+    parts, wanted = path.split("/"), pattern.split("/")
+    return len(parts) == len(wanted) and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, wanted, strict=True))
+
+
+def test_a_pattern_copies_what_docker_copies():
+    assert _copies("*.py", "app.py") and _copies("geo", "geo/__init__.py") and _copies("pages", "pages/data.py")
+    assert not _copies("*.py", "newpkg/__init__.py")  # COPY *.py copies the top level only
+    assert not _copies("app.py", "ui.py")
+
+
 def test_the_image_holds_every_module_the_app_and_its_pages_import():
     patterns = _copied()
     needed, todo = set(), ["app.py", *(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))]
@@ -38,9 +52,7 @@ def test_the_image_holds_every_module_the_app_and_its_pages_import():
         needed.add(path)
         for name in _local_imports(ROOT / path):
             todo.append(f"{name}.py" if (ROOT / f"{name}.py").exists() else f"{name}/__init__.py")
-    missing = [
-        p for p in sorted(needed) if not any(fnmatch.fnmatch(p, pat) or p.startswith(pat + "/") for pat in patterns)
-    ]
+    missing = [p for p in sorted(needed) if not any(_copies(pat, p) for pat in patterns)]
     assert {"app.py", "ui.py", "controls.py", "map_view.py", "geo/__init__.py"} <= needed
     assert not missing, f"the Dockerfile does not COPY {missing}; add them (COPY lines: {patterns})"
 
