@@ -77,13 +77,15 @@ def source_title(source: Mapping[str, Any], lang: str = "nl") -> str:
 def sources_in(ds: Dataset, lang: str = "nl") -> list[dict[str, Any]]:
     """Return the dataset's source files (the manifest's ``sources``) with their texts in the language.
 
-    ``title``, ``publisher`` and ``licence`` through :func:`source_text`, ``attribution`` through
-    :func:`credit_name`; the language-specific keys (``title_en``, ...) are dropped.
+    ``title`` through :func:`source_title` (the file's path when it has none), ``publisher`` and
+    ``licence`` through :func:`source_text`, ``attribution`` through :func:`credit_name`; the
+    language-specific keys (``title_en``, ...) are dropped.
     """
     out = []
     for src in ds.manifest.get("sources", []):
         entry = {k: v for k, v in src.items() if not k.endswith("_en")}
-        for key in ("title", "publisher", "licence"):
+        entry["title"] = source_title(src, lang)
+        for key in ("publisher", "licence"):
             if key in src:
                 entry[key] = source_text(src, key, lang)
         if "attribution" in src:

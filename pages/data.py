@@ -30,6 +30,7 @@ st.caption(ui.t("Meetjaren: ", "Measurement years: ") + ", ".join(map(str, m["ye
 st.subheader(ui.t("Bronnen", "Sources"))
 src = pd.DataFrame(sources_in(ds, ui.lang()))  # titles, publishers and licences in the chosen language
 _SOURCE_COLUMNS = {
+    "title": ui.t("Titel", "Title"),
     "file": ui.t("Bestand", "File"),
     "kind": ui.t("Soort", "Kind"),
     "level": ui.t("Niveau", "Level"),
@@ -41,7 +42,7 @@ _SOURCE_COLUMNS = {
 _KINDS = {"areas": ui.t("grenzen", "boundaries"), "scores": ui.t("scores", "scores")}
 _LEVELS = ui.level_words()  # the manifest's keys are Dutch: "gemeente", "wijk", "buurt"
 st.dataframe(
-    src[list(_SOURCE_COLUMNS)].assign(
+    src.reindex(columns=list(_SOURCE_COLUMNS)).assign(  # a dataset's manifest may lack a column
         kind=src["kind"].map(lambda k: _KINDS.get(k, k)),
         level=src["level"].map(lambda lv: _LEVELS.get(lv, lv)),
     ),

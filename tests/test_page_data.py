@@ -32,6 +32,7 @@ def test_coverage_and_sources(dataset):
         "CC0 1.0 (scores en klassen); CC BY 4.0 (geometrie, CBS / Kadaster)",  # the WFS export, in Dutch
     }
     assert not sources["publisher"].str.contains("geometry").any()
+    assert "CBS gemeenten 2024 (vereenvoudigd)" in set(sources["title"])  # sources.json's Dutch title
     assert len(sources) == len(dataset.manifest["sources"]) > 6
     text = " ".join(m.value for m in at.markdown)
     assert "3290 van 3323" in text and "CBS / Kadaster" in text
@@ -47,6 +48,8 @@ def test_sources_table_speaks_english_in_english(dataset):
     assert "City of Amsterdam" in set(sources["attribution"]) and "Gemeente Amsterdam" not in set(
         sources["attribution"]
     )
+    assert "CBS municipalities 2024 (simplified)" in set(sources["title"])  # title_en
+    assert not sources["title"].str.contains("vereenvoudigd| van ").any()
 
 
 def _over_de_data(lang: str) -> AppTest:
