@@ -23,6 +23,7 @@ __all__ = [
     "boundary_credits",
     "boundary_sources",
     "credit_name",
+    "source_in",
     "source_text",
     "source_title",
     "sources_in",
@@ -74,24 +75,26 @@ def source_title(source: Mapping[str, Any], lang: str = "nl") -> str:
     return source_text(source, "title", lang) or str(source["file"])
 
 
-def sources_in(ds: Dataset, lang: str = "nl") -> list[dict[str, Any]]:
-    """Return the dataset's source files (the manifest's ``sources``) with their texts in the language.
+def source_in(source: Mapping[str, Any], lang: str = "nl") -> dict[str, Any]:
+    """Return a source file's entry with its texts in the language.
 
     ``title`` through :func:`source_title` (the file's path when it has none), ``publisher`` and
     ``licence`` through :func:`source_text`, ``attribution`` through :func:`credit_name`; the
     language-specific keys (``title_en``, ...) are dropped.
     """
-    out = []
-    for src in ds.manifest.get("sources", []):
-        entry = {k: v for k, v in src.items() if not k.endswith("_en")}
-        entry["title"] = source_title(src, lang)
-        for key in ("publisher", "licence"):
-            if key in src:
-                entry[key] = source_text(src, key, lang)
-        if "attribution" in src:
-            entry["attribution"] = credit_name(str(src["attribution"]), lang)
-        out.append(entry)
-    return out
+    entry = {k: v for k, v in source.items() if not k.endswith("_en")}
+    entry["title"] = source_title(source, lang)
+    for key in ("publisher", "licence"):
+        if key in source:
+            entry[key] = source_text(source, key, lang)
+    if "attribution" in source:
+        entry["attribution"] = credit_name(str(source["attribution"]), lang)
+    return entry
+
+
+def sources_in(ds: Dataset, lang: str = "nl") -> list[dict[str, Any]]:
+    """Return the dataset's source files (the manifest's ``sources``), each through :func:`source_in`."""
+    return [source_in(src, lang) for src in ds.manifest.get("sources", [])]
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,11 @@ _SOURCE_COLUMNS = {
 }
 _KINDS = {"areas": ui.t("grenzen", "boundaries"), "scores": ui.t("scores", "scores")}
 _LEVELS = ui.level_words()  # the manifest's keys are Dutch: "gemeente", "wijk", "buurt"
+shown = src.reindex(columns=list(_SOURCE_COLUMNS))  # a dataset's manifest may lack a column
 st.dataframe(
-    src.reindex(columns=list(_SOURCE_COLUMNS)).assign(  # a dataset's manifest may lack a column
-        kind=src["kind"].map(lambda k: _KINDS.get(k, k)),
-        level=src["level"].map(lambda lv: _LEVELS.get(lv, lv)),
+    shown.assign(
+        kind=shown["kind"].map(lambda k: _KINDS.get(k, k)),
+        level=shown["level"].map(lambda lv: _LEVELS.get(lv, lv)),
     ),
     hide_index=True,
     column_config={col: st.column_config.TextColumn(label) for col, label in _SOURCE_COLUMNS.items()},

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from geo import fmt
 from geo.codes import LEVELS
-from geo.credits import boundary_sources, credit_name, source_text, source_title
+from geo.credits import boundary_sources, credit_name, source_in
 from geo.dataset import Dataset
 from geo.export._options import (
     _NAME_WORDS,
@@ -113,14 +113,26 @@ def _manifest_sha256(ds: Dataset) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: What the metadata copies of a source's manifest entry (both languages of its texts).
 _SOURCE_KEYS: Final = (
-    *("file", "title", "title_en", "publisher", "publisher_en", "licence", "licence_en", "attribution", "url"),
+    "file",
+    "title",
+    "title_en",
+    "publisher",
+    "publisher_en",
+    "licence",
+    "licence_en",
+    "attribution",
+    "url",
     "level",
+    "meting",
+    "vintage",
+    "sha256",
 )
 
 
 def _source_entry(src: dict[str, Any], **extra: object) -> dict[str, Any]:
-    return {k: src[k] for k in (*_SOURCE_KEYS, "meting", "vintage", "sha256") if k in src} | extra
+    return {k: src[k] for k in _SOURCE_KEYS if k in src} | extra
 
 
 def export_metadata(
@@ -335,12 +347,13 @@ def metadata_text(meta: dict[str, Any], *, lang: Lang = "nl", prefix: str = "") 
         f"{'jaren' if nl else 'years'}: {', '.join(map(str, meta['years']))}",
         f"{'Bronnen' if nl else 'Sources'}:",
     ]
-    for s in meta["sources"]:  # the title and the credited name in the language (the publisher text is Dutch)
-        who = credit_name(str(s.get("attribution", "")), lang) or source_text(s, "publisher", lang) or ""
-        lines.append(f"  - {source_title(s, lang)} ({who}); {source_text(s, 'licence', lang) or ''}; {s['file']}")
+    sources = [source_in(s, lang) for s in meta["sources"]]  # titles, names and licences in the language
+    for s in sources:
+        who = s.get("attribution") or s.get("publisher") or ""
+        lines.append(f"  - {s['title']} ({who}); {s.get('licence') or ''}; {s['file']}")
     lines += [
         f"{'Licenties' if nl else 'Licences'}: "
-        + ", ".join(sorted({t for s in meta["sources"] if (t := source_text(s, "licence", lang))})),
+        + ", ".join(sorted({s["licence"] for s in sources if s.get("licence")})),
         f"{'Naamsvermelding' if nl else 'Attribution'}: "
         + "; ".join(credit_name(who, lang) for who in meta["attribution"].split("; ")),
         f"Dataset manifest sha256: {ds['manifest_sha256']}",
