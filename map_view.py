@@ -80,13 +80,10 @@ def map_layer(
     gemeente: str, level: str, year: int, measure: str, scale_kind: str, lang_code: geo.Lang
 ) -> ChoroplethLayer:
     """Return the choropleth layer of a map, built once per server and shared by all sessions (immutable)."""
-    from geo.map_payload import map_codes
-    from geo.mapping import choropleth_layer
+    from geo.map_payload import view_layer
 
-    ds = ui.dataset()
     v = View(gemeente=gemeente, wijk="", area="", year=year, measure=measure, level=level, scale=scale_kind)
-    scale = current_scale(measure, scale_kind)
-    return choropleth_layer(ds, map_codes(ds, v), year=year, measure=measure, scale=scale, lang=lang_code)
+    return view_layer(ui.dataset(), v, lang=lang_code, scale_kind=scale_kind)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -117,10 +114,10 @@ def map_spec(v: View, lang_code: geo.Lang, *, height: int) -> bytes:
 
 
 def current_scale(measure: str, kind: str) -> Scale:
-    """Return the colour scale of a measure: the official classes or the fixed steps."""
-    from geo.classify import scale_for
+    """Return the colour scale of a measure's map (:func:`geo.map_payload.map_scale`)."""
+    from geo.map_payload import map_scale
 
-    return scale_for(measure, national_reference=float(ui.dataset().national_reference().value or 0.0), kind=kind)
+    return map_scale(ui.dataset(), measure, kind)
 
 
 def legend(measure: str, kind: str = "official", *, compact: bool = False) -> None:

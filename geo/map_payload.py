@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from geo._cache import memo
-from geo.classify import scale_for
+from geo.classify import Scale, scale_for
 from geo.dataset import Dataset
 from geo.mapping import ChoroplethLayer, basemap_tiles, choropleth_layer
 from geo.polyline import encode_geometry
 from geo.textsafe import script_json
 from geo.view import NATIONAL, View
 
-__all__ = ["build_map", "map_codes", "map_spec", "outline_rings", "view_spec"]
+__all__ = ["build_map", "map_codes", "map_scale", "map_spec", "outline_rings", "view_layer", "view_spec"]
 
 
 def outline_rings(ds: Dataset, *, selected: Sequence[str], neighbours: Sequence[str] = ()) -> dict[str, Any]:
@@ -145,6 +145,17 @@ def view_spec(
     )
 
 
+def map_scale(ds: Dataset, measure: str, kind: str = "fixed") -> Scale:
+    """Return the colour scale of a measure's map: the official classes or the fixed steps."""
+    return scale_for(measure, national_reference=float(ds.national_reference().value or 0.0), kind=kind)
+
+
+def view_layer(ds: Dataset, view: View, *, lang: str = "nl", scale_kind: str = "fixed") -> ChoroplethLayer:
+    """Return the choropleth layer of a view's map: its areas (:func:`map_codes`) in its year and measure."""
+    scale = map_scale(ds, view.measure, scale_kind)
+    return choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
+
+
 def build_map(
     ds: Dataset,
     view: View,
@@ -158,6 +169,5 @@ def build_map(
     The app caches the choropleth layer (and passes it to :func:`view_spec`); this is the
     same map, uncached, for tests and benchmarks.
     """
-    scale = scale_for(view.measure, national_reference=float(ds.national_reference().value or 0.0), kind=scale_kind)
-    layer = choropleth_layer(ds, map_codes(ds, view), year=view.year, measure=view.measure, scale=scale, lang=lang)
+    layer = view_layer(ds, view, lang=lang, scale_kind=scale_kind)
     return view_spec(ds, view, layer, neighbours=neighbours, lang=lang)
