@@ -61,3 +61,13 @@ def test_the_image_holds_the_embedded_data_leaflet_and_the_config():
     patterns = _copied()
     for folder in ("data", "static", ".streamlit", "pages", "geo"):
         assert folder in patterns, f"the Dockerfile does not COPY {folder}/"
+
+
+def test_the_served_config_turns_off_the_costly_per_session_work():
+    """Streamlit's file watcher and post-run gc cost each session server time (README, Benchmarks)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["postScriptGC"] is False
+    assert config["server"]["enableStaticServing"] is True  # Leaflet comes from static/
