@@ -34,4 +34,6 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status != 200)"
 
-CMD ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true"]
+# warm_up.py opens one session (the map, then Trends) as soon as the server answers, so the first visitors
+# do not wait for the imports and the dataset load (see README, Benchmarks); its report goes to the log
+CMD ["sh", "-c", "python warm_up.py http://127.0.0.1:8501 --timeout 120 & exec streamlit run app.py --server.address=0.0.0.0 --server.port=8501 --server.headless=true"]

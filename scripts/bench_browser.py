@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import socket
 import statistics
@@ -27,8 +28,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -54,8 +55,8 @@ CASES = [
 
 
 @contextmanager
-def server(script: str) -> Iterator[str]:
-    """Run ``streamlit run script`` on a free port on 127.0.0.1 until the block ends.
+def server(script: str, flags: Sequence[str] = ()) -> Iterator[str]:
+    """Run ``streamlit run script [flags]`` on a free port on 127.0.0.1 until the block ends.
 
     A script outside the project root runs from a temporary folder that links the project's
     ``static/`` (Leaflet) and ``.streamlit/`` config, so that it serves Leaflet as the app does.
@@ -68,17 +69,17 @@ def server(script: str) -> Iterator[str]:
             (cwd / ".streamlit").symlink_to(ROOT / ".streamlit")
             shutil.copy(ROOT / script, cwd / Path(script).name)
             script = Path(script).name
-        with _server(script, cwd) as base:
+        with _server(script, cwd, flags) as base:
             yield base
 
 
 @contextmanager
-def _server(script: str, cwd: Path) -> Iterator[str]:
+def _server(script: str, cwd: Path, flags: Sequence[str]) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *flags]
     env = {**os.environ, "LEEFBAARHEID_ROOT": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -181,29 +182,48 @@ def _bytes(payload: object) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--variant",
+        default="",
+        help="Streamlit flags for a second app server timed in the same loop, e.g. "
+        "'--server.fileWatcherType auto' to compare with and without a setting",
+    )
+    parser.add_argument(
+        "--naive-flags",
+        default="",
+        help="Streamlit flags for the naive page's server (by default it runs with the project's config)",
+    )
+    args = parser.parse_args()
+    rounds, variant = args.rounds, shlex.split(args.variant)
     if CHROMIUM is None:
         sys.exit("chromium not found: apt-get install chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         print(f"cold server: the first session received the map's areas {maps_sent_on_cold_start(browser)} time(s)")
-        with server("app.py") as app, server("scripts/naive_map.py") as naive, server("scripts/bare_map.py") as bare:
+        with (
+            server("app.py") as app,
+            server("scripts/naive_map.py", shlex.split(args.naive_flags)) as naive,
+            server("scripts/bare_map.py") as bare,
+            server("app.py", variant) if variant else nullcontext("") as other,
+        ):
+            pages = [(app, False), (naive, True), (bare, False)] + ([(other, False)] if other else [])
+            print("naive page's server flags:", args.naive_flags or "(the project's config)")
             for _label, ours, theirs in CASES:  # warm the servers and their caches
-                first_polygon(browser, app + ours)
-                first_polygon(browser, naive + theirs, naive=True)
-                first_polygon(browser, bare + ours)
+                for base, is_naive in pages:
+                    first_polygon(browser, base + (theirs if is_naive else ours), naive=is_naive)
             print("first drawn polygon, warm servers (median of", rounds, "page loads each):")
             for label, ours, theirs in CASES:
-                a, b, c = [], [], []
+                times: list[list[float]] = [[] for _ in pages]
                 for _ in range(rounds):
-                    a.append(first_polygon(browser, app + ours))
-                    b.append(first_polygon(browser, naive + theirs, naive=True))
-                    c.append(first_polygon(browser, bare + ours))
-                ma, mb, mc = statistics.median(a), statistics.median(b), statistics.median(c)
+                    for k, (base, is_naive) in enumerate(pages):
+                        times[k].append(first_polygon(browser, base + (theirs if is_naive else ours), naive=is_naive))
+                ma, mb, mc, *md = [statistics.median(t) for t in times]
                 print(
                     f"  {label:36s} app {ma:5.2f} s   naive {mb:5.2f} s   naive/app {mb / ma:4.1f}x"
                     f"   (bare map page {mc:5.2f} s, naive/bare {mb / mc:4.1f}x)"
                 )
+                if md:
+                    print(f"  {'':36s} app with {args.variant}: {md[0]:5.2f} s, naive/that {mb / md[0]:4.1f}x")
             print("the same for a returning visitor (one browser profile per page; its first visit filled the cache):")
             for label, ours, theirs in CASES:
                 mine = browser.new_context(viewport={"width": 1280, "height": 720})

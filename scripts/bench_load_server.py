@@ -1,6 +1,7 @@
 """Server-side load test: one Streamlit server, 20 concurrent sessions, 3 rounds.
 
-Run: python scripts/bench_load_server.py [--sessions 20] [--rounds 3] [--think S] [--warm] [--timeout 420] [--data DIR]
+Run: python scripts/bench_load_server.py [--sessions 20] [--rounds 3] [--think S] [--warm | --deploy-warm-up]
+     [--timeout 420] [--data DIR]
 
 How it drives the app: it starts ``streamlit run app.py`` on 127.0.0.1 at a random free port and
 talks to it over Streamlit's own websocket protocol (``/_stcore/stream``, protobuf ``BackMsg`` /
@@ -258,6 +259,12 @@ def main() -> int:
         help="one session runs the sequence before the measured rounds, so round 1 meets a warm server "
         "(imports done, dataset loaded); default: round 1 meets a cold server",
     )
+    ap.add_argument(
+        "--deploy-warm-up",
+        action="store_true",
+        help="run warm_up.py (map, then Trends, in one session) before the measured rounds, as the Dockerfile "
+        "does after starting the server",
+    )
     ap.add_argument("--timeout", type=float, default=420.0, help="seconds for the whole run (default 420)")
     ap.add_argument("--data", type=Path, default=None, help="dataset folder (default: the app's)")
     args = ap.parse_args()
@@ -290,6 +297,13 @@ def main() -> int:
             f"{args.sessions} concurrent sessions x {args.rounds} rounds of: {', '.join(INTERACTIONS)}",
             flush=True,
         )
+        if args.deploy_warm_up:
+            warm = subprocess.run(
+                [sys.executable, "warm_up.py", f"http://127.0.0.1:{port}"], cwd=ROOT, capture_output=True, text=True
+            )
+            print(warm.stdout + warm.stderr, end="", flush=True)
+            if warm.returncode:
+                return 1
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
         try:
             rounds = _rounds(url, server.pid, args.sessions, args.rounds, args.think, args.warm)

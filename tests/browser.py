@@ -45,10 +45,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(timeout: float = 60.0, *, base_path: str = "") -> Iterator[str]:
+def running_app(timeout: float = 60.0, *, base_path: str = "", env: dict[str, str] | None = None) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards.
 
-    ``base_path`` serves the app under that path (``server.baseUrlPath``), as behind a proxy.
+    ``base_path`` serves the app under that path (``server.baseUrlPath``), as behind a proxy;
+    ``env`` adds environment variables (e.g. ``LEEFBAARHEID_DATA``).
     """
     port = _free_port()
     log = ROOT / "tests" / "artifacts"
@@ -73,6 +74,7 @@ def running_app(timeout: float = 60.0, *, base_path: str = "") -> Iterator[str]:
             base_path,
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=out,
         stderr=subprocess.STDOUT,
     )

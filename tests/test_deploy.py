@@ -71,3 +71,14 @@ def test_the_served_config_turns_off_the_costly_per_session_work():
     assert config["server"]["fileWatcherType"] == "none"
     assert config["runner"]["postScriptGC"] is False
     assert config["server"]["enableStaticServing"] is True  # Leaflet comes from static/
+
+
+def test_the_image_warms_its_server_on_the_port_it_serves():
+    """The CMD starts warm_up.py against the server's own port, and the image holds warm_up.py."""
+    cmd = next(
+        line for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines() if line.startswith("CMD")
+    )
+    port = cmd.split("--server.port=", 1)[1].split()[0].strip('"]')
+    assert f"python warm_up.py http://127.0.0.1:{port} " in cmd
+    assert "& exec streamlit run app.py" in cmd  # the server, not the shell, gets the container's signals
+    assert any(_copies(pattern, "warm_up.py") for pattern in _copied())

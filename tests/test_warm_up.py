@@ -1,0 +1,53 @@
+"""The deploy's warm-up (warm_up.py) against a real server: the map and Trends run; failures are named."""
+
+import pytest
+
+import warm_up
+from tests.browser import running_app
+
+
+def test_the_endpoints_keep_the_base_path_and_the_scheme():
+    assert warm_up._endpoints("http://127.0.0.1:8501") == (
+        "http://127.0.0.1:8501/_stcore/health",
+        "ws://127.0.0.1:8501/_stcore/stream",
+    )
+    assert warm_up._endpoints("https://example.org/lv/") == (
+        "https://example.org/lv/_stcore/health",
+        "wss://example.org/lv/_stcore/stream",
+    )
+    with pytest.raises(ValueError, match="'ftp://x' is not an http"):
+        warm_up._endpoints("ftp://x")
+
+
+def test_a_warm_up_runs_the_map_and_the_trends_page_of_the_real_app(app_url, capsys):
+    assert warm_up.main([app_url, "--query", "g=GM0363", "--timeout", "60"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("warm_up: map page ran in") and out[0].endswith(": ok")
+    assert out[1].startswith("warm_up: trends page ran in") and out[1].endswith(": ok")
+    assert out[2].startswith(f"warm_up: the server at {app_url} is warm")
+
+
+def test_a_server_with_a_damaged_dataset_fails_the_warm_up_with_the_apps_message(tmp_path, capsys):
+    with running_app(env={"LEEFBAARHEID_DATA": str(tmp_path)}) as url:
+        assert warm_up.main([url, "--timeout", "60"]) == 1
+    captured = capsys.readouterr()
+    assert f"error shown: dataset folder {tmp_path} has no manifest.json" in captured.out
+    assert f"python -m geo build --out {tmp_path}`" in captured.out  # the fix, without Markdown escapes
+    assert "a page failed" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ftp://x"], "'ftp://x' is not an http(s) URL"),
+        (
+            ["http://127.0.0.1:9", "--timeout", "1"],
+            "no server answered at http://127.0.0.1:9/_stcore/health within 1 s",
+        ),
+    ],
+)
+def test_no_server_or_a_bad_url_is_exit_2_with_the_fix(argv, message, capsys):
+    assert warm_up.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "start it first" in err or "give the server's address" in err
