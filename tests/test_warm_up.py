@@ -1,9 +1,20 @@
 """The deploy's warm-up (warm_up.py) against a real server: the map and Trends run; failures are named."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import warm_up
 from tests.browser import running_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _warm_up(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python warm_up.py ...`` as the Dockerfile does (its own process and event loop)."""
+    return subprocess.run([sys.executable, "warm_up.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=180)
 
 
 def test_the_endpoints_keep_the_base_path_and_the_scheme():
@@ -19,21 +30,22 @@ def test_the_endpoints_keep_the_base_path_and_the_scheme():
         warm_up._endpoints("ftp://x")
 
 
-def test_a_warm_up_runs_the_map_and_the_trends_page_of_the_real_app(app_url, capsys):
-    assert warm_up.main([app_url, "--query", "g=GM0363", "--timeout", "60"]) == 0
-    out = capsys.readouterr().out.splitlines()
+def test_a_warm_up_runs_the_map_and_the_trends_page_of_the_real_app(app_url):
+    done = _warm_up(app_url, "--query", "g=GM0363", "--timeout", "60")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
     assert out[0].startswith("warm_up: map page ran in") and out[0].endswith(": ok")
     assert out[1].startswith("warm_up: trends page ran in") and out[1].endswith(": ok")
     assert out[2].startswith(f"warm_up: the server at {app_url} is warm")
 
 
-def test_a_server_with_a_damaged_dataset_fails_the_warm_up_with_the_apps_message(tmp_path, capsys):
+def test_a_server_with_a_damaged_dataset_fails_the_warm_up_with_the_apps_message(tmp_path):
     with running_app(env={"LEEFBAARHEID_DATA": str(tmp_path)}) as url:
-        assert warm_up.main([url, "--timeout", "60"]) == 1
-    captured = capsys.readouterr()
-    assert f"error shown: dataset folder {tmp_path} has no manifest.json" in captured.out
-    assert f"python -m geo build --out {tmp_path}`" in captured.out  # the fix, without Markdown escapes
-    assert "a page failed" in captured.err
+        done = _warm_up(url, "--timeout", "60")
+    assert done.returncode == 1
+    assert f"error shown: dataset folder {tmp_path} has no manifest.json" in done.stdout
+    assert f"python -m geo build --out {tmp_path}`" in done.stdout  # the fix, without Markdown escapes
+    assert "a page failed" in done.stderr
 
 
 @pytest.mark.parametrize(
