@@ -33,7 +33,7 @@ from geo.selection import Selection, encode_selection
 from geo.sets import PROGRAMME_PARAMS
 from geo.summary import AreaSummary, area_summary, rank_label
 from geo.textsafe import html_text, markdown_text
-from geo.view import NATIONAL, Notice, View, drill_down, national_view, view_params
+from geo.view import NATIONAL, Notice, View, area_view, drill_down, national_view, view_params
 
 if TYPE_CHECKING:
     import altair as alt
@@ -235,6 +235,29 @@ def _current_choices() -> PageChoices:
 def view() -> View:
     """The shared view (gemeente, wijk, area, year, measure, level, base map) of every page."""
     return cast(View, st.session_state[_VIEW])
+
+
+def one_area_view() -> View:
+    """The shared view for a page about one area; on the national overview, the area's gemeente.
+
+    Says so on the page when the map shows the whole country: the page is about the area chosen
+    last (:func:`geo.view.area_view`), and the sidebar picks another.
+    """
+    v = view()
+    if not v.national:
+        return v
+    local = area_view(v)
+    ds = dataset()
+    area, gemeente = md(ds.name(local.area)), md(ds.name(local.gemeente))
+    st.info(
+        t(
+            f"De kaart toont heel Nederland; deze pagina toont {area} in {gemeente}, het laatst gekozen gebied. "
+            "Kies een gemeente in de zijbalk voor een ander gebied.",
+            f"The map shows the whole country; this page shows {area} in {gemeente}, the area chosen last. "
+            "Pick a municipality in the sidebar for another area.",
+        )
+    )
+    return local
 
 
 def _set_view(new: View) -> None:

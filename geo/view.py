@@ -226,6 +226,25 @@ def national_view(ds: Dataset, view: View) -> View:
     return replace(view, gemeente=NATIONAL, level=level, year=year)
 
 
+def area_view(view: View) -> View:
+    """Return the view of the selected area in its own gemeente: what a page about one area shows.
+
+    The national overview keeps the area chosen last (or the default one) beside ``NL``; the pages
+    about one area (Trends, Verandering, Selectie) show that area in its gemeente, at the area's
+    level. A gemeente's view is returned as it is.
+
+    Examples
+    --------
+    >>> v = View("NL", "WK036305", "WK036305", 2022, "lbm", "gemeente")
+    >>> area_view(v).gemeente, area_view(v).level
+    ('GM0363', 'wijk')
+    """
+    if not view.national:
+        return view
+    level = "buurt" if level_of(view.area) == "buurt" else "wijk"
+    return replace(view, gemeente=gemeente_of(view.area), level=level)
+
+
 def _has_buurten(ds: Dataset, gemeente: str) -> bool:
     return any(ds.children(w) for w in ds.children(gemeente))
 
@@ -380,10 +399,11 @@ def parse_view(ds: Dataset, params: Mapping[str, str | list[str]]) -> tuple[View
             view = replace(view, level=n)
         else:
             fallback = "gemeente" if national else "wijk"
+            fallback_nl = "gemeenten" if national else "wijken"
             fallback_en = "municipalities" if national else "districts"
             notices.append(
                 Notice(
-                    f"niveau '{_shown(n)}' is hier niet beschikbaar; {fallback}en getoond",
+                    f"niveau '{_shown(n)}' is hier niet beschikbaar; {fallback_nl} getoond",
                     f"level '{_shown(n)}' is not available here; {fallback_en} shown",
                 )
             )

@@ -16,11 +16,12 @@ import sections
 import ui
 from geo.brief import brief_filename
 from geo.selection import Filter, Selection, encode_selection, filter_codes
+from geo.view import area_view
 
 ui.page_guard()
 
 ds = ui.dataset()
-sel = ui.view()
+sel = area_view(ui.view())  # on the national map: the chosen area's gemeente
 lang = ui.lang()
 selection = ui.current_selection()
 
@@ -75,7 +76,7 @@ with add_area:
         ui.t(f"Voeg alle wijken van {gm_name} toe", f"Add all districts of {gm_name}"),
         key="sel_add_gemeente",
         on_click=_add,
-        args=(lambda: ui.current_selection().add_gemeente(ds, ui.view().gemeente), "_sel_error"),
+        args=(lambda: ui.current_selection().add_gemeente(ds, area_view(ui.view()).gemeente), "_sel_error"),
     )
     wijk_name = ui.md(ds.name(sel.wijk))
     has_buurten = bool(ds.children(sel.wijk))
@@ -84,7 +85,7 @@ with add_area:
         + (ui.t(" met haar buurten", " with its neighbourhoods") if has_buurten else ""),
         key="sel_add_wijk",
         on_click=_add,
-        args=(lambda: ui.current_selection().add_wijk(ds, ui.view().wijk), "_sel_error"),
+        args=(lambda: ui.current_selection().add_wijk(ds, area_view(ui.view()).wijk), "_sel_error"),
     )
     st.caption(ui.t("Kies gemeente en wijk in de zijbalk.", "Pick the municipality and district in the sidebar."))
 with add_filter:

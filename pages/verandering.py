@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 ui.page_guard()
 
 ds = ui.dataset()
-sel = ui.view()
+sel = ui.one_area_view()
 lang = ui.lang()
 code, measure = sel.area, sel.measure
 label = ui.measure_label(measure)

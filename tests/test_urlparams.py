@@ -131,3 +131,34 @@ def test_every_page_file_is_named_as_its_url_path():
     for path, _nl, _en, url, _icon in ui.PAGES[1:]:
         assert Path(path).stem == url, f"{path} is served at /{url}: name the file pages/{url}.py"
     assert {Path(p).stem for p, *_ in ui.PAGES} == {f.stem for f in (ROOT / "pages").glob("*.py")}
+
+
+# -- the national overview's link on every page -------------------------------------------------
+@pytest.mark.parametrize("deep", [True, False], ids=["deep-link", "after-the-map"])
+@pytest.mark.parametrize("page", ["trends", "verandering", "selectie", "programma", "data"])
+def test_a_national_link_opens_every_page_on_the_chosen_areas_gemeente(page, deep):
+    """``g=NL`` crashed Trends, Verandering and Selectie (the national map has no gemeente of its own)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in {"g": "NL", "n": "wijk", "a": "WK034403", "lang": "en"}.items():
+        at.query_params[k] = v
+    if deep:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    else:
+        at.run()
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    headings = [m.value for m in at.markdown if m.value.startswith("### ")]
+    if page in ("trends", "verandering"):
+        # Overvecht (WK034403) lies in Utrecht: the page says so, and why it is not about the country
+        assert [i.value for i in at.info if "The map shows the whole country" in i.value] == [
+            "The map shows the whole country; this page shows Wijk 03 Overvecht in Utrecht, the area chosen last. "
+            "Pick a municipality in the sidebar for another area."
+        ]
+        assert "Utrecht" in headings[0], headings
+    if page == "selectie":
+        labels = [b.label for b in at.button]
+        assert (
+            "Add all districts of Utrecht" in labels
+            and "Add district Wijk 03 Overvecht with its neighbourhoods" in labels
+        )

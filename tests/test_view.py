@@ -57,7 +57,14 @@ def test_national_overview_from_a_link(dataset):
     view, notices = parse_view(dataset, {"g": "nl", "n": "wijk", "j": "2022"})
     assert notices == [] and (view.level, view.year) == ("wijk", 2022)
     _, notices = parse_view(dataset, {"g": "NL", "n": "buurt"})
-    assert any("niveau 'buurt'" in n.nl and "level 'buurt'" in n.en for n in notices)
+    assert [(n.nl, n.en) for n in notices] == [
+        (
+            "niveau 'buurt' is hier niet beschikbaar; gemeenten getoond",
+            "level 'buurt' is not available here; municipalities shown",
+        )
+    ]
+    _, notices = parse_view(dataset, {"g": "GM0363", "n": "gemeente"})
+    assert [n.nl for n in notices] == ["niveau 'gemeente' is hier niet beschikbaar; wijken getoond"]
 
 
 def test_drill_down_keeps_the_year_where_the_gemeente_has_data(dataset):
