@@ -20,6 +20,7 @@ import contextlib
 import errno
 import os
 import secrets
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,7 +203,8 @@ def write_files(outputs: Sequence[tuple[Path, bytes]], *, option: str = "--out")
     Each file is first written to a hidden temporary file in its target folder; only when every
     one is written are they renamed into place (``os.replace``, atomic per file). On any failure
     the temporary files are removed and existing files are left as they were, so a CSV never
-    appears without its sidecar, nor a PDF without its PNG.
+    appears without its sidecar, nor a PDF without its PNG: a file already renamed into place when
+    a later one fails is removed again, and the file it replaced put back.
 
     Parameters
     ----------
@@ -219,6 +221,7 @@ def write_files(outputs: Sequence[tuple[Path, bytes]], *, option: str = "--out")
     for path, _ in outputs:
         check_output_file(path, option)
     temps: list[tuple[Path, Path]] = []
+    placed: list[tuple[Path, Path | None]] = []  # renamed into place, with the old file's copy if there was one
     current = outputs[0][0] if outputs else Path()
     try:
         for path, data in outputs:
@@ -232,10 +235,48 @@ def write_files(outputs: Sequence[tuple[Path, bytes]], *, option: str = "--out")
                 os.fsync(fh.fileno())
         for tmp, path in temps:
             current = path
-            os.replace(tmp, path)
+            old = _keep_old(path)
+            try:
+                os.replace(tmp, path)
+            except OSError:
+                if old is not None:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+                raise
+            placed.append((path, old))
     except OSError as exc:
+        _roll_back(placed)
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
         msg = os_error_message(exc, current, option=option, note="; nothing was written")
         raise CommandLineError(msg) from None
+    for _, old in placed:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _keep_old(path: Path) -> Path | None:
+    """Keep the file at ``path`` under a hidden name (a hard link, else a copy); None if there is none.
+
+    So that a later file of the same write that fails can put it back (:func:`_roll_back`).
+    """
+    if not path.exists():
+        return None
+    old = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old")
+    try:
+        os.link(path, old)
+    except OSError:
+        shutil.copy2(path, old)
+    return old
+
+
+def _roll_back(placed: Sequence[tuple[Path, Path | None]]) -> None:
+    """Undo the renames of a write that failed: old files back in place, new ones removed."""
+    for path, old in reversed(placed):
+        with contextlib.suppress(OSError):
+            if old is not None:
+                os.replace(old, path)
+            else:
+                path.unlink(missing_ok=True)

@@ -287,3 +287,35 @@ def test_an_out_name_of_another_format_is_refused(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
     assert main([*EXPORT, "--format", "geojson", "--out", str(tmp_path / "x.json")]) == 0  # a GeoJSON name
     assert (tmp_path / "x.json").read_text(encoding="utf-8").lstrip().startswith("{")
+
+
+@pytest.mark.parametrize("first_existed", [True, False])
+def test_a_second_file_that_cannot_be_renamed_into_place_leaves_the_first_as_it_was(
+    tmp_path, monkeypatch, first_existed
+):
+    """The CSV was renamed into place before its sidecar failed (e.g. an immutable old sidecar): the new
+    CSV stayed behind, and an older CSV of the same name was lost."""
+    import geo._cli
+
+    csv, sidecar = tmp_path / "c.csv", tmp_path / "c.metadata.json"
+    if first_existed:
+        csv.write_bytes(b"old csv")
+    sidecar.write_bytes(b"old sidecar")
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(dst) == sidecar:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(geo._cli.os, "replace", replace)
+    with pytest.raises(geo._cli.CommandLineError, match="nothing was written"):
+        geo._cli.write_files([(csv, b"new csv"), (sidecar, b"new sidecar")])
+    monkeypatch.undo()
+    expected = {"c.metadata.json": b"old sidecar"} | ({"c.csv": b"old csv"} if first_existed else {})
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == expected  # no new, temporary or kept file
+    geo._cli.write_files([(csv, b"new csv"), (sidecar, b"new sidecar")])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
+        "c.csv": b"new csv",
+        "c.metadata.json": b"new sidecar",
+    }
