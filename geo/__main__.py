@@ -124,7 +124,16 @@ def _selection(ds: Dataset, args: argparse.Namespace) -> Selection:
     """Build the selection of ``export``; a failure names the option and its value."""
     from geo.selection import Selection, decode_selection, parse_filter
 
-    option, value = next((f"--{k}", v) for k in ("codes", "gemeente", "filter", "selection") if (v := getattr(args, k)))
+    given = [(f"--{k}", v) for k in ("codes", "gemeente", "filter", "selection") if (v := getattr(args, k)) is not None]
+    option, value = given[0]  # argparse requires exactly one of them
+    if not value.strip():
+        example = {
+            "--codes": "WK0363AA,BU0363AA01",
+            "--gemeente": "GM0363,GM0014",
+            "--filter": "measure=afw,op=below,threshold=-0.1,year=2022",
+            "--selection": "<the s= value of a shared link>",
+        }[option]
+        raise CommandLineError(f"{option} is empty; pass what to export, e.g. {option} {example}")
     if option in ("--codes", "--gemeente") and not _split(value):
         example = "WK0363AA,BU0363AA01" if option == "--codes" else "GM0363,GM0014"
         msg = f"{option} {value!r} names no area; pass codes separated by commas, e.g. {option} {example}"

@@ -319,3 +319,20 @@ def test_a_second_file_that_cannot_be_renamed_into_place_leaves_the_first_as_it_
         "c.csv": b"new csv",
         "c.metadata.json": b"new sidecar",
     }
+
+
+@pytest.mark.parametrize(
+    ("option", "example"),
+    [
+        ("--codes", "--codes WK0363AA,BU0363AA01"),
+        ("--gemeente", "--gemeente GM0363,GM0014"),
+        ("--filter", "--filter measure=afw,op=below,threshold=-0.1,year=2022"),
+        ("--selection", "--selection <the s= value of a shared link>"),
+    ],
+)
+def test_an_empty_selection_option_is_exit_2_with_an_example(tmp_path, capsys, option, example):
+    """``--codes ''`` raised StopIteration (an empty string counted as no option given)."""
+    out = tmp_path / "x.csv"
+    assert main(["export", option, "", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {option} is empty; pass what to export, e.g. {example}"
+    assert not out.exists()
