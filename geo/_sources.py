@@ -202,6 +202,12 @@ def discover(src: Path) -> Sources:
             ignore(path, "documentation or hidden file", warn=False)
         elif is_shapefile_part(path):
             continue  # read with its .shp
+        elif suffix in (*_SCORE_SUFFIXES, ".geojson", *_AREA_SUFFIXES) and path.stat().st_size == 0:
+            msg = (
+                f"{path} is empty (0 bytes), perhaps an interrupted download; download it again, "
+                f'or move it out of {src} (or mark it "build": false in sources.json)'
+            )
+            raise DataFileError(msg)
         elif suffix in _SCORE_SUFFIXES:
             if suffix == ".csv" and not looks_like_scores(path):
                 ignore(path, "CSV without Leefbaarometer columns (bu_code/wk_code/gm_code, jaar, lbm, afw)")

@@ -336,3 +336,21 @@ def test_an_empty_selection_option_is_exit_2_with_an_example(tmp_path, capsys, o
     assert main(["export", option, "", "--out", str(out)]) == 2
     assert capsys.readouterr().err.strip() == f"error: {option} is empty; pass what to export, e.g. {example}"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["Leefbaarometer-scores wijken 2002-2022.csv", "wijken_2024.geojson", "b.gpkg"])
+def test_an_empty_source_file_stops_the_build_with_the_fix(tmp_path, capsys, name):
+    """A 0-byte score CSV was left out with a warning, and the build replaced the dataset without it."""
+    src, out = tmp_path / "src", tmp_path / "data"
+    (src / "leefbaarometer").mkdir(parents=True)
+    shutil.copy(
+        ROOT / "data" / "sources" / "leefbaarometer" / "meting-2024-buurten-amsterdam.csv", src / "leefbaarometer"
+    )
+    (src / "leefbaarometer" / name).write_bytes(b"")
+    assert main(["build", "--from", str(src), "--out", str(out)]) == 2
+    empty = src / "leefbaarometer" / name
+    assert capsys.readouterr().err.strip() == (
+        f"error: {empty} is empty (0 bytes), perhaps an interrupted download; download it again, "
+        f'or move it out of {src} (or mark it "build": false in sources.json)'
+    )
+    assert not out.exists()
