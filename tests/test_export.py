@@ -236,6 +236,18 @@ def test_rounding(long):
         to_csv_bytes(long, decimals=-1)
 
 
+@pytest.mark.parametrize("dutch", [False, True], ids=["plain", "dutch"])
+def test_rounding_writes_exactly_that_many_decimals_and_no_negative_zero(dutch):
+    """``--round 0`` wrote 4.0 and -0.0 (a small negative value rounded to zero)."""
+    frame = pd.DataFrame({"a": [4.04], "b": [-0.28], "c": [-2.6], "d": [0.333], "e": [np.nan], "f": [-0.001]})
+    frame["n"] = pd.array([1], dtype="Int64")
+    by_hand = {0: "4,0,-3,0,,0,1", 2: "4.04,-0.28,-2.60,0.33,,0.00,1"}
+    for decimals, line in by_hand.items():
+        if dutch:
+            line = line.replace(",", ";").replace(".", ",")
+        assert to_csv_bytes(frame, decimals=decimals, dutch=dutch).decode().splitlines()[1] == line
+
+
 @pytest.mark.parametrize("dutch", [False, True], ids=["plain", "dutch-excel"])
 def test_formula_injection_is_neutralised(long, dutch):
     frame = long.head(12).copy()

@@ -78,11 +78,13 @@ def to_csv_bytes(
         if _is_text(s):
             out[col] = _neutralise(s)
         elif decimals is not None and pd.api.types.is_float_dtype(s.dtype):
-            out[col] = s.round(decimals)
+            out[col] = s.round(decimals) + 0.0  # + 0.0: a value rounded to -0.0 is written as 0
     text = out.to_csv(
         index=False,
         sep=";" if dutch else ",",
         decimal="," if dutch else ".",
+        # rounded numbers with exactly that many decimals: 4 at --round 0 (not 4.0), 4.20 at --round 2
+        float_format=None if decimals is None else f"%.{decimals}f",
         lineterminator="\r\n",  # RFC 4180; also makes the writer quote fields holding CR or LF
     )
     data = text.encode("utf-8")
