@@ -36,6 +36,7 @@ from geo._cli import (
     check_output_file,
     csv_options,
     data_dir,
+    file_path,
     os_error_message,
     write_files,
 )
@@ -398,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument(
         "--years", default=None, metavar="Y,...", help="measurement years, comma-separated (default: all with data)"
     )
-    e.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file")
+    e.add_argument("--out", type=file_path, required=True, metavar="FILE", help="output file")
     e.add_argument("--sidecar", action="store_true", help="also write FILE's metadata as NAME.metadata.json beside it")
     e.add_argument(
         "--export-date", default=None, metavar="YYYY-MM-DD", help="date recorded in the metadata (default today)"
@@ -413,7 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("--code", required=True, help="wijk or buurt code, e.g. WK0363AA")
     r.add_argument("--year", type=int, required=True, help="measurement year, e.g. 2022")
-    r.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF file; the PNG is written beside it")
+    r.add_argument(
+        "--out", type=file_path, required=True, metavar="FILE.pdf", help="PDF file; the PNG is written beside it"
+    )
     r.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the brief (default nl)")
     r.add_argument(
         "--neighbours", default=None, metavar="CODES", help="areas to draw around it (default: its neighbours)"

@@ -120,6 +120,25 @@ def default_data_dir() -> Path:
 
 
 # -- output files ------------------------------------------------------------------------------
+def file_path(text: str) -> Path:
+    """Read an output file option (argparse ``type``): no empty name, no name that ends in a slash.
+
+    ``Path("out/")`` drops the slash, so ``--out out/`` would write a file named ``out``.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Naming what is wrong and the fix; argparse prints it with the option and exits with 2.
+    """
+    if not text.strip():
+        msg = "the file name is empty; pass the path of the file to write"
+        raise argparse.ArgumentTypeError(msg)
+    if text.endswith(("/", os.sep)):
+        msg = f"{text!r} ends in a slash, so it names a folder; pass the path of a file in it"
+        raise argparse.ArgumentTypeError(msg)
+    return Path(text)
+
+
 def check_output_file(path: Path, option: str, *, example: str | None = None) -> None:
     """Refuse an output path that cannot be a file, before any work is done.
 

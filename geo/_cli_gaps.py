@@ -9,7 +9,6 @@ writes Dutch labels beside the status codes and ``ja``/``nee`` (:func:`geo.gaps.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from geo._cli import (
     CommandLineError,
@@ -18,6 +17,7 @@ from geo._cli import (
     check_output_file,
     csv_options,
     data_dir,
+    file_path,
     write_files,
 )
 
@@ -51,7 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="language of the summary and the CSV's values for people: nl adds status_label (kleiner, groter, "
         "geen gegevens, ...) beside the status codes and writes narrowed as ja/nee (default nl)",
     )
-    p.add_argument("--out", type=Path, required=True, help="output CSV file")
+    p.add_argument("--out", type=file_path, required=True, help="output CSV file")
     add_csv_options(p)
     add_data_option(p)
     p.set_defaults(func=run)
@@ -76,6 +76,10 @@ def _run(args: argparse.Namespace) -> int:
     from geo.sets.shipped import SHIPPED_SETS, load_set
 
     check_output_file(args.out, "--out", example=f"gaps-{args.year_a}-{args.year_b}.csv")
+    if args.out.suffix.lower() != ".csv":
+        msg = f"--out {args.out}: gaps writes a CSV file, but the name ends in {args.out.suffix or '(nothing)'}; "
+        msg += f"name it .csv, e.g. --out {args.out.with_suffix('.csv')}"
+        raise CommandLineError(msg)
     if args.year_a >= args.year_b:
         msg = f"--from {args.year_a} must be before --to {args.year_b}; swap them"
         raise CommandLineError(msg)

@@ -354,3 +354,35 @@ def test_an_empty_source_file_stops_the_build_with_the_fix(tmp_path, capsys, nam
         f'or move it out of {src} (or mark it "build": false in sources.json)'
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([*EXPORT, "--out", "{tmp}/nope/"], "argument --out: '{tmp}/nope/' ends in a slash, so it names a folder"),
+        ([*EXPORT, "--out", ""], "argument --out: the file name is empty; pass the path of the file to write"),
+        (
+            ["brief", "--code", "WK0363AA", "--year", "2022", "--out", ""],
+            "argument --out: the file name is empty; pass the path of the file to write",
+        ),
+    ],
+    ids=["export-trailing-slash", "export-empty", "brief-empty"],
+)
+def test_an_output_name_that_is_empty_or_a_folder_is_refused(tmp_path, capsys, argv, message):
+    """``--out nope/`` wrote a file named ``nope``; ``brief --out ''`` said "PosixPath('.') has an empty name"."""
+    with pytest.raises(SystemExit) as stop:
+        main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert stop.value.code == 2
+    assert message.replace("{tmp}", str(tmp_path)) in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["q7.pdf", "q7.geojson", "q7"])
+def test_gaps_out_must_be_a_csv(tmp_path, capsys, name):
+    out = tmp_path / name
+    assert main(["gaps", "--codes", "WK034403", "--from", "2012", "--to", "2022", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: --out {out}: gaps writes a CSV file, but the name ends in {out.suffix or '(nothing)'}; "
+        f"name it .csv, e.g. --out {tmp_path / 'q7.csv'}"
+    )
+    assert list(tmp_path.iterdir()) == []
