@@ -277,9 +277,9 @@ def presentation_css() -> None:
             input[placeholder="Choose options"]::placeholder { color: transparent; }
             [data-testid="InputInstructions"] > span:first-child { font-size: 0; }
             [data-testid="InputInstructions"] > span:first-child::after {
-                content: "Druk op Enter om toe te passen"; font-size: 0.75rem; }
+                content: "Druk op Enter"; font-size: 0.75rem; }
             [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {
-                content: "Druk op Ctrl+Enter om toe te passen"; }
+                content: "Druk op Ctrl+Enter"; }
             [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
             [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
                 content: "Uploaden"; font-size: 0.875rem; }

@@ -230,7 +230,7 @@ def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
     page.goto(f"{app_url}/?g=GM0363&b=none&lang=nl")
     wait_idle(page)
     box = page.locator('[data-testid="stTextInput"]').first
-    box.locator("input").fill("Oosterpark")  # typed, not yet applied: Streamlit shows its hint
+    box.locator("input").fill("kanaleneiland noord")  # typed, not yet applied: Streamlit shows its hint
     hint = box.locator('[data-testid="InputInstructions"] > span').first
     hint.wait_for(state="attached", timeout=10_000)
     assert hint.text_content() == "Press Enter to apply"  # Streamlit's own text, hidden ...
@@ -241,7 +241,17 @@ def test_the_text_box_hint_is_dutch_in_dutch_mode(app_url, page):
         timeout=10_000,
     )
     shown = hint.evaluate("e => getComputedStyle(e, '::after').content")
-    assert shown == '"Druk op Enter om toe te passen"'  # ... and the Dutch shown instead
+    # ... and the Dutch shown instead: short, as it shares the box with the typed text and the 19/100 count
+    assert shown == '"Druk op Enter"'
+    # no wider than Streamlit's own English hint, which its box is made for ("Druk op Enter om toe te
+    # passen" ran over the typed text in the sidebar)
+    widths = hint.evaluate(
+        """(e) => { const ctx = document.createElement('canvas').getContext('2d');
+                    ctx.font = getComputedStyle(e, '::after').font;
+                    const shown = getComputedStyle(e, '::after').content.slice(1, -1);
+                    return [ctx.measureText(shown).width, ctx.measureText(e.textContent).width]; }"""
+    )
+    assert 0 < widths[0] <= widths[1], widths
 
 
 def test_the_language_box_shows_its_whole_value(app_url, page):
