@@ -36,5 +36,5 @@ with run_slots.slot(), ui.session_run():
     # The page first, then the controls: the map reaches the browser before the sidebar widgets.
     with contextlib.suppress(ui.PageEnd):  # a page that ended early (ui.end_page) keeps the controls
         page.run()
-    controls.controls(top)
+    controls.controls(top, page=page.url_path)
     ui.write_url()

@@ -56,19 +56,26 @@ _SHORT_TITLES: dict[str, tuple[str, str]] = {
 
 # Labels are computed before the widgets are drawn, never inside format_func: a format_func is
 # also called outside the script run (AppTest), where the session's language is unknown.
-def controls(top: DeltaGenerator | None = None) -> None:
-    """Draw the shared selection controls (sidebar, or the ``top`` container when presenting)."""
+def controls(top: DeltaGenerator | None = None, *, page: str = "") -> None:
+    """Draw the shared selection controls (sidebar, or the ``top`` container when presenting).
+
+    ``page`` is the url path of the page shown (``""`` for the map); in presentation mode the
+    folded "Keuzes" panel opens closed on every other page.
+    """
     ds = ui.dataset()
     v = view()
     presenting = st.session_state.get("presentation", False)
     if presenting:
         # The navigation is hidden: a row of short page links stays in view, and the choices fold
-        # away below it (a folded panel would stay open across a page switch and cover the answer).
+        # away below it, closed on every new page: the browser kept an open panel open across a page
+        # switch, where it covered the answer. A container keyed by the page makes it a new panel.
+        # (A keyed expander with on_change="rerun" lost presentation mode on the page switch.)
         frame = top or st.container()
         links = frame.columns(len(PAGES))
         for col, (path, nl, en, _url, icon) in zip(links, PAGES, strict=True):
             col.page_link(path, label=t(*_SHORT_TITLES.get(path, (nl, en))), icon=icon)
-        box: DeltaGenerator = frame.expander(t("Keuzes", "Choices"), expanded=False)
+        holder = frame.container(key=f"choices_{page or 'map'}")
+        box: DeltaGenerator = holder.expander(t("Keuzes", "Choices"), expanded=False)
     else:
         box = st.sidebar
     with box:

@@ -205,3 +205,20 @@ def test_verandering_link_round_trip(app_url, browser):
         assert again == chosen and "2014" in again[0] and "2022" in again[1]
     finally:
         context.close()
+
+
+def test_the_choices_panel_is_closed_on_the_next_page(app_url, browser):
+    """An open "Keuzes" panel stayed open after a page link and covered the next page's answer."""
+    context, page = _open(browser, f"{app_url}/?{OVERVECHT}&p=1", MAP)
+    try:
+        panel = page.locator('[data-testid="stExpander"] details')
+        page.locator('[data-testid="stExpander"] summary').first.click()
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stExpander\"] details').open")
+        page.locator('[data-testid="stPageLink"] a').filter(has_text="Trends").first.click()
+        page.wait_for_selector(".gap-sentence", timeout=60_000)
+        wait_idle(page)
+        assert panel.first.evaluate("d => d.open") is False
+        _inside(page, ".gap-sentence")
+        assert "p=1" in page.url  # still presenting
+    finally:
+        context.close()
