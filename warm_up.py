@@ -36,6 +36,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 SECOND_PAGE = "trends"
 
 
+class WrongPathError(Exception):
+    """A server answered, but not at the app's path (it runs under another base path)."""
+
+
 @dataclass
 class PageRun:
     """What one script run of a page sent: its element count, and its exceptions and error alerts."""
@@ -58,14 +62,25 @@ def _endpoints(url: str) -> tuple[str, str]:
 
 
 def wait_healthy(health: str, timeout: float) -> None:
-    """Poll the server's health check until it answers ``ok``; ``TimeoutError`` after ``timeout`` seconds."""
+    """Poll the server's health check until it answers ``ok``.
+
+    Raises ``TimeoutError`` after ``timeout`` seconds, and ``WrongPathError`` when a server answers
+    that the path is not found (the app is served under a base path the URL does not give).
+    """
     deadline = time.monotonic() + timeout
     while True:
         try:
             with urllib.request.urlopen(health, timeout=5) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, OSError):
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:  # a server, but not this path: the app is served under a base path
+                msg = (
+                    f"the server answered 'not found' for {health}; if it runs with --server.baseUrlPath, "
+                    "give that path in the URL, e.g. http://127.0.0.1:8501/lv"
+                )
+                raise WrongPathError(msg) from None
+        except OSError:  # URLError too: no server (yet)
             pass
         if time.monotonic() >= deadline:
             raise TimeoutError(
@@ -141,12 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query", default="", help="the map's query string, e.g. g=GM0363 (default: the landing view)")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the server and each page")
     args = ap.parse_args(argv)
+    if not args.timeout > 0:
+        ap.error(f"--timeout {args.timeout:g}: give the seconds to wait, more than 0 (e.g. --timeout 120)")
     try:
         health, _stream = _endpoints(args.url)
         wait_healthy(health, args.timeout)
         t0 = time.perf_counter()
         runs = asyncio.run(warm(args.url, args.query, args.timeout))
-    except (ValueError, TimeoutError) as exc:
+    except (ValueError, TimeoutError, WrongPathError) as exc:
         print(f"warm_up: {exc}", file=sys.stderr)
         return 2
     except (OSError, websockets.WebSocketException) as exc:

@@ -63,3 +63,26 @@ def test_no_server_or_a_bad_url_is_exit_2_with_the_fix(argv, message, capsys):
     err = capsys.readouterr().err
     assert message in err
     assert "start it first" in err or "give the server's address" in err
+
+
+def test_a_server_under_a_base_path_is_found_with_it_and_named_without_it():
+    with running_app(base_path="lv") as url:
+        assert url.endswith("/lv")
+        wrong = url.removesuffix("/lv")
+        done = _warm_up(wrong, "--timeout", "30")
+        assert done.returncode == 2
+        assert done.stderr.strip() == (
+            f"warm_up: the server answered 'not found' for {wrong}/_stcore/health; if it runs with "
+            "--server.baseUrlPath, give that path in the URL, e.g. http://127.0.0.1:8501/lv"
+        )
+        right = _warm_up(url, "--timeout", "60")
+        assert right.returncode == 0, right.stderr
+        assert f"the server at {url} is warm" in right.stdout
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0"])
+def test_a_timeout_that_is_not_positive_is_refused(timeout, capsys):
+    with pytest.raises(SystemExit) as stop:
+        warm_up.main(["http://127.0.0.1:9", "--timeout", timeout])
+    assert stop.value.code == 2
+    assert f"--timeout {timeout}: give the seconds to wait, more than 0" in capsys.readouterr().err
