@@ -58,14 +58,14 @@ for key, rec in m["reconciliation"].items():
     t = rec["totals"]
     st.markdown(
         ui.t(
-            f"**{level}**: {t['matched']} van {t['scored']} codes met scores gekoppeld "
-            f"({fmt.percent(rec['join_rate'], 'nl', 1)}); {rec['name_mismatches']['substantive']} codes met een "
-            f"andere naam op de kaart (niet getoond), {rec['name_mismatches']['cosmetic']} met "
-            "alleen een andere schrijfwijze.",
-            f"**{level}**: {t['matched']} of {t['scored']} scored codes joined "
-            f"({fmt.percent(rec['join_rate'], 'en', 1)}); {rec['name_mismatches']['substantive']} codes name a "
-            f"different area on the map (not shown), {rec['name_mismatches']['cosmetic']} differ "
-            "only in spelling.",
+            f"**{level}**: {t['matched']} van {t['scored']} codes met scores hebben een vlak op de kaart "
+            f"({fmt.percent(rec['join_rate'], 'nl', 1)}), {t['scored'] - t['matched']} niet. Van die {t['matched']} "
+            f"worden er {rec['name_mismatches']['substantive']} niet getoond, omdat de naam op de kaart een ander "
+            f"gebied aanduidt; {rec['name_mismatches']['cosmetic']} hebben alleen een andere schrijfwijze.",
+            f"**{level}**: {t['matched']} of {t['scored']} scored codes have a polygon on the map "
+            f"({fmt.percent(rec['join_rate'], 'en', 1)}), {t['scored'] - t['matched']} do not. Of those "
+            f"{t['matched']}, {rec['name_mismatches']['substantive']} are not shown, because the name on the map "
+            f"points at a different area; {rec['name_mismatches']['cosmetic']} differ only in spelling.",
         )
     )
 st.markdown(
