@@ -139,6 +139,12 @@ with right:
         st.metric(
             ui.t(f"Verandering sinds {prev}", f"Change since {prev}") if prev else ui.t("Verandering", "Change"),
             fmt.number(s.change, lang, signed=True),
+            help=None
+            if prev
+            else ui.t(
+                f"Geen eerdere meting van deze maat voor dit gebied vóór {v.year}: er is nog geen verandering.",
+                f"No earlier measurement of this measure for this area before {v.year}: no change yet.",
+            ),
         )
         if not presenting:
             st.metric(

@@ -244,3 +244,14 @@ def test_rotterdam_buurten_are_drawn_in_2024(dataset):
     rotterdam = {f["properties"]["code"] for f in features["features"] if f["properties"]["code"].startswith("BU0599")}
     assert rotterdam and rotterdam <= set(codes)
     assert dataset.values(sorted(rotterdam), 2024, "lbm").notna().all()
+
+
+def test_a_change_without_an_earlier_measurement_says_why():
+    """The change figure showed a bare "–": BU03440342's overlast scores start in 2024 (the WFS release)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in {"g": "GM0344", "a": "BU03440342", "m": "onv", "lang": "en"}.items():
+        at.query_params[k] = v
+    at.run()
+    change = next(m for m in at.metric if m.label.startswith("Change"))
+    assert (change.label, change.value) == ("Change", "–")
+    assert change.help == "No earlier measurement of this measure for this area before 2024: no change yet."
