@@ -107,7 +107,7 @@ OFFICIAL_NAMES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "en": (
         "very insufficient",
-        "well insufficient",
+        "clearly insufficient",
         "insufficient",
         "weak",
         "sufficient",

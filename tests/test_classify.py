@@ -95,6 +95,8 @@ def test_official_lbm_scale_has_the_official_names_worst_to_best():
     assert OFFICIAL_NAMES["nl"][3] == "zwak" and OFFICIAL_NAMES["nl"][2] == "onvoldoende"
     assert describe(s, REF + 0.5) == "uitstekend"
     assert describe(s, REF - 0.5, lang="en") == "very insufficient"
+    # "ruim voldoende" is "more than sufficient"; "ruim onvoldoende" was "well insufficient"
+    assert s.class_names(lang="en")[1] == "clearly insufficient"
     # afw and the dimensions have a class scale but no official names
     assert scale_for("afw", national_reference=REF, kind="official").class_names() is None
 
