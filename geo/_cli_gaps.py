@@ -91,6 +91,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.set_name is None and not codes:
         msg = "--codes is empty; pass codes separated by commas, e.g. --codes WK034403,WK051829"
         raise CommandLineError(msg)
+    missing = [c for c in codes if not ds.has(c)]
+    if missing:
+        msg = (
+            f"--codes: {len(missing)} code(s) are not in the dataset: {', '.join(missing[:10])}; "
+            "pass the wijk or buurt codes of the CBS wijk- en buurtkaart, e.g. --codes WK034403,WK051829"
+        )
+        raise CommandLineError(msg)
+    years = ds.years(args.measure)
+    for option, year in (("--from", args.year_a), ("--to", args.year_b)):
+        if year not in years:
+            msg = (
+                f"{option} {year}: the dataset has no {args.measure} scores that year; "
+                f"choose one of {', '.join(map(str, years))}"
+            )
+            raise CommandLineError(msg)
     result: GapTable
     try:
         if args.set_name is not None:

@@ -386,3 +386,28 @@ def test_gaps_out_must_be_a_csv(tmp_path, capsys, name):
         f"name it .csv, e.g. --out {tmp_path / 'q7.csv'}"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--codes", "WK999999", "--from", "2012", "--to", "2022"],
+            "--codes: 1 code(s) are not in the dataset: WK999999; pass the wijk or buurt codes",
+        ),
+        (
+            ["--codes", "WK034403", "--from", "2003", "--to", "2022"],
+            "--from 2003: the dataset has no lbm scores that year; choose one of 2002, 2008, 2012",
+        ),
+        (
+            ["--codes", "WK034403", "--from", "2012", "--to", "2022", "--measure", "fys"],
+            "--from 2012: the dataset has no fys scores that year; choose one of 2014, 2018",
+        ),
+    ],
+)
+def test_gaps_names_the_one_option_at_fault(tmp_path, capsys, args, message):
+    """The messages ended in "(--from/--to/--codes/--measure)" whatever was wrong."""
+    assert main(["gaps", *args, "--out", str(tmp_path / "g.csv")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "--from/--to" not in err
+    assert list(tmp_path.iterdir()) == []
