@@ -162,3 +162,33 @@ def test_a_national_link_opens_every_page_on_the_chosen_areas_gemeente(page, dee
             "Add all districts of Utrecht" in labels
             and "Add district Wijk 03 Overvecht with its neighbourhoods" in labels
         )
+
+
+# -- every parameter of every page, in the app ----------------------------------------------------
+PAGES = ("kaart", "trends", "verandering", "selectie", "programma", "data")
+#: Every parameter a page reads: the shared view and language, the pages' own choices (geo.choices),
+#: and the Programma's page's set (``set``, ``u``).
+ALL_PARAMS = (*PARAMS, "gv", "gt", "vv", "vt", "vn", "c", "ty", "ts", "set", "u")
+#: Values that mean something to some parameter (another level's code, the national "NL", a year
+#: another measure lacks), drawn as often as all the others together: they reach deeper into the pages.
+MEANINGFUL = ["NL", "GM0344", "WK034403", "BU03440342", "BU0363AA01", "2002", "2024", "buurt", "gemeente", "1", "fys"]
+app_links = st.dictionaries(
+    st.sampled_from(ALL_PARAMS), st.one_of(st.sampled_from(MEANINGFUL), values), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page=st.sampled_from(PAGES), params=app_links, lang=st.sampled_from(["nl", "en"]))
+def test_no_link_raises_on_any_page_and_its_notices_are_in_the_chosen_language(page, params, lang):
+    """A deep link with arbitrary values (unicode digits, huge values, codes of other levels, "NL") opened
+    on each page: no exception, and any notice comes in the language of the link's ``lang``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in {**params, "lang": lang}.items():
+        at.query_params[k] = v
+    if page != "kaart":
+        at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, (page, params, [e.value for e in at.exception])
+    other = "Not everything in the link could be used:" if lang == "nl" else "Niet alles uit de link kon worden"
+    assert not [w.value for w in at.warning if w.value.startswith(other)], (page, params)
+    assert not [t.body for t in getattr(at, "toast", []) if str(t.body).startswith(other)], (page, params)
