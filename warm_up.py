@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -90,18 +91,40 @@ def wait_healthy(health: str, timeout: float) -> None:
         time.sleep(0.5)
 
 
+async def script_run(
+    ws: websockets.ClientConnection, state: ClientState, timeout: float, read: Callable[[ForwardMsg], None]
+) -> tuple[float, bool]:
+    """Ask the server for one script run over Streamlit's websocket and read it to its end.
+
+    Every message of the run but its end goes to ``read``; a run the app ends early to rerun
+    itself (``st.rerun``) is followed into the run that completes. Also used by the load test
+    (``scripts/bench_load_server.py``).
+
+    Returns
+    -------
+    tuple of (float, bool)
+        The seconds from the request to the run's end, and whether the page's script compiled.
+    """
+    msg = BackMsg()
+    msg.rerun_script.CopyFrom(state)
+    t0 = time.perf_counter()
+    await ws.send(msg.SerializeToString())
+    while True:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
+        if fwd.WhichOneof("type") != "script_finished":
+            read(fwd)
+        elif fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            return time.perf_counter() - t0, fwd.script_finished != ForwardMsg.FINISHED_WITH_COMPILE_ERROR
+
+
 async def _run(
     ws: websockets.ClientConnection, page: str, query: str, page_hash: str, seconds: float, pages: dict[str, str]
 ) -> PageRun:
-    """Ask for one script run and read its messages until it finishes; the app's pages go into ``pages``."""
-    msg = BackMsg()
-    msg.rerun_script.CopyFrom(ClientState(query_string=query, page_script_hash=page_hash))
-    t0 = time.perf_counter()
-    await ws.send(msg.SerializeToString())
+    """Run one page and note what it showed; the app's pages go into ``pages``."""
     run = PageRun(page, 0.0)
-    while True:
-        fwd = ForwardMsg()
-        fwd.ParseFromString(await asyncio.wait_for(ws.recv(), seconds))
+
+    def read(fwd: ForwardMsg) -> None:
         kind = fwd.WhichOneof("type")
         if kind == "navigation":
             pages.update({p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages})
@@ -112,13 +135,12 @@ async def _run(
                 run.problems.append(f"exception {element.exception.type}: {element.exception.message}")
             elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
                 run.problems.append("error shown: " + re.sub(r"\\(.)", r"\1", element.alert.body))  # Markdown escapes
-        elif kind == "script_finished":
-            if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                continue  # the app reran itself; the run that completes follows
-            if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                run.problems.append("the page's script did not compile")
-            run.seconds = time.perf_counter() - t0
-            return run
+
+    state = ClientState(query_string=query, page_script_hash=page_hash)
+    run.seconds, compiled = await script_run(ws, state, seconds, read)
+    if not compiled:
+        run.problems.append("the page's script did not compile")
+    return run
 
 
 async def warm(url: str, query: str = "", timeout: float = 120.0) -> list[PageRun]:

@@ -41,12 +41,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from warm_up import script_run  # noqa: E402  (the project's websocket client: one script run)
+
 INTERACTIONS = ("map", "year", "area", "page")
 P95_BUDGET_S = 1.0
 RSS_GROWTH_BUDGET_MB = 50.0
@@ -92,28 +94,21 @@ class Session:
 
     async def run(self, widget_states: list[WidgetState] | None = None) -> float:
         """Send one rerun request and wait for the run to finish; return the seconds."""
-        msg = BackMsg()
         state = ClientState(query_string=self.query, page_script_hash=self.page_hash)
         state.widget_states.CopyFrom(WidgetStates(widgets=widget_states or []))
-        msg.rerun_script.CopyFrom(state)
-        t0 = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        while True:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), STEP_DEADLINE_S))
-            kind = fwd.WhichOneof("type")
-            if kind == "delta":
-                self._read_delta(fwd)
-            elif kind == "navigation":
-                self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
-            elif kind == "page_info_changed":
-                self.query = fwd.page_info_changed.query_string
-            elif kind == "script_finished":
-                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue  # the app reran itself (st.rerun); wait for the run that completes
-                if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    self.errors.append("compile error")
-                return time.perf_counter() - t0
+        seconds, compiled = await script_run(self.ws, state, STEP_DEADLINE_S, self._read)
+        if not compiled:
+            self.errors.append("compile error")
+        return seconds
+
+    def _read(self, fwd: ForwardMsg) -> None:
+        kind = fwd.WhichOneof("type")
+        if kind == "delta":
+            self._read_delta(fwd)
+        elif kind == "navigation":
+            self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
+        elif kind == "page_info_changed":
+            self.query = fwd.page_info_changed.query_string
 
     def _read_delta(self, fwd: ForwardMsg) -> None:
         if fwd.delta.WhichOneof("type") != "new_element":
