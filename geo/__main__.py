@@ -26,7 +26,7 @@ import errno
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from geo import _cli_fetch, _cli_gaps
 from geo._cli import (
@@ -121,22 +121,25 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     return load_dataset(data_dir(args))
 
 
+#: The options that choose what ``export`` writes, each with an example value for its messages.
+_SELECTION_EXAMPLES: Final[dict[str, str]] = {
+    "codes": "WK0363AA,BU0363AA01",
+    "gemeente": "GM0363,GM0014",
+    "filter": "measure=afw,op=below,threshold=-0.1,year=2022",
+    "selection": "<the s= value of a shared link>",
+}
+
+
 def _selection(ds: Dataset, args: argparse.Namespace) -> Selection:
     """Build the selection of ``export``; a failure names the option and its value."""
     from geo.selection import Selection, decode_selection, parse_filter
 
-    given = [(f"--{k}", v) for k in ("codes", "gemeente", "filter", "selection") if (v := getattr(args, k)) is not None]
-    option, value = given[0]  # argparse requires exactly one of them
+    # argparse requires exactly one of them
+    option, value = next((f"--{k}", v) for k in _SELECTION_EXAMPLES if (v := getattr(args, k)) is not None)
+    example = _SELECTION_EXAMPLES[option[2:]]
     if not value.strip():
-        example = {
-            "--codes": "WK0363AA,BU0363AA01",
-            "--gemeente": "GM0363,GM0014",
-            "--filter": "measure=afw,op=below,threshold=-0.1,year=2022",
-            "--selection": "<the s= value of a shared link>",
-        }[option]
         raise CommandLineError(f"{option} is empty; pass what to export, e.g. {option} {example}")
     if option in ("--codes", "--gemeente") and not _split(value):
-        example = "WK0363AA,BU0363AA01" if option == "--codes" else "GM0363,GM0014"
         msg = f"{option} {value!r} names no area; pass codes separated by commas, e.g. {option} {example}"
         raise CommandLineError(msg)
     try:
