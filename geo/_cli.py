@@ -252,9 +252,9 @@ def write_files(outputs: Sequence[tuple[Path, bytes]], *, option: str = "--out")
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for tmp, path in temps:
+        for i, (tmp, path) in enumerate(temps):
             current = path
-            old = _keep_old(path)
+            old = _keep_old(path) if i < len(temps) - 1 else None  # nothing can fail after the last
             try:
                 os.replace(tmp, path)
             except OSError:
