@@ -61,11 +61,11 @@ for key, rec in m["reconciliation"].items():
             f"**{level}**: {t['matched']} van {t['scored']} codes met scores hebben een vlak op de kaart "
             f"({fmt.percent(rec['join_rate'], 'nl', 1)}), {t['scored'] - t['matched']} niet. Van die {t['matched']} "
             f"worden er {rec['name_mismatches']['substantive']} niet getoond, omdat de naam op de kaart een ander "
-            f"gebied aanduidt; {rec['name_mismatches']['cosmetic']} hebben alleen een andere schrijfwijze.",
+            f"gebied aanduidt; bij {rec['name_mismatches']['cosmetic']} verschilt alleen de schrijfwijze.",
             f"**{level}**: {t['matched']} of {t['scored']} scored codes have a polygon on the map "
             f"({fmt.percent(rec['join_rate'], 'en', 1)}), {t['scored'] - t['matched']} do not. Of those "
             f"{t['matched']}, {rec['name_mismatches']['substantive']} are not shown, because the name on the map "
-            f"points at a different area; {rec['name_mismatches']['cosmetic']} differ only in spelling.",
+            f"points at a different area; for {rec['name_mismatches']['cosmetic']} only the spelling differs.",
         )
     )
 st.markdown(
